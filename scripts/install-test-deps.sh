@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that IronLB's build and tests need: the JDK and Maven to build,
+# libpcap for link-layer I/O, and the real peers the namespace tests run (FRR, BIRD 2, GoBGP,
+# ExaBGP as routers; arping, ndisc6, tcpdump as layer-2 clients; iproute2 for namespaces).
+# Skips whatever is already installed; runs `apt-get update` at most once.
+set -euo pipefail
+
+packages=(
+  openjdk-17-jdk-headless maven
+  iproute2 libpcap0.8 tcpdump iputils-arping ndisc6
+  frr bird2 gobgpd exabgp
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-test-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+else
+  sudo_cmd=()
+fi
+
+echo "install-test-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+# The routing daemons are only used as peers the tests start themselves in namespaces:
+# keep Debian from starting their system services on install (policy-rc.d exit 101).
+policy=/usr/sbin/policy-rc.d
+created_policy=false
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod +x "$policy"
+  created_policy=true
+fi
+trap '$created_policy && "${sudo_cmd[@]}" rm -f "$policy"' EXIT
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-test-deps: done"

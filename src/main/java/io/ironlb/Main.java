@@ -1,0 +1,53 @@
+package io.ironlb;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ironlb} executable. One jar, several roles and tools, each a subcommand; see {@code
+ * ironlb --help}.
+ */
+@Command(
+    name = "ironlb",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "IronLB gives bare-metal Kubernetes clusters Services of type LoadBalancer.",
+      "It reads MetalLB's metallb.io objects (IPAddressPool, L2Advertisement, BGPAdvertisement,",
+      "BGPPeer, BFDProfile, Community) and announces addresses over ARP/NDP or BGP.",
+      ""
+    },
+    subcommands = {ValidateCommand.class, CrdsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with handlers that never show a stack trace for bad input. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("ironlb: " + e.getMessage());
+          return 2;
+        });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The version from the jar manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"ironlb " + (v == null ? "development" : v)};
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.ironlb.config;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Everything IronLB reads, as one immutable value: the {@code metallb.io} objects plus the slices
+ * of core objects that decide allocation and eligibility. The core objects are fabric8's model
+ * classes; treat them as read-only.
+ */
+public record ClusterResources(
+    List<IPAddressPool> pools,
+    List<L2Advertisement> l2Advertisements,
+    List<BGPAdvertisement> bgpAdvertisements,
+    List<BGPPeer> bgpPeers,
+    List<BFDProfile> bfdProfiles,
+    List<Community> communities,
+    List<Service> services,
+    List<EndpointSlice> endpointSlices,
+    List<Node> nodes,
+    List<Namespace> namespaces,
+    List<Secret> secrets) {
+
+  public static final ClusterResources EMPTY = builder().build();
+
+  public ClusterResources {
+    pools = List.copyOf(pools);
+    l2Advertisements = List.copyOf(l2Advertisements);
+    bgpAdvertisements = List.copyOf(bgpAdvertisements);
+    bgpPeers = List.copyOf(bgpPeers);
+    bfdProfiles = List.copyOf(bfdProfiles);
+    communities = List.copyOf(communities);
+    services = List.copyOf(services);
+    endpointSlices = List.copyOf(endpointSlices);
+    nodes = List.copyOf(nodes);
+    namespaces = List.copyOf(namespaces);
+    secrets = List.copyOf(secrets);
+  }
+
+  /** All {@code metallb.io} configuration objects, in kind order. */
+  public Stream<MetalLbObject> configObjects() {
+    return Stream.of(pools, l2Advertisements, bgpAdvertisements, bgpPeers, bfdProfiles, communities)
+        .flatMap(List::stream);
+  }
+
+  public Optional<IPAddressPool> pool(String name) {
+    return pools.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  public Optional<BGPPeer> peer(String name) {
+    return bgpPeers.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  public Optional<BFDProfile> bfdProfile(String name) {
+    return bfdProfiles.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.pools.addAll(pools);
+    b.l2Advertisements.addAll(l2Advertisements);
+    b.bgpAdvertisements.addAll(bgpAdvertisements);
+    b.bgpPeers.addAll(bgpPeers);
+    b.bfdProfiles.addAll(bfdProfiles);
+    b.communities.addAll(communities);
+    b.services.addAll(services);
+    b.endpointSlices.addAll(endpointSlices);
+    b.nodes.addAll(nodes);
+    b.namespaces.addAll(namespaces);
+    b.secrets.addAll(secrets);
+    return b;
+  }
+
+  /** Collects objects in the order they are read. */
+  public static final class Builder {
+    private final List<IPAddressPool> pools = new ArrayList<>();
+    private final List<L2Advertisement> l2Advertisements = new ArrayList<>();
+    private final List<BGPAdvertisement> bgpAdvertisements = new ArrayList<>();
+    private final List<BGPPeer> bgpPeers = new ArrayList<>();
+    private final List<BFDProfile> bfdProfiles = new ArrayList<>();
+    private final List<Community> communities = new ArrayList<>();
+    private final List<Service> services = new ArrayList<>();
+    private final List<EndpointSlice> endpointSlices = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Namespace> namespaces = new ArrayList<>();
+    private final List<Secret> secrets = new ArrayList<>();
+
+    /** Adds a metallb.io object; the status kinds are not configuration and are dropped. */
+    public Builder add(MetalLbObject o) {
+      if (o instanceof IPAddressPool p) {
+        pools.add(p);
+      } else if (o instanceof L2Advertisement a) {
+        l2Advertisements.add(a);
+      } else if (o instanceof BGPAdvertisement a) {
+        bgpAdvertisements.add(a);
+      } else if (o instanceof BGPPeer p) {
+        bgpPeers.add(p);
+      } else if (o instanceof BFDProfile p) {
+        bfdProfiles.add(p);
+      } else if (o instanceof Community c) {
+        communities.add(c);
+      }
+      return this;
+    }
+
+    public Builder add(Service s) {
+      services.add(s);
+      return this;
+    }
+
+    public Builder add(EndpointSlice s) {
+      endpointSlices.add(s);
+      return this;
+    }
+
+    public Builder add(Node n) {
+      nodes.add(n);
+      return this;
+    }
+
+    public Builder add(Namespace n) {
+      namespaces.add(n);
+      return this;
+    }
+
+    public Builder add(Secret s) {
+      secrets.add(s);
+      return this;
+    }
+
+    public ClusterResources build() {
+      return new ClusterResources(
+          pools,
+          l2Advertisements,
+          bgpAdvertisements,
+          bgpPeers,
+          bfdProfiles,
+          communities,
+          services,
+          endpointSlices,
+          nodes,
+          namespaces,
+          secrets);
+    }
+  }
+}
