@@ -447,6 +447,9 @@ public final class ConfigValidator {
         boolean v4 = range.isIpv4();
         int length = v4 ? adv.spec().aggregationLength() : adv.spec().aggregationLengthV6();
         int widest = range.widestPrefixLength();
+        if (length < 1) {
+          continue; // out of the schema's range, reported there
+        }
         if (length < widest) {
           error(
               adv,

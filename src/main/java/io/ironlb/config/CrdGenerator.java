@@ -122,6 +122,10 @@ public final class CrdGenerator {
         values.add(s);
       }
     }
+    if (rc.isAnnotationPresent(Schema.Required.class)
+        && node.path("type").asText().equals("array")) {
+      node.put("minItems", 1); // the validator treats an empty required list as missing
+    }
     Schema.Default def = rc.getAnnotation(Schema.Default.class);
     if (def != null) {
       node.set("default", parseScalar(def.value()));

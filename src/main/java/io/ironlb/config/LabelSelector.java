@@ -45,18 +45,16 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
     }
 
     /**
-     * Why this requirement is malformed, or null. The rules of metav1.LabelSelectorAsSelector: In
-     * and NotIn need values, Exists and DoesNotExist take none.
+     * Why this requirement's values do not fit its operator, or null: In and NotIn need values,
+     * Exists and DoesNotExist take none (metav1.LabelSelectorAsSelector). The key and the operator
+     * themselves are checked by their schema annotations.
      */
     String problem() {
-      if (key == null || key.isBlank()) {
-        return "key must not be empty";
-      }
       return switch (Objects.requireNonNullElse(operator, "")) {
         case "In", "NotIn" -> values.isEmpty() ? "operator " + operator + " needs values" : null;
         case "Exists", "DoesNotExist" ->
             values.isEmpty() ? null : "operator " + operator + " takes no values";
-        default -> "unknown operator \"" + operator + "\" (one of In, NotIn, Exists, DoesNotExist)";
+        default -> null;
       };
     }
   }

@@ -192,7 +192,11 @@ public final class ObjectDecoder {
         Object beanOrClass,
         String propertyName)
         throws IOException {
-      String parent = path(p.getParsingContext().getParent());
+      JsonStreamContext ctx = p.getParsingContext();
+      if (p.currentToken() != null && p.currentToken().isStructStart()) {
+        ctx = ctx.getParent(); // positioned on the value's own object or array
+      }
+      String parent = path(ctx.getParent());
       String field = parent.isEmpty() ? propertyName : parent + "." + propertyName;
       problems.add(
           Problem.error(
