@@ -1,0 +1,96 @@
+package io.ironlb.multijvm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code ironlb} JVM started from the packaged jar, as an operator would start it. Output goes
+ * to files so a chatty process never blocks on a full pipe. {@link #close()} stops only this
+ * process, by its PID, and is safe to call on failure paths.
+ */
+public final class IronlbProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+  private final String name;
+
+  private IronlbProcess(String name, Process process, Path stdout, Path stderr) {
+    this.name = name;
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** The jar failsafe passes in ({@code ironlb.jar}), built by {@code package}. */
+  public static Path jar() {
+    Path jar = Path.of(System.getProperty("ironlb.jar", "target/ironlb.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn package first");
+    }
+    return jar;
+  }
+
+  /** Starts {@code java -jar ironlb.jar ARGS...} with a small heap. */
+  public static IronlbProcess start(String name, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(args);
+    Path dir = Files.createTempDirectory("ironlb-" + name + "-");
+    Path out = dir.resolve("stdout");
+    Path err = dir.resolve("stderr");
+    Process p =
+        new ProcessBuilder(command)
+            .directory(Path.of(System.getProperty("ironlb.basedir", ".")).toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    return new IronlbProcess(name, p, out, err);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Waits for exit within the deadline; fails (and kills) when the process overruns it. */
+  public int awaitExit(Duration deadline) throws InterruptedException {
+    if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      close();
+      throw new AssertionError(name + " (pid " + pid() + ") did not exit within " + deadline);
+    }
+    return process.exitValue();
+  }
+
+  public String stdout() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+
+  public String stderr() throws IOException {
+    return Files.readString(stderr, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
