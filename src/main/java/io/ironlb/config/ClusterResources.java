@@ -96,8 +96,11 @@ public record ClusterResources(
     private final List<Namespace> namespaces = new ArrayList<>();
     private final List<Secret> secrets = new ArrayList<>();
 
-    /** Adds a metallb.io object; the status kinds are not configuration and are dropped. */
-    public Builder add(MetalLbObject o) {
+    /**
+     * Adds any object IronLB reads: a metallb.io object (the status kinds are not configuration and
+     * are dropped) or one of the core kinds. Anything else is a programming error.
+     */
+    public Builder add(Object o) {
       if (o instanceof IPAddressPool p) {
         pools.add(p);
       } else if (o instanceof L2Advertisement a) {
@@ -110,32 +113,19 @@ public record ClusterResources(
         bfdProfiles.add(p);
       } else if (o instanceof Community c) {
         communities.add(c);
+      } else if (o instanceof Service s) {
+        services.add(s);
+      } else if (o instanceof EndpointSlice s) {
+        endpointSlices.add(s);
+      } else if (o instanceof Node n) {
+        nodes.add(n);
+      } else if (o instanceof Namespace n) {
+        namespaces.add(n);
+      } else if (o instanceof Secret s) {
+        secrets.add(s);
+      } else if (!(o instanceof ServiceL2Status) && !(o instanceof ServiceBGPStatus)) {
+        throw new IllegalArgumentException("not a kind IronLB reads: " + o.getClass());
       }
-      return this;
-    }
-
-    public Builder add(Service s) {
-      services.add(s);
-      return this;
-    }
-
-    public Builder add(EndpointSlice s) {
-      endpointSlices.add(s);
-      return this;
-    }
-
-    public Builder add(Node n) {
-      nodes.add(n);
-      return this;
-    }
-
-    public Builder add(Namespace n) {
-      namespaces.add(n);
-      return this;
-    }
-
-    public Builder add(Secret s) {
-      secrets.add(s);
       return this;
     }
 

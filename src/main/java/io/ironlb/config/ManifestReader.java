@@ -7,11 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -107,7 +102,7 @@ public final class ManifestReader {
         ObjectDecoder.Result r = ObjectDecoder.decode(doc, file + ":" + at.getLineNr());
         problems.addAll(r.problems());
         for (Object o : r.objects()) {
-          add(out, o);
+          out.add(o);
           objects++;
         }
       }
@@ -119,22 +114,6 @@ public final class ManifestReader {
       problems.add(Problem.error(file, "", "cannot read: " + e.getMessage()));
     }
     return objects;
-  }
-
-  private static void add(ClusterResources.Builder out, Object o) {
-    if (o instanceof MetalLbObject m) {
-      out.add(m);
-    } else if (o instanceof Service s) {
-      out.add(s);
-    } else if (o instanceof EndpointSlice s) {
-      out.add(s);
-    } else if (o instanceof Node n) {
-      out.add(n);
-    } else if (o instanceof Namespace n) {
-      out.add(n);
-    } else if (o instanceof Secret s) {
-      out.add(s);
-    }
   }
 
   /** SnakeYAML's own sentence, without Jackson's location suffix (we print the location first). */

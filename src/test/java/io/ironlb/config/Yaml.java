@@ -26,13 +26,7 @@ final class Yaml {
   }
 
   static String peer(String name, String spec) {
-    return """
-        apiVersion: metallb.io/v1beta2
-        kind: BGPPeer
-        metadata: {name: %s, namespace: metallb-system}
-        spec:
-        %s"""
-        .formatted(name, indent(spec));
+    return object("metallb.io/v1beta2", "BGPPeer", name, spec);
   }
 
   /** A valid eBGP peer plus extra spec lines. */
@@ -41,33 +35,15 @@ final class Yaml {
   }
 
   static String bgpAdv(String name, String spec) {
-    return """
-        apiVersion: metallb.io/v1beta1
-        kind: BGPAdvertisement
-        metadata: {name: %s, namespace: metallb-system}
-        spec:
-        %s"""
-        .formatted(name, indent(spec.isEmpty() ? "{}" : spec));
+    return object("metallb.io/v1beta1", "BGPAdvertisement", name, spec.isEmpty() ? "{}" : spec);
   }
 
   static String l2Adv(String name, String spec) {
-    return """
-        apiVersion: metallb.io/v1beta1
-        kind: L2Advertisement
-        metadata: {name: %s, namespace: metallb-system}
-        spec:
-        %s"""
-        .formatted(name, indent(spec.isEmpty() ? "{}" : spec));
+    return object("metallb.io/v1beta1", "L2Advertisement", name, spec.isEmpty() ? "{}" : spec);
   }
 
   static String bfd(String name, String spec) {
-    return """
-        apiVersion: metallb.io/v1beta1
-        kind: BFDProfile
-        metadata: {name: %s, namespace: metallb-system}
-        spec:
-        %s"""
-        .formatted(name, indent(spec.isEmpty() ? "{}" : spec));
+    return object("metallb.io/v1beta1", "BFDProfile", name, spec.isEmpty() ? "{}" : spec);
   }
 
   static String community(String name, String... aliases) {
@@ -94,6 +70,17 @@ final class Yaml {
           name: %s
           labels: {%s}"""
         .formatted(name, labels);
+  }
+
+  /** A namespaced object of the given kind whose spec is the given YAML block. */
+  static String object(String apiVersion, String kind, String name, String spec) {
+    return """
+        apiVersion: %s
+        kind: %s
+        metadata: {name: %s, namespace: metallb-system}
+        spec:
+        %s"""
+        .formatted(apiVersion, kind, name, indent(spec));
   }
 
   static String docs(String... documents) {
