@@ -1,0 +1,375 @@
+package io.ironlb.ipam;
+
+import static io.ironlb.ipam.Svc.svc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ironlb.config.AddressRange;
+import io.ironlb.config.LabelSelector;
+import io.ironlb.config.ServiceKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Step tables after MetalLB's allocator tests (TestAssignment, TestPoolAllocation, TestBuggyIPs,
+ * TestPoolCount and the sharing, dual-stack and serviceAllocation cases): each step reconciles (or
+ * deletes) one Service against the allocator's running state and states exactly which addresses it
+ * ends with, or the reason it gets none.
+ */
+class AllocatorTest {
+
+  /**
+   * One step: reconcile {@code svc} (or delete {@code key}); expect {@code ips} or {@code error}.
+   */
+  record Step(String desc, Svc svc, String deleteKey, String ips, String error) {}
+
+  static Step ok(String desc, Svc svc, String ips) {
+    return new Step(desc, svc, null, ips, null);
+  }
+
+  static Step fails(String desc, Svc svc, String error) {
+    return new Step(desc, svc, null, "", error);
+  }
+
+  static Step delete(String desc, String key) {
+    return new Step(desc, null, key, null, null);
+  }
+
+  static Pool pool(String name, String... ranges) {
+    return new Pool(name, ranges(ranges), true, false, false, 0, Set.of(), List.of());
+  }
+
+  static Pool buggyPool(String name, String... ranges) {
+    return new Pool(name, ranges(ranges), true, true, false, 0, Set.of(), List.of());
+  }
+
+  static Pool manualPool(String name, String... ranges) {
+    return new Pool(name, ranges(ranges), false, false, false, 0, Set.of(), List.of());
+  }
+
+  static Pool pinned(
+      String name, int priority, Set<String> ns, Map<String, String> labels, String... ranges) {
+    return new Pool(
+        name,
+        ranges(ranges),
+        true,
+        false,
+        true,
+        priority,
+        ns,
+        labels.isEmpty() ? List.of() : List.of(LabelSelector.matching(labels)));
+  }
+
+  private static List<AddressRange> ranges(String... ranges) {
+    return Stream.of(ranges).map(AddressRange::parse).toList();
+  }
+
+  static Stream<Arguments> scenarios() {
+    return Stream.of(
+        Arguments.of(
+            "TestAssignment (IPv4, requested addresses, sharing)",
+            List.of(pool("test", "10.222.1.4/31"), buggyPool("buggy", "10.222.2.0/23")),
+            List.of(
+                ok("assign s1", svc("s1").ips("10.222.1.4"), "10.222.1.4"),
+                ok("s1 idempotent reassign", svc("s1").ips("10.222.1.4"), "10.222.1.4"),
+                fails(
+                    "s2 can't grab s1's IP",
+                    svc("s2").ips("10.222.1.4"),
+                    "10.222.1.4 is in use by default/s1, which does not allow sharing"),
+                ok("s2 can get the other IP", svc("s2").ips("10.222.1.5"), "10.222.1.5"),
+                delete("s1 frees its IP", "default/s1"),
+                ok("s3 can grab s1's former IP", svc("s3").ips("10.222.1.4"), "10.222.1.4"),
+                fails(
+                    "s4 cannot grab a 0 buggy IP",
+                    svc("s4").ips("10.222.2.0"),
+                    "[\"10.222.2.0\"] is not in any IPAddressPool"),
+                fails(
+                    "s4 cannot grab a 255 buggy IP",
+                    svc("s4").ips("10.222.2.255"),
+                    "[\"10.222.2.255\"] is not in any IPAddressPool"),
+                ok(
+                    "s4 can grab another IP in that pool",
+                    svc("s4").ips("10.222.3.1"),
+                    "10.222.3.1"),
+                ok(
+                    "s5 takes an IP, with sharing",
+                    svc("s5").ips("10.222.2.7").share("sharing").ports("TCP/80"),
+                    "10.222.2.7"),
+                fails(
+                    "s6 can't share with s5 (port conflict)",
+                    svc("s6").ips("10.222.2.7").share("sharing").ports("TCP/80"),
+                    "port TCP/80 of 10.222.2.7 is in use by default/s5"),
+                fails(
+                    "s6 can't share with s5 (wrong sharing key)",
+                    svc("s6").ips("10.222.2.7").share("othersharing").ports("TCP/443"),
+                    "10.222.2.7 is in use by default/s5 with sharing key \"sharing\", not \"othersharing\""),
+                fails(
+                    "s6 can't share with s5 (wrong backend key)",
+                    svc("s6").ips("10.222.2.7").share("sharing").ports("TCP/443").local("other"),
+                    "10.222.2.7 is in use by default/s5 with other backends (externalTrafficPolicy Local needs the same selector)"),
+                ok(
+                    "s6 takes the same IP as s5",
+                    svc("s6").ips("10.222.2.7").share("sharing").ports("TCP/443"),
+                    "10.222.2.7"),
+                ok(
+                    "s6 can change its ports while keeping the same IP",
+                    svc("s6").ips("10.222.2.7").share("sharing").ports("TCP/443", "UDP/53"),
+                    "10.222.2.7"),
+                ok(
+                    "UDP and TCP on one port are different",
+                    svc("s7").ips("10.222.2.7").share("sharing").ports("UDP/80"),
+                    "10.222.2.7"),
+                delete("s5 leaves", "default/s5"),
+                delete("s6 leaves", "default/s6"),
+                delete("s7 leaves", "default/s7"),
+                ok(
+                    "once all sharers left, anyone may take it",
+                    svc("s8").ips("10.222.2.7"),
+                    "10.222.2.7"))),
+        Arguments.of(
+            "TestAssignment (IPv6)",
+            List.of(pool("test", "fd00:222::4/127")),
+            List.of(
+                ok("ipv6 assign s1", svc("s1").v6().ips("fd00:222::4"), "fd00:222::4"),
+                fails(
+                    "s2 can't grab s1's IP",
+                    svc("s2").v6().ips("fd00:222::4"),
+                    "fd00:222::4 is in use by default/s1, which does not allow sharing"),
+                ok("s2 gets the next one", svc("s2").v6(), "fd00:222::5"),
+                fails("the pool is full", svc("s3").v6(), "no available IPs in pool \"test\""),
+                fails(
+                    "IPv4 Service and an IPv6-only pool",
+                    svc("s4"),
+                    "no IPv4 addresses in pool \"test\""))),
+        Arguments.of(
+            "TestPoolAllocation (exhaust, release, share)",
+            List.of(pool("test", "10.222.1.0/31", "10.222.1.2/31")),
+            List.of(
+                ok("s1 gets an IPv4", svc("s1"), "10.222.1.0"),
+                ok("s2 gets an IPv4", svc("s2"), "10.222.1.1"),
+                ok("s3 gets an IPv4 from the second range", svc("s3"), "10.222.1.2"),
+                ok("s4 gets an IPv4", svc("s4"), "10.222.1.3"),
+                fails("s5 can't get an IPv4", svc("s5"), "no available IPs in pool \"test\""),
+                delete("s1 releases its IPv4", "default/s1"),
+                ok("s5 can now grab s1's former IPv4", svc("s5").share("key"), "10.222.1.0"),
+                fails(
+                    "s6 can't share without the key",
+                    svc("s6").ports("TCP/443"),
+                    "no available IPs in pool \"test\""),
+                ok(
+                    "s6 can get an IPv4 now, with sharing",
+                    svc("s6").share("key").ports("TCP/443"),
+                    "10.222.1.0"),
+                fails(
+                    "s7 shares the key but clashes on the port",
+                    svc("s7").share("key").ports("TCP/443"),
+                    "no available IPs in pool \"test\" (none free or shareable with key \"key\")"))),
+        Arguments.of(
+            "TestBuggyIPs (avoidBuggyIPs skips .0 and .255)",
+            List.of(buggyPool("test", "10.222.1.254/31", "10.222.2.0/31")),
+            List.of(
+                ok("skips nothing below .255", svc("s1"), "10.222.1.254"),
+                ok("skips .255 and .0", svc("s2"), "10.222.2.1"),
+                fails("the rest are buggy", svc("s3"), "no available IPs in pool \"test\""))),
+        Arguments.of(
+            "requested pool and autoAssign",
+            List.of(pool("auto", "10.222.1.0/30"), manualPool("manual", "10.222.9.0/30")),
+            List.of(
+                ok("auto pool by default", svc("s1"), "10.222.1.0"),
+                ok("manual pool by annotation", svc("s2").pool("manual"), "10.222.9.0"),
+                ok(
+                    "deprecated annotation works too",
+                    svc("s3").annotation("metallb.universe.tf/address-pool", "manual"),
+                    "10.222.9.1"),
+                fails("unknown pool", svc("s4").pool("nope"), "unknown pool \"nope\""),
+                ok("requested IP in a manual pool", svc("s5").specIp("10.222.9.3"), "10.222.9.3"),
+                fails(
+                    "requested IP not in the requested pool",
+                    svc("s6").ips("10.222.1.3").pool("manual"),
+                    "requested loadBalancer IP(s) [\"10.222.1.3\"] are not in the requested pool \"manual\""),
+                fails(
+                    "both loadBalancerIPs and spec.loadBalancerIP",
+                    svc("s7").ips("10.222.1.3").specIp("10.222.1.3"),
+                    "service can not have both metallb.io/loadBalancerIPs and spec.loadBalancerIP"),
+                fails(
+                    "requested family differs",
+                    svc("s8").ips("fd00:222::1"),
+                    "requested loadBalancer IP(s) [\"fd00:222::1\"] do not match the Service's family (IPv4)"),
+                ok("moving to another pool re-allocates", svc("s1").pool("manual"), "10.222.9.2"))),
+        Arguments.of(
+            "dual-stack",
+            List.of(
+                pool("v4only", "10.222.1.0/31"),
+                pool("z-dual", "10.222.2.0/31", "fd00:222:2::/126")),
+            List.of(
+                ok(
+                    "RequireDualStack skips the v4-only pool",
+                    svc("s1").dual("RequireDualStack"),
+                    "10.222.2.0,fd00:222:2::"),
+                ok(
+                    "requested dual-stack addresses",
+                    svc("s2").dual("RequireDualStack").ips("10.222.2.1,fd00:222:2::1"),
+                    "10.222.2.1,fd00:222:2::1"),
+                fails(
+                    "RequireDualStack with one family left nowhere",
+                    svc("s3").dual("RequireDualStack"),
+                    "no available IPs in pool \"z-dual\""),
+                ok(
+                    "PreferDualStack settles for one family",
+                    svc("s3").dual("PreferDualStack"),
+                    "10.222.1.0"),
+                ok("IPv6 single stack", svc("s4").v6(), "fd00:222:2::2"))),
+        Arguments.of(
+            "serviceAllocation: namespaces, labels, priority",
+            List.of(
+                pool("general", "10.222.1.0/30"),
+                pinned("ns-web", 20, Set.of("web"), Map.of(), "10.222.2.0/30"),
+                pinned("ns-web-first", 10, Set.of("web"), Map.of(), "10.222.3.0/31"),
+                pinned("team-a", 0, Set.of(), Map.of("team", "a"), "10.222.4.0/30")),
+            List.of(
+                ok("other namespaces use the general pool", svc("default", "s1"), "10.222.1.0"),
+                ok("pinned namespace, lowest priority first", svc("web", "s2"), "10.222.3.0"),
+                ok("still the first", svc("web", "s3"), "10.222.3.1"),
+                ok("then the next priority", svc("web", "s4"), "10.222.2.0"),
+                ok(
+                    "service label selects its pool",
+                    svc("default", "s5").label("team", "a"),
+                    "10.222.4.0"),
+                ok(
+                    "priority before no priority",
+                    svc("web", "s6").label("team", "a"),
+                    "10.222.2.1"),
+                fails(
+                    "a pinned pool refuses other namespaces",
+                    svc("default", "s7").pool("ns-web"),
+                    "pool \"ns-web\" does not admit this Service"))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  void scenario(String name, List<Pool> pools, List<Step> steps) {
+    Allocator allocator = new Allocator(Pools.of(pools), null);
+    List<String> failures = new ArrayList<>();
+    for (Step step : steps) {
+      if (step.deleteKey() != null) {
+        allocator.remove(ServiceKey.parse(step.deleteKey()));
+        continue;
+      }
+      Allocator.Decision d = allocator.reconcile(step.svc().request());
+      String ips = String.join(",", d.ips());
+      if (!ips.equals(step.ips()) || !java.util.Objects.equals(d.error(), step.error())) {
+        failures.add(
+            step.desc()
+                + ": got ips=["
+                + ips
+                + "] error="
+                + d.error()
+                + "; want ips=["
+                + step.ips()
+                + "] error="
+                + step.error());
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void poolCountsFollowAssignments() {
+    // TestPoolCount: capacity per family, with and without avoidBuggyIPs.
+    Allocator a =
+        new Allocator(
+            Pools.of(
+                List.of(
+                    pool("mixed", "10.222.1.0/24", "fd00:222::/120"),
+                    buggyPool("buggy", "10.222.2.0/23", "10.222.4.10-10.222.4.20"),
+                    pool("huge", "fd00:222:1::/64"))),
+            null);
+    a.reconcile(svc("s1").pool("mixed").dual("RequireDualStack").request());
+    a.reconcile(svc("s2").pool("buggy").request());
+    assertThat(a.counts())
+        .containsExactly(
+            new PoolCounts("buggy", 1, 0, 512 - 4 + 11 - 1, 0),
+            new PoolCounts("huge", 0, 0, 0, Long.MAX_VALUE),
+            new PoolCounts("mixed", 1, 1, 255, 255));
+  }
+
+  @Test
+  void existingAddressesAreHonouredBeforeNewOnesAreAllocated() {
+    // A restart: s-old holds .0 in its status; s-new (sorting first) must not take it.
+    Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/30"))), null);
+    List<Allocator.Decision> d =
+        a.reconcileAll(
+            List.of(svc("a-new").request(), svc("z-old").status("10.222.1.0").request()));
+    assertThat(d)
+        .extracting(Allocator.Decision::ips)
+        .containsExactly(List.of("10.222.1.1"), List.of("10.222.1.0"));
+    assertThat(d.get(1).events()).as("keeping an address is not an event").isEmpty();
+  }
+
+  @Test
+  void reconfigureKeepsAdmittedAddressesAndMovesTheRest() {
+    Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/29"))), null);
+    List<ServiceRequest> services =
+        List.of(svc("s1").request(), svc("s2").request(), svc("s3").request());
+    assertThat(a.reconcileAll(services))
+        .extracting(d -> d.ips().get(0))
+        .containsExactly("10.222.1.0", "10.222.1.1", "10.222.1.2");
+    // The pool shrinks: .0 and .1 stay, s3 moves to the only other address left.
+    List<Allocator.Decision> after =
+        a.reconfigure(
+            Pools.of(List.of(pool("p", "10.222.1.0/31"), pool("q", "10.222.5.9/32"))), services);
+    assertThat(after)
+        .extracting(d -> d.ips().get(0))
+        .containsExactly("10.222.1.0", "10.222.1.1", "10.222.5.9");
+    assertThat(after.get(2).events())
+        .extracting(Allocator.ServiceEvent::reason)
+        .containsExactly("ClearAssignment", "IPAllocated");
+  }
+
+  @Test
+  void preferDualStackGainsTheMissingFamilyWhenThePoolGrowsOne() {
+    Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/30"))), null);
+    ServiceRequest s = svc("s1").dual("PreferDualStack").request();
+    assertThat(a.reconcile(s).ips()).containsExactly("10.222.1.0");
+    a.reconfigure(Pools.of(List.of(pool("p", "10.222.1.0/30", "fd00:222::/126"))), List.of(s));
+    assertThat(a.reconcile(s).ips()).containsExactly("10.222.1.0", "fd00:222::");
+  }
+
+  @Test
+  void loadBalancerClassAndTypeDecideWhoIsHandled() {
+    Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/30"))), null);
+    assertThat(a.reconcile(svc("s1").lbClass("other").request()).handled()).isFalse();
+    assertThat(a.reconcile(svc("s2").type("ClusterIP").request()).ips()).isEmpty();
+    Allocator ours = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/30"))), "ironlb");
+    assertThat(ours.reconcile(svc("s1").request()).handled()).isFalse();
+    assertThat(ours.reconcile(svc("s1").lbClass("ironlb").request()).ips())
+        .containsExactly("10.222.1.0");
+  }
+
+  @Test
+  void turningIntoClusterIpFreesTheAddress() {
+    Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/32"))), null);
+    a.reconcile(svc("s1").request());
+    assertThat(a.reconcile(svc("s1").type("ClusterIP").request()).ips()).isEmpty();
+    assertThat(a.reconcile(svc("s2").request()).ips()).containsExactly("10.222.1.0");
+  }
+
+  @Test
+  void deprecatedAnnotationsWarn() {
+    Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/30"))), null);
+    Allocator.Decision d =
+        a.reconcile(svc("s1").annotation("metallb.universe.tf/allow-shared-ip", "k").request());
+    assertThat(d.events())
+        .contains(
+            new Allocator.ServiceEvent(
+                true,
+                "DeprecatedAnnotation",
+                "annotation metallb.universe.tf/allow-shared-ip is deprecated, use metallb.io/allow-shared-ip"));
+  }
+}
