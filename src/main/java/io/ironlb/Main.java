@@ -17,7 +17,12 @@ import picocli.CommandLine.Command;
       "BGPPeer, BFDProfile, Community) and announces addresses over ARP/NDP or BGP.",
       ""
     },
-    subcommands = {ValidateCommand.class, CrdsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ValidateCommand.class,
+      PlanCommand.class,
+      CrdsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

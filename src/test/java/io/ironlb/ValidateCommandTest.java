@@ -32,7 +32,7 @@ class ValidateCommandTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out().lines()).hasSize(1);
     assertThat(r.out())
-        .startsWith("valid: 13 objects in 4 files (3 IPAddressPool, 2 L2Advertisement");
+        .startsWith("valid: 19 objects in 5 files (4 IPAddressPool, 2 L2Advertisement");
   }
 
   @Test

@@ -29,7 +29,7 @@ class CliSmokeIT {
         IronlbProcess wrong = IronlbProcess.start("bad", List.of("validate", bad.toString()));
         IronlbProcess version = IronlbProcess.start("version", List.of("--version"))) {
       assertThat(good.awaitExit(DEADLINE)).isZero();
-      assertThat(good.stdout()).startsWith("valid: 13 objects in 4 files");
+      assertThat(good.stdout()).startsWith("valid: 19 objects in 5 files");
 
       assertThat(wrong.awaitExit(DEADLINE)).isEqualTo(1);
       assertThat(wrong.stdout().lines())
