@@ -188,7 +188,12 @@ public final class Allocator {
         clear(key, current);
       }
     }
-    if (current.size() == 1 && r.family() == Family.DUAL && r.prefersDualStack()) {
+    // A Service that names its addresses gets exactly those: adding the other family (as MetalLB
+    // does) would leave a state its own request no longer admits after a restart.
+    if (current.size() == 1
+        && r.family() == Family.DUAL
+        && r.prefersDualStack()
+        && r.desiredIps().isEmpty()) {
       addMissingFamily(r, current, events);
     }
     if (current.isEmpty()) {

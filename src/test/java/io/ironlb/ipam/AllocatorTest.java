@@ -342,6 +342,32 @@ class AllocatorTest {
   }
 
   @Test
+  void requestedAddressesAreNotExtendedWithTheOtherFamily() {
+    // Found by AllocatorProperties: extending would not survive a restart.
+    Allocator a =
+        new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/30", "fd00:222::/126"))), null);
+    ServiceRequest s = svc("s1").dual("PreferDualStack").ips("fd00:222::1").request();
+    assertThat(a.reconcile(s).error())
+        .isEqualTo(
+            "requested loadBalancer IP(s) [\"fd00:222::1\"] do not match the Service's family (dual-stack)");
+    ServiceRequest single = svc("s2").v6().ips("fd00:222::1").request();
+    assertThat(a.reconcile(single).ips()).containsExactly("fd00:222::1");
+    ServiceRequest nowDual = svc("s2").dual("PreferDualStack").ips("fd00:222::1").request();
+    assertThat(a.reconcile(nowDual).ips()).containsExactly("fd00:222::1");
+    Allocator restarted = new Allocator(a.pools(), null);
+    assertThat(
+            restarted.reconcileAll(
+                List.of(
+                    svc("s2")
+                        .dual("PreferDualStack")
+                        .ips("fd00:222::1")
+                        .status("fd00:222::1")
+                        .request())))
+        .extracting(Allocator.Decision::ips)
+        .containsExactly(List.of("fd00:222::1"));
+  }
+
+  @Test
   void loadBalancerClassAndTypeDecideWhoIsHandled() {
     Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/30"))), null);
     assertThat(a.reconcile(svc("s1").lbClass("other").request()).handled()).isFalse();

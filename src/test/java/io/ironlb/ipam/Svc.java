@@ -146,6 +146,27 @@ final class Svc {
         .build();
   }
 
+  @Override
+  public String toString() {
+    return namespace
+        + "/"
+        + name
+        + " ports="
+        + ports
+        + " families="
+        + families
+        + " policy="
+        + policy
+        + " annotations="
+        + annotations
+        + " labels="
+        + labels
+        + " traffic="
+        + trafficPolicy
+        + " status="
+        + status;
+  }
+
   ServiceRequest request() {
     return ServiceRequest.of(build());
   }
