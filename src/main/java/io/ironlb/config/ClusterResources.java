@@ -62,6 +62,33 @@ public record ClusterResources(
     return bfdProfiles.stream().filter(p -> p.name().equals(name)).findFirst();
   }
 
+  /** These core objects with the {@code metallb.io} configuration of {@code config}. */
+  public ClusterResources withConfigurationOf(ClusterResources config) {
+    return new ClusterResources(
+        config.pools,
+        config.l2Advertisements,
+        config.bgpAdvertisements,
+        config.bgpPeers,
+        config.bfdProfiles,
+        config.communities,
+        services,
+        endpointSlices,
+        nodes,
+        namespaces,
+        secrets);
+  }
+
+  /** True when the {@code metallb.io} configuration (not the core objects) is the same. */
+  public boolean sameConfigurationAs(ClusterResources other) {
+    return pools.equals(other.pools)
+        && l2Advertisements.equals(other.l2Advertisements)
+        && bgpAdvertisements.equals(other.bgpAdvertisements)
+        && bgpPeers.equals(other.bgpPeers)
+        && bfdProfiles.equals(other.bfdProfiles)
+        && communities.equals(other.communities)
+        && namespaces.equals(other.namespaces);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -216,6 +216,27 @@ public record ServiceRequest(
     return lbClass.equals(loadBalancerClass);
   }
 
+  /** The request without what the allocator itself writes (the status), to detect real changes. */
+  public ServiceRequest withoutStatus() {
+    return currentIps.isEmpty()
+        ? this
+        : new ServiceRequest(
+            key,
+            labels,
+            loadBalancer,
+            loadBalancerClass,
+            family,
+            policy,
+            ports,
+            desiredPool,
+            desiredIps,
+            sharingKey,
+            backendKey,
+            List.of(),
+            deprecatedAnnotations,
+            error);
+  }
+
   public boolean prefersDualStack() {
     return "PreferDualStack".equals(policy);
   }

@@ -1,0 +1,309 @@
+package io.ironlb.ipam;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.ironlb.cluster.CborSerializable;
+import io.ironlb.config.ClusterResources;
+import io.ironlb.config.ServiceKey;
+import io.ironlb.source.Snapshot;
+import io.ironlb.source.StatusWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+
+/**
+ * The allocator: MetalLB's controller as an actor. It owns one {@link Allocator}, fed by the
+ * snapshot stream it materializes itself (so the stream lives exactly as long as this incarnation,
+ * on whichever node runs it), and writes only what differs from what the snapshot shows.
+ *
+ * <p>On start — a process start or a singleton failover — the first snapshot is reconciled with
+ * {@link Allocator#reconcileAll}, which re-records every Service's existing addresses before
+ * allocating new ones: no address changes and none is handed out twice.
+ */
+public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Command> {
+
+  /** Everything this actor understands. */
+  public sealed interface Command {}
+
+  /** Asks for the current allocations (the status API and tests). */
+  public record GetAllocations(ActorRef<Allocations> replyTo)
+      implements Command, CborSerializable {}
+
+  /** Stops the actor (singleton hand-over). */
+  public record Stop() implements Command, CborSerializable {}
+
+  /** The allocator's view: each handled Service's addresses or error, and each pool's counts. */
+  public record Allocations(
+      long generation, Map<String, Allocation> services, List<PoolCounts> pools)
+      implements CborSerializable {}
+
+  /** One Service's allocation. */
+  public record Allocation(List<String> ips, String pool, String error) {}
+
+  enum Ack {
+    INSTANCE
+  }
+
+  private record StreamStarted(ActorRef<Ack> ackTo) implements Command {}
+
+  private record SnapshotArrived(Snapshot snapshot, ActorRef<Ack> ackTo) implements Command {}
+
+  private record StreamEnded() implements Command {}
+
+  private record StreamFailed(Throwable cause) implements Command {}
+
+  private record WriteDone(ServiceKey key, Written written, Throwable failure) implements Command {}
+
+  private record RetryWrites() implements Command {}
+
+  /** What this actor has asked to be written for a Service. */
+  private record Written(List<String> ips, String pool) {}
+
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final StatusWriter writer;
+  private final String loadBalancerClass;
+
+  private Allocator allocator;
+  private ClusterResources configuration;
+  private Snapshot last;
+  private final Map<ServiceKey, ServiceRequest> requests = new HashMap<>();
+  private final Map<ServiceKey, Allocator.Decision> decided = new TreeMap<>();
+  private final Map<ServiceKey, Written> written = new HashMap<>();
+  private final Map<String, PoolCounts> poolsWritten = new HashMap<>();
+
+  /**
+   * @param source the snapshots; materialized when this actor starts, cancelled when it stops
+   * @param loadBalancerClass the class handled; null for Services without one
+   */
+  public static Behavior<Command> create(
+      Source<Snapshot, ?> source, StatusWriter writer, String loadBalancerClass) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  source.runWith(
+                      ActorSink.<Snapshot, Command, Ack>actorRefWithBackpressure(
+                          ctx.getSelf(),
+                          (ackTo, snapshot) -> new SnapshotArrived(snapshot, ackTo),
+                          StreamStarted::new,
+                          Ack.INSTANCE,
+                          new StreamEnded(),
+                          StreamFailed::new),
+                      Materializer.createMaterializer(ctx));
+                  return new AllocatorActor(ctx, timers, writer, loadBalancerClass);
+                }));
+  }
+
+  /**
+   * Starts the allocator as a Cluster Singleton on the nodes with role {@code controller},
+   * restarting it with backoff if its source fails. Returns the proxy.
+   */
+  public static ActorRef<Command> singleton(
+      ActorSystem<?> system,
+      java.util.function.Supplier<Source<Snapshot, ?>> source,
+      StatusWriter writer,
+      String loadBalancerClass) {
+    Behavior<Command> behavior =
+        Behaviors.supervise(
+                Behaviors.<Command>setup(ctx -> create(source.get(), writer, loadBalancerClass)))
+            .onFailure(
+                SupervisorStrategy.restartWithBackoff(
+                    Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    return ClusterSingleton.get(system)
+        .init(
+            SingletonActor.of(behavior, "ironlb-allocator")
+                .withStopMessage(new Stop())
+                .withSettings(ClusterSingletonSettings.create(system).withRole("controller")));
+  }
+
+  private AllocatorActor(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      StatusWriter writer,
+      String loadBalancerClass) {
+    super(ctx);
+    this.ctx = ctx;
+    this.timers = timers;
+    this.writer = writer;
+    this.loadBalancerClass = loadBalancerClass;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StreamStarted.class, m -> ack(m.ackTo()))
+        .onMessage(SnapshotArrived.class, this::onSnapshot)
+        .onMessage(WriteDone.class, this::onWriteDone)
+        .onMessage(RetryWrites.class, m -> retry())
+        .onMessage(GetAllocations.class, this::onGet)
+        .onMessage(StreamEnded.class, m -> Behaviors.stopped())
+        .onMessage(
+            StreamFailed.class,
+            m -> {
+              throw new IllegalStateException("snapshot source failed", m.cause());
+            })
+        .onMessage(Stop.class, m -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<Command> ack(ActorRef<Ack> ackTo) {
+    ackTo.tell(Ack.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onSnapshot(SnapshotArrived m) {
+    Snapshot s = m.snapshot();
+    ClusterResources res = s.resources();
+    Map<ServiceKey, ServiceRequest> now = new HashMap<>();
+    for (Service svc : res.services()) {
+      ServiceRequest r = ServiceRequest.of(svc);
+      now.put(r.key(), r);
+    }
+    List<Allocator.Decision> decisions;
+    if (allocator == null) {
+      allocator = new Allocator(Pools.from(res), loadBalancerClass);
+      decisions = allocator.reconcileAll(now.values());
+      ctx.getLog().info("allocator started: {} Services, {} pools", now.size(), res.pools().size());
+    } else if (!configuration.sameConfigurationAs(res)) {
+      decisions = allocator.reconfigure(Pools.from(res), now.values());
+      ctx.getLog().info("configuration changed: {} Services reprocessed", now.size());
+    } else {
+      for (ServiceKey gone : Set.copyOf(requests.keySet())) {
+        if (!now.containsKey(gone)) {
+          allocator.remove(gone);
+          decided.remove(gone);
+          written.remove(gone);
+          requests.remove(gone);
+        }
+      }
+      decisions = new ArrayList<>();
+      for (ServiceRequest r :
+          now.values().stream().sorted((a, b) -> a.key().compareTo(b.key())).toList()) {
+        if (!r.withoutStatus().equals(requests.get(r.key()))) {
+          decisions.add(allocator.reconcile(r));
+        }
+      }
+    }
+    configuration = res;
+    last = s;
+    requests.keySet().retainAll(now.keySet());
+    decided.keySet().retainAll(now.keySet());
+    now.forEach((k, r) -> requests.put(k, r.withoutStatus()));
+    for (Allocator.Decision d : decisions) {
+      Allocator.Decision before = decided.put(d.key(), d);
+      boolean changed =
+          before == null
+              || !before.ips().equals(d.ips())
+              || !Objects.equals(before.error(), d.error());
+      if (d.handled() && changed) {
+        for (Allocator.ServiceEvent e : d.events()) {
+          writer.event(d.key(), e.warning(), e.reason(), e.message());
+        }
+      }
+    }
+    syncWrites();
+    m.ackTo().tell(Ack.INSTANCE);
+    return this;
+  }
+
+  /** Writes every handled Service whose observed status differs from the decision. */
+  private void syncWrites() {
+    for (Service svc : last.resources().services()) {
+      ServiceKey key = ServiceKey.of(svc);
+      Allocator.Decision d = decided.get(key);
+      if (d == null || !d.handled()) {
+        continue;
+      }
+      String observedPool = observedPool(svc);
+      String pool = d.ips().isEmpty() ? null : d.pool() != null ? d.pool() : observedPool;
+      Written want = new Written(d.ips(), pool);
+      Written observed = new Written(observedIps(svc), observedPool);
+      if (observed.equals(want)) {
+        written.remove(key);
+        continue;
+      }
+      if (want.equals(written.get(key))) {
+        continue; // in flight, or written and not yet seen by the source
+      }
+      written.put(key, want);
+      ctx.pipeToSelf(
+          writer.writeService(svc, want.ips(), want.pool()),
+          (ok, failure) -> new WriteDone(key, want, failure));
+    }
+    for (PoolCounts counts : allocator.counts()) {
+      if (!counts.equals(poolsWritten.get(counts.pool()))) {
+        poolsWritten.put(counts.pool(), counts);
+        writer.writePool(counts);
+      }
+    }
+  }
+
+  private Behavior<Command> onWriteDone(WriteDone m) {
+    if (m.failure() != null) {
+      ctx.getLog()
+          .warn("status write for {} failed, will retry: {}", m.key(), m.failure().toString());
+      written.remove(m.key(), m.written());
+      timers.startSingleTimer(new RetryWrites(), Duration.ofSeconds(1));
+    }
+    return this;
+  }
+
+  private Behavior<Command> retry() {
+    if (last != null) {
+      syncWrites();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGet(GetAllocations m) {
+    Map<String, Allocation> out = new TreeMap<>();
+    decided.forEach(
+        (k, d) -> {
+          if (d.handled()) {
+            out.put(k.toString(), new Allocation(d.ips(), d.pool(), d.error()));
+          }
+        });
+    m.replyTo()
+        .tell(
+            new Allocations(
+                last == null ? 0 : last.generation(),
+                out,
+                allocator == null ? List.of() : allocator.counts()));
+    return this;
+  }
+
+  private static List<String> observedIps(Service svc) {
+    if (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null) {
+      return List.of();
+    }
+    var ingress = svc.getStatus().getLoadBalancer().getIngress();
+    return ingress == null
+        ? List.of()
+        : ingress.stream().map(i -> i.getIp()).filter(Objects::nonNull).toList();
+  }
+
+  private static String observedPool(Service svc) {
+    Map<String, String> a = svc.getMetadata().getAnnotations();
+    return a == null ? null : a.get(ServiceRequest.ALLOCATED_FROM_POOL);
+  }
+}

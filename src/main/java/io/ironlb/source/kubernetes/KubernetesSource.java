@@ -1,0 +1,208 @@
+package io.ironlb.source.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.ironlb.config.ClusterResources;
+import io.ironlb.config.ObjectDecoder;
+import io.ironlb.config.ObjectKind;
+import io.ironlb.config.Problem;
+import io.ironlb.source.ConfigGate;
+import io.ironlb.source.Snapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes mode's source: fabric8 informers for the {@code metallb.io} kinds (in IronLB's
+ * namespace), Services, EndpointSlices, Nodes, Namespaces and Secrets (IronLB's namespace).
+ *
+ * <p>Level-triggered: an event only says "something changed"; each snapshot is rebuilt from the
+ * informers' caches. So a watch that drops and relists (fabric8 reconnects with backoff) or a
+ * replayed event cannot leave a wrong state behind — the next snapshot is the cache as it is.
+ * Nothing is emitted until every informer has synced, so the allocator never mistakes a partial
+ * list for the cluster. Informers start when the stream is materialized and stop when it ends.
+ */
+public final class KubernetesSource {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesSource.class);
+
+  private KubernetesSource() {}
+
+  public static Source<Snapshot, NotUsed> watch(
+      KubernetesClient client, String namespace, Duration resync) {
+    return Source.<Informers>queue(1)
+        .mapMaterializedValue(queue -> Informers.start(client, namespace, resync, queue))
+        .watchTermination(
+            (informers, done) -> {
+              done.whenComplete((d, e) -> informers.stop());
+              return NotUsed.getInstance();
+            })
+        .map(Informers::read)
+        .statefulMap(
+            ConfigGate::new,
+            (gate, read) -> Pair.create(gate, gate.next(read.first(), read.second())),
+            gate -> Optional.empty());
+  }
+
+  static ResourceDefinitionContext context(ObjectKind kind) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(ObjectKind.GROUP)
+        .withVersion(kind.version())
+        .withKind(kind.kind())
+        .withPlural(kind.plural())
+        .withNamespaced(true)
+        .build();
+  }
+
+  /**
+   * The informers of one materialization; the queue's element is this object, meaning "read me".
+   */
+  static final class Informers {
+    private final KubernetesClient client;
+    private final SharedIndexInformer<Service> services;
+    private final SharedIndexInformer<EndpointSlice> endpointSlices;
+    private final SharedIndexInformer<Node> nodes;
+    private final SharedIndexInformer<Namespace> namespaces;
+    private final SharedIndexInformer<Secret> secrets;
+    private final Map<ObjectKind, SharedIndexInformer<GenericKubernetesResource>> config =
+        new EnumMap<>(ObjectKind.class);
+
+    private Informers(KubernetesClient client, String namespace, long resync) {
+      this.client = client;
+      services = client.services().inAnyNamespace().runnableInformer(resync);
+      endpointSlices =
+          client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(resync);
+      nodes = client.nodes().runnableInformer(resync);
+      namespaces = client.namespaces().runnableInformer(resync);
+      secrets = client.secrets().inNamespace(namespace).runnableInformer(resync);
+      for (ObjectKind kind : ObjectKind.configurationKinds()) {
+        config.put(
+            kind,
+            client
+                .genericKubernetesResources(context(kind))
+                .inNamespace(namespace)
+                .runnableInformer(resync));
+      }
+    }
+
+    private List<SharedIndexInformer<?>> all() {
+      List<SharedIndexInformer<?>> all =
+          new ArrayList<>(List.of(services, endpointSlices, nodes, namespaces, secrets));
+      all.addAll(config.values());
+      return all;
+    }
+
+    static Informers start(
+        KubernetesClient client,
+        String namespace,
+        Duration resync,
+        BoundedSourceQueue<Informers> queue) {
+      Informers informers = new Informers(client, namespace, resync.toMillis());
+      AtomicBoolean synced = new AtomicBoolean();
+      Runnable changed =
+          () -> {
+            if (synced.get()) {
+              queue.offer(informers); // dropped when a read is already pending: that one will do
+            }
+          };
+      List<CompletableFuture<Void>> started = new ArrayList<>();
+      for (SharedIndexInformer<?> informer : informers.all()) {
+        addSignal(informer, changed);
+        started.add(informer.start().toCompletableFuture());
+      }
+      CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+          .whenComplete(
+              (ok, failure) -> {
+                if (failure != null) {
+                  log.error("informers failed to start", failure);
+                  queue.fail(failure);
+                  return;
+                }
+                log.info("informers synced ({} kinds)", started.size());
+                synced.set(true);
+                queue.offer(informers);
+              });
+      return informers;
+    }
+
+    private static <T> void addSignal(SharedIndexInformer<T> informer, Runnable changed) {
+      informer.addEventHandler(
+          new ResourceEventHandler<T>() {
+            @Override
+            public void onAdd(T obj) {
+              changed.run();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+              changed.run();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+              changed.run();
+            }
+          });
+    }
+
+    void stop() {
+      all().forEach(SharedIndexInformer::stop);
+    }
+
+    /**
+     * The caches as one value; decoding problems of metallb.io objects are configuration problems.
+     */
+    Pair<ClusterResources, List<Problem>> read() {
+      ClusterResources.Builder b = ClusterResources.builder();
+      List<Problem> problems = new ArrayList<>();
+      var ser = client.getKubernetesSerialization();
+      config.forEach(
+          (kind, informer) -> {
+            List<GenericKubernetesResource> items = new ArrayList<>(informer.getStore().list());
+            items.sort(Comparator.comparing(r -> r.getMetadata().getName()));
+            for (GenericKubernetesResource r : items) {
+              JsonNode node = ser.convertValue(r, JsonNode.class);
+              ObjectDecoder.Result decoded =
+                  ObjectDecoder.decode(node, kind.kind() + " " + r.getMetadata().getName());
+              problems.addAll(decoded.problems());
+              decoded.objects().forEach(b::add);
+            }
+          });
+      sorted(services.getStore().list()).forEach(b::add);
+      sorted(endpointSlices.getStore().list()).forEach(b::add);
+      sorted(nodes.getStore().list()).forEach(b::add);
+      sorted(namespaces.getStore().list()).forEach(b::add);
+      sorted(secrets.getStore().list()).forEach(b::add);
+      return Pair.create(b.build(), problems);
+    }
+
+    private static <T extends HasMetadata> List<T> sorted(List<T> items) {
+      List<T> copy = new ArrayList<>(items);
+      copy.sort(
+          Comparator.comparing((T o) -> String.valueOf(o.getMetadata().getNamespace()))
+              .thenComparing(o -> o.getMetadata().getName()));
+      return copy;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.ironlb.source;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/** Cluster members in one JVM, on loopback with free ports, for component tests. */
+public final class ClusterFixture {
+  private ClusterFixture() {}
+
+  /** A member with the given roles; joins {@code seed}, or itself when {@code seed} is null. */
+  public static ActorSystem<Void> member(String name, List<String> roles, ActorSystem<?> seed) {
+    Config config =
+        ConfigFactory.parseString(
+                "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
+                    + "pekko.remote.artery.canonical.port = 0\n"
+                    + "pekko.cluster.roles = ["
+                    + String.join(",", roles)
+                    + "]\n"
+                    + "pekko.loglevel = WARNING\n")
+            .withFallback(ConfigFactory.load());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ironlb", config);
+    Cluster cluster = Cluster.get(system);
+    cluster
+        .manager()
+        .tell(
+            Join.create(
+                seed == null
+                    ? cluster.selfMember().address()
+                    : Cluster.get(seed).selfMember().address()));
+    return system;
+  }
+}

@@ -1,0 +1,321 @@
+package io.ironlb.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.ironlb.config.ObjectKind;
+import io.ironlb.ipam.AllocatorActor;
+import io.ironlb.source.kubernetes.KubernetesSource;
+import io.ironlb.source.kubernetes.KubernetesStatusWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The allocator singleton against fabric8's mock API server in CRUD mode: objects applied as YAML,
+ * statuses, annotations, events and pool status written back; deletion frees; a restart and a
+ * singleton failover change no address and assign none twice.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesAllocationTest {
+
+  /** An instance field: a fresh mock API server for each test. */
+  KubernetesClient client;
+
+  private static final String NS = "metallb-system";
+  private final List<ActorSystem<Void>> systems = new ArrayList<>();
+  private ExecutorService writers;
+
+  @BeforeEach
+  void setUp() {
+    writers = Executors.newFixedThreadPool(4);
+  }
+
+  @AfterEach
+  void tearDown() {
+    systems.forEach(ActorTestKit::shutdown);
+    writers.shutdownNow();
+  }
+
+  private ActorRef<AllocatorActor.Command> controller(String name, ActorSystem<Void> seed) {
+    ActorSystem<Void> system = ClusterFixture.member(name, List.of("controller"), seed);
+    systems.add(system);
+    return AllocatorActor.singleton(
+        system,
+        () -> KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
+        new KubernetesStatusWriter(client, NS, "ironlb-controller", writers),
+        null);
+  }
+
+  @Test
+  void examplesGetStatusesAnnotationsEventsAndPoolCounts() throws IOException {
+    applyDirectory(Path.of("examples"));
+    controller("c1", null);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(ips("default", "echo")).containsExactly("10.222.10.7");
+              assertThat(ips("web", "nginx")).containsExactly("10.222.20.1");
+              assertThat(ips("default", "first")).containsExactly("10.222.40.1");
+            });
+    assertThat(annotation("web", "nginx")).isEqualTo("expensive");
+    assertThat(annotation("default", "echo")).isEqualTo("first-pool");
+    assertThat(ips("default", "second")).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(events("web", "nginx"))
+                  .contains("Normal IPAllocated Assigned IP [\"10.222.20.1\"]");
+              assertThat(events("default", "second"))
+                  .contains(
+                      "Warning AllocationFailed Failed to allocate IP for \"default/second\": no available IPs in pool \"tiny\"");
+              assertThat(events("default", "squatter"))
+                  .contains(
+                      "Warning AllocationFailed Failed to allocate IP for \"default/squatter\": 10.222.10.7 is in use by default/echo, which does not allow sharing");
+              assertThat(poolStatus("expensive"))
+                  .containsEntry("assignedIPv4", 1)
+                  .containsEntry("availableIPv4", 62);
+            });
+  }
+
+  @Test
+  void deletingAServiceFreesItsAddress() {
+    createPool("p", "10.222.7.0/31");
+    createService("default", "a");
+    controller("c1", null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ips("default", "a").equals(List.of("10.222.7.0")));
+    createService("default", "b");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ips("default", "b").equals(List.of("10.222.7.1")));
+    createService("default", "c");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> events("default", "c").stream().anyMatch(e -> e.contains("AllocationFailed")));
+
+    client.services().inNamespace("default").withName("a").delete();
+    // c is reconsidered when something changes; touching it is what an operator would do.
+    client
+        .services()
+        .inNamespace("default")
+        .withName("c")
+        .edit(
+            s ->
+                new ServiceBuilder(s)
+                    .editMetadata()
+                    .addToLabels("retry", "1")
+                    .endMetadata()
+                    .build());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ips("default", "c").equals(List.of("10.222.7.0")));
+  }
+
+  @Test
+  void restartAndSingletonFailoverChangeNoAddressAndAssignNoneTwice() {
+    createPool("big", "10.222.64.0/21");
+    int n = Integer.getInteger("ironlb.test.services", 1000);
+    for (int i = 0; i < n; i++) {
+      createService("ns" + (i % 10), "svc-" + i);
+    }
+    ActorSystem<Void> first = startControllerSystem("c1", null);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> allocated().size() == n);
+    Map<String, List<String>> before = allocated();
+    assertNoDuplicates(before);
+
+    // Restart: the only controller stops; a new one starts from the statuses alone.
+    ActorTestKit.shutdown(first);
+    systems.remove(first);
+    ActorSystem<Void> second = startControllerSystem("c2", null);
+    createService("default", "after-restart");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> allocated().size() == n + 1);
+    Map<String, List<String>> afterRestart = allocated();
+    assertThat(afterRestart).containsAllEntriesOf(before);
+    assertNoDuplicates(afterRestart);
+
+    // Failover: a second controller joins; the first (oldest, running the singleton) stops.
+    ActorSystem<Void> third = startControllerSystem("c3", second);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Cluster.get(third).selfMember().status().equals(MemberStatus.up()));
+    ActorTestKit.shutdown(second);
+    systems.remove(second);
+    createService("default", "after-failover");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> allocated().size() == n + 2);
+    Map<String, List<String>> afterFailover = allocated();
+    assertThat(afterFailover).containsAllEntriesOf(afterRestart);
+    assertNoDuplicates(afterFailover);
+  }
+
+  private ActorSystem<Void> startControllerSystem(String name, ActorSystem<Void> seed) {
+    controller(name, seed);
+    return systems.get(systems.size() - 1);
+  }
+
+  private void assertNoDuplicates(Map<String, List<String>> allocations) {
+    Set<String> seen = new HashSet<>();
+    allocations.forEach(
+        (svc, ips) ->
+            ips.forEach(ip -> assertThat(seen.add(ip)).as("%s assigned twice", ip).isTrue()));
+  }
+
+  private Map<String, List<String>> allocated() {
+    Map<String, List<String>> m = new HashMap<>();
+    for (Service s : client.services().inAnyNamespace().list().getItems()) {
+      List<String> ips = ips(s);
+      if (!ips.isEmpty()) {
+        m.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), ips);
+      }
+    }
+    return m;
+  }
+
+  private List<String> ips(String ns, String name) {
+    Service s = client.services().inNamespace(ns).withName(name).get();
+    return s == null ? List.of() : ips(s);
+  }
+
+  private List<String> ips(Service s) {
+    if (s.getStatus() == null
+        || s.getStatus().getLoadBalancer() == null
+        || s.getStatus().getLoadBalancer().getIngress() == null) {
+      return List.of();
+    }
+    return s.getStatus().getLoadBalancer().getIngress().stream().map(i -> i.getIp()).toList();
+  }
+
+  private String annotation(String ns, String name) {
+    Map<String, String> a =
+        client.services().inNamespace(ns).withName(name).get().getMetadata().getAnnotations();
+    return a == null ? null : a.get("metallb.io/ip-allocated-from-pool");
+  }
+
+  private List<String> events(String ns, String name) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map((Event e) -> e.getType() + " " + e.getReason() + " " + e.getMessage())
+        .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> poolStatus(String pool) {
+    GenericKubernetesResource r =
+        client
+            .genericKubernetesResources(context(ObjectKind.IP_ADDRESS_POOL))
+            .inNamespace(NS)
+            .withName(pool)
+            .get();
+    Object status = r.getAdditionalProperties().get("status");
+    return status == null ? Map.of() : (Map<String, Object>) status;
+  }
+
+  private io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(ObjectKind kind) {
+    return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+        .withGroup(ObjectKind.GROUP)
+        .withVersion(kind.version())
+        .withKind(kind.kind())
+        .withPlural(kind.plural())
+        .withNamespaced(true)
+        .build();
+  }
+
+  private void createPool(String name, String cidr) {
+    apply(
+        "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: "
+            + name
+            + ", namespace: "
+            + NS
+            + "}\nspec: {addresses: ["
+            + cidr
+            + "]}\n");
+  }
+
+  private void createService(String ns, String name) {
+    client
+        .services()
+        .inNamespace(ns)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withType("LoadBalancer")
+                .addNewPort()
+                .withPort(80)
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  /** Applies every document of every YAML file in a directory, as kubectl apply -f would. */
+  void applyDirectory(Path dir) throws IOException {
+    List<Path> files;
+    try (var walk = Files.walk(dir)) {
+      files = walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    for (Path f : files) {
+      for (String doc : Files.readString(f).split("(?m)^---\\s*$")) {
+        if (!doc.isBlank() && doc.contains("kind:")) {
+          apply(doc);
+        }
+      }
+    }
+  }
+
+  void apply(String doc) {
+    var ser = client.getKubernetesSerialization();
+    GenericKubernetesResource g = ser.unmarshal(doc, GenericKubernetesResource.class);
+    String ns = Objects.requireNonNullElse(g.getMetadata().getNamespace(), "default");
+    if (g.getApiVersion().startsWith(ObjectKind.GROUP + "/")) {
+      ObjectKind kind = ObjectKind.byKind(g.getKind()).orElseThrow();
+      client.genericKubernetesResources(context(kind)).inNamespace(ns).resource(g).create();
+    } else if (g.getKind().equals("Service")) {
+      client.services().inNamespace(ns).resource(ser.unmarshal(doc, Service.class)).create();
+    } else if (g.getKind().equals("Namespace")) {
+      client.namespaces().resource(ser.unmarshal(doc, Namespace.class)).create();
+    }
+  }
+}
