@@ -188,8 +188,10 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
       decisions = allocator.reconfigure(Pools.from(res), now.values());
       ctx.getLog().info("configuration changed: {} Services reprocessed", now.size());
     } else {
+      boolean freed = false;
       for (ServiceKey gone : Set.copyOf(requests.keySet())) {
         if (!now.containsKey(gone)) {
+          freed |= !allocator.addressesOf(gone).isEmpty();
           allocator.remove(gone);
           decided.remove(gone);
           written.remove(gone);
@@ -197,10 +199,22 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
         }
       }
       decisions = new ArrayList<>();
-      for (ServiceRequest r :
-          now.values().stream().sorted((a, b) -> a.key().compareTo(b.key())).toList()) {
+      List<ServiceRequest> sorted =
+          now.values().stream().sorted((a, b) -> a.key().compareTo(b.key())).toList();
+      for (ServiceRequest r : sorted) {
         if (!r.withoutStatus().equals(requests.get(r.key()))) {
+          freed |= !allocator.addressesOf(r.key()).isEmpty();
           decisions.add(allocator.reconcile(r));
+        }
+      }
+      if (freed) {
+        // Addresses may have come free: Services still waiting for one need not wait for their
+        // own next change (MetalLB's do).
+        for (ServiceRequest r : sorted) {
+          Allocator.Decision d = decided.get(r.key());
+          if (d != null && d.handled() && d.error() != null && d.ips().isEmpty()) {
+            decisions.add(allocator.reconcile(r));
+          }
         }
       }
     }

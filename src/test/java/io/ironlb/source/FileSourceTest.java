@@ -1,0 +1,158 @@
+package io.ironlb.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import io.ironlb.config.IPAddressPool;
+import io.ironlb.config.ServiceKey;
+import io.ironlb.ipam.AllocatorActor;
+import io.ironlb.source.files.FileSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingDeque;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Standalone mode: a watched directory feeds the allocator; results are kept in memory. */
+class FileSourceTest {
+
+  private static ActorTestKit kit;
+
+  @BeforeAll
+  static void start() {
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString(
+                    "pekko.remote.artery.canonical.port = 0\n"
+                        + "pekko.remote.artery.canonical.hostname = 127.0.0.1")
+                .withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static final String POOL =
+      """
+      apiVersion: metallb.io/v1beta1
+      kind: IPAddressPool
+      metadata: {name: p, namespace: metallb-system}
+      spec: {addresses: [%s]}
+      """;
+
+  private static final String SERVICE =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: %s, namespace: default}
+      spec: {type: LoadBalancer, ports: [{port: 80}]}
+      """;
+
+  @Test
+  void invalidChangeIsRejectedAndTheLastGoodConfigurationStays(@TempDir Path dir)
+      throws IOException {
+    Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.1.0/30"));
+    LinkedBlockingDeque<Snapshot> seen = new LinkedBlockingDeque<>();
+    UniqueKillSwitch stop =
+        FileSource.watch(dir, Duration.ofMillis(100))
+            .viaMat(KillSwitches.single(), Keep.right())
+            .toMat(Sink.foreach(seen::add), Keep.left())
+            .run(kit.system());
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+      assertThat(seen.getLast().configStale()).isFalse();
+      assertThat(poolAddresses(seen.getLast())).containsExactly("10.222.1.0/30");
+
+      Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.1.0/33"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.getLast().configStale());
+      Snapshot rejected = seen.getLast();
+      assertThat(poolAddresses(rejected)).as("last good stays").containsExactly("10.222.1.0/30");
+      assertThat(rejected.problems())
+          .extracting(Object::toString)
+          .containsExactly(
+              "IPAddressPool metallb-system/p: spec.addresses[0]: invalid CIDR \"10.222.1.0/33\":"
+                  + " not a CIDR; write a CIDR or a range a-b");
+
+      Files.writeString(dir.resolve("svc.yaml"), SERVICE.formatted("web"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> seen.getLast().resources().services().size() == 1);
+      assertThat(seen.getLast().configStale())
+          .as("Services flow while the config is stale")
+          .isTrue();
+
+      Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.2.0/30"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !seen.getLast().configStale());
+      assertThat(poolAddresses(seen.getLast())).containsExactly("10.222.2.0/30");
+      int count = seen.size();
+      await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+      assertThat(seen).as("an unchanged directory emits nothing").hasSize(count);
+    } finally {
+      stop.shutdown();
+    }
+  }
+
+  @Test
+  void allocatorActorServesStandaloneAllocationsFromMemory(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.3.0/31"));
+    Files.writeString(dir.resolve("a.yaml"), SERVICE.formatted("a"));
+    InMemoryStatusWriter status = new InMemoryStatusWriter();
+    ActorRef<AllocatorActor.Command> allocator =
+        kit.spawn(
+            AllocatorActor.create(FileSource.watch(dir, Duration.ofMillis(100)), status, null));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> status.services().containsKey(new ServiceKey("default", "a")));
+    assertThat(status.services().get(new ServiceKey("default", "a")).ips())
+        .containsExactly("10.222.3.0");
+
+    Files.writeString(dir.resolve("b.yaml"), SERVICE.formatted("b"));
+    Files.writeString(dir.resolve("c.yaml"), SERVICE.formatted("c"));
+    TestProbe<AllocatorActor.Allocations> probe = kit.createTestProbe();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              allocator.tell(new AllocatorActor.GetAllocations(probe.ref()));
+              AllocatorActor.Allocations a = probe.receiveMessage();
+              assertThat(a.services().keySet())
+                  .containsExactly("default/a", "default/b", "default/c");
+              assertThat(a.services().get("default/b").ips()).containsExactly("10.222.3.1");
+              assertThat(a.services().get("default/c").error())
+                  .isEqualTo("no available IPs in pool \"p\"");
+              assertThat(a.pools().get(0).availableIPv4()).isZero();
+            });
+    assertThat(status.events())
+        .extracting(InMemoryStatusWriter.Event::reason)
+        .containsExactlyInAnyOrder("IPAllocated", "IPAllocated", "AllocationFailed");
+
+    Files.delete(dir.resolve("a.yaml"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> status.services().containsKey(new ServiceKey("default", "c")));
+    assertThat(status.services().get(new ServiceKey("default", "c")).ips())
+        .containsExactly("10.222.3.0");
+    kit.stop(allocator);
+  }
+
+  private static List<String> poolAddresses(Snapshot s) {
+    return s.resources().pools().stream()
+        .map(IPAddressPool::spec)
+        .flatMap(p -> p.addresses().stream())
+        .toList();
+  }
+}
