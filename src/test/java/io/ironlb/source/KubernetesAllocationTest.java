@@ -257,22 +257,12 @@ class KubernetesAllocationTest {
   private Map<String, Object> poolStatus(String pool) {
     GenericKubernetesResource r =
         client
-            .genericKubernetesResources(context(ObjectKind.IP_ADDRESS_POOL))
+            .genericKubernetesResources(KubernetesSource.context(ObjectKind.IP_ADDRESS_POOL))
             .inNamespace(NS)
             .withName(pool)
             .get();
     Object status = r.getAdditionalProperties().get("status");
     return status == null ? Map.of() : (Map<String, Object>) status;
-  }
-
-  private io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(ObjectKind kind) {
-    return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-        .withGroup(ObjectKind.GROUP)
-        .withVersion(kind.version())
-        .withKind(kind.kind())
-        .withPlural(kind.plural())
-        .withNamespaced(true)
-        .build();
   }
 
   private void createPool(String name, String cidr) {
@@ -328,7 +318,11 @@ class KubernetesAllocationTest {
     String ns = Objects.requireNonNullElse(g.getMetadata().getNamespace(), "default");
     if (g.getApiVersion().startsWith(ObjectKind.GROUP + "/")) {
       ObjectKind kind = ObjectKind.byKind(g.getKind()).orElseThrow();
-      client.genericKubernetesResources(context(kind)).inNamespace(ns).resource(g).create();
+      client
+          .genericKubernetesResources(KubernetesSource.context(kind))
+          .inNamespace(ns)
+          .resource(g)
+          .create();
     } else if (g.getKind().equals("Service")) {
       client.services().inNamespace(ns).resource(ser.unmarshal(doc, Service.class)).create();
     } else if (g.getKind().equals("Namespace")) {

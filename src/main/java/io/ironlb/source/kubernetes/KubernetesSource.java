@@ -65,7 +65,8 @@ public final class KubernetesSource {
             gate -> Optional.empty());
   }
 
-  static ResourceDefinitionContext context(ObjectKind kind) {
+  /** How fabric8 addresses a metallb.io kind without API discovery. */
+  public static ResourceDefinitionContext context(ObjectKind kind) {
     return new ResourceDefinitionContext.Builder()
         .withGroup(ObjectKind.GROUP)
         .withVersion(kind.version())
