@@ -1,0 +1,174 @@
+package io.ironlb.l2;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.ironlb.config.ClusterResources;
+import io.ironlb.config.IPAddressPool;
+import io.ironlb.config.L2Advertisement;
+import io.ironlb.config.LabelSelector;
+import io.ironlb.ipam.ServiceRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Whether one node may announce one Service's addresses on layer 2, and from which interfaces —
+ * MetalLB's rules (its layer2 controller's ShouldAnnounce and speakersForAds), evaluated for a
+ * single node so each node can report its own eligibility to the VIP entity.
+ */
+public final class Eligibility {
+  public static final String EXCLUDE_LABEL =
+      "node.kubernetes.io/exclude-from-external-load-balancers";
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  private Eligibility() {}
+
+  /**
+   * @param eligible whether the node may announce
+   * @param reason why not (null when eligible)
+   * @param interfaces the interfaces to announce from; empty means every eligible interface
+   * @param preference the summed preferred-node weight for the election
+   */
+  public record Verdict(boolean eligible, String reason, Set<String> interfaces, long preference) {
+    static Verdict no(String reason) {
+      return new Verdict(false, reason, Set.of(), 0);
+    }
+  }
+
+  /**
+   * @param missingSlicesMeanServed standalone mode: a Service without EndpointSlices counts as
+   *     served on every node (there is no endpoint controller); in Kubernetes it has no endpoints
+   */
+  public static Verdict of(
+      ClusterResources r,
+      Service svc,
+      String poolName,
+      String node,
+      boolean missingSlicesMeanServed) {
+    Optional<IPAddressPool> pool = r.pool(poolName);
+    if (pool.isEmpty()) {
+      return Verdict.no("pool \"" + poolName + "\" does not exist");
+    }
+    Map<String, String> svcLabels = labels(svc.getMetadata().getLabels());
+    List<L2Advertisement> ads =
+        r.l2Advertisements().stream()
+            .filter(
+                a ->
+                    pool.get()
+                        .isSelectedBy(a.spec().ipAddressPools(), a.spec().ipAddressPoolSelectors()))
+            .filter(a -> LabelSelector.anyMatches(a.spec().serviceSelectors(), svcLabels))
+            .toList();
+    if (ads.isEmpty()) {
+      return Verdict.no("no L2Advertisement for pool \"" + poolName + "\"");
+    }
+    if (sharesIp(svc) && ads.stream().anyMatch(a -> !a.spec().serviceSelectors().isEmpty())) {
+      return Verdict.no(
+          "allow-shared-ip is incompatible with serviceSelectors on L2Advertisements");
+    }
+    Node n =
+        r.nodes().stream()
+            .filter(x -> node.equals(x.getMetadata().getName()))
+            .findFirst()
+            .orElse(null);
+    Map<String, String> nodeLabels = n == null ? Map.of() : labels(n.getMetadata().getLabels());
+    if (n != null && networkUnavailable(n)) {
+      return Verdict.no("node has condition NetworkUnavailable");
+    }
+    if (nodeLabels.containsKey(EXCLUDE_LABEL)) {
+      return Verdict.no("node is labelled " + EXCLUDE_LABEL);
+    }
+    List<L2Advertisement> mine =
+        ads.stream()
+            .filter(a -> LabelSelector.anyMatches(a.spec().nodeSelectors(), nodeLabels))
+            .toList();
+    if (mine.isEmpty()) {
+      return Verdict.no("no L2Advertisement selects this node");
+    }
+    List<Endpoint> endpoints = endpoints(r, svc);
+    boolean noSlices = endpoints == null;
+    if (!(noSlices && missingSlicesMeanServed)) {
+      List<Endpoint> serving =
+          noSlices ? List.of() : endpoints.stream().filter(Eligibility::canServe).toList();
+      if (serving.isEmpty()) {
+        return Verdict.no("no endpoint can serve");
+      }
+      boolean local = "Local".equals(svc.getSpec().getExternalTrafficPolicy());
+      if (local && serving.stream().noneMatch(e -> node.equals(e.getNodeName()))) {
+        return Verdict.no("no serving endpoint on this node (externalTrafficPolicy: Local)");
+      }
+    }
+    Set<String> interfaces = new TreeSet<>();
+    boolean all = false;
+    for (L2Advertisement a : mine) {
+      all |= a.spec().interfaces().isEmpty();
+      interfaces.addAll(a.spec().interfaces());
+    }
+    long preference = 0;
+    for (L2Advertisement a : ads) {
+      for (L2Advertisement.PreferredNodeSelector p : a.spec().preferredNodeSelectors()) {
+        if (p.preference() == null || p.preference().matches(nodeLabels)) {
+          preference += p.weight();
+        }
+      }
+    }
+    return new Verdict(true, null, all ? Set.of() : Set.copyOf(interfaces), preference);
+  }
+
+  /** MetalLB's EndpointCanServe: ready (or unknown), else serving. */
+  static boolean canServe(Endpoint e) {
+    var c = e.getConditions();
+    if (c == null || c.getReady() == null || c.getReady()) {
+      return true;
+    }
+    return Boolean.TRUE.equals(c.getServing());
+  }
+
+  /** The Service's endpoints, or null when it has no EndpointSlice at all. */
+  private static List<Endpoint> endpoints(ClusterResources r, Service svc) {
+    String ns = svc.getMetadata().getNamespace();
+    String name = svc.getMetadata().getName();
+    List<EndpointSlice> slices =
+        r.endpointSlices().stream()
+            .filter(s -> Objects.equals(s.getMetadata().getNamespace(), ns))
+            .filter(s -> name.equals(labels(s.getMetadata().getLabels()).get(SERVICE_NAME_LABEL)))
+            .toList();
+    if (slices.isEmpty()) {
+      return null;
+    }
+    return slices.stream()
+        .flatMap(
+            s ->
+                s.getEndpoints() == null
+                    ? java.util.stream.Stream.empty()
+                    : s.getEndpoints().stream())
+        .toList();
+  }
+
+  private static boolean networkUnavailable(Node n) {
+    if (n.getStatus() == null || n.getStatus().getConditions() == null) {
+      return false;
+    }
+    for (NodeCondition c : n.getStatus().getConditions()) {
+      if ("NetworkUnavailable".equals(c.getType()) && "True".equals(c.getStatus())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean sharesIp(Service svc) {
+    Map<String, String> a = labels(svc.getMetadata().getAnnotations());
+    return a.containsKey(ServiceRequest.PREFIX + ServiceRequest.ALLOW_SHARED_IP)
+        || a.containsKey(ServiceRequest.DEPRECATED_PREFIX + ServiceRequest.ALLOW_SHARED_IP);
+  }
+
+  private static Map<String, String> labels(Map<String, String> m) {
+    return m == null ? Map.of() : m;
+  }
+}
