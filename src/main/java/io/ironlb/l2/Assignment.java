@@ -1,0 +1,28 @@
+package io.ironlb.l2;
+
+import io.ironlb.cluster.CborSerializable;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A VIP entity's decision for one address: the nodes that may announce it, best first (the current
+ * owner first while it stays eligible), and the interfaces each may use.
+ *
+ * @param vip the address
+ * @param candidates ranked node names
+ * @param interfaces interfaces to announce from; empty means every eligible interface
+ * @param epoch increases with every new assignment of this address; older ones are ignored
+ */
+public record Assignment(String vip, List<String> candidates, Set<String> interfaces, long epoch)
+    implements CborSerializable {
+
+  public Assignment {
+    candidates = List.copyOf(candidates);
+    interfaces = Set.copyOf(interfaces);
+  }
+
+  /** The first candidate this node can reach (itself always included), or null. */
+  public String announcer(Set<String> unreachable) {
+    return candidates.stream().filter(c -> !unreachable.contains(c)).findFirst().orElse(null);
+  }
+}

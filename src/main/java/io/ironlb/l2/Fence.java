@@ -1,0 +1,37 @@
+package io.ironlb.l2;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Set;
+
+/**
+ * Whether this node is on the side of a partition that the split-brain resolver's keep-majority
+ * strategy will down, judged from this node's own reachability view. Such a node stops announcing
+ * at once instead of waiting to be downed, so two nodes never answer for one address for longer
+ * than it takes the failure detector to mark the other side unreachable.
+ *
+ * <p>Keep-majority (Pekko's SBR): the side with more than half the members survives; on an even
+ * split, the side holding the member with the lowest address.
+ */
+public final class Fence {
+  private Fence() {}
+
+  /**
+   * @param members every member (reachable or not), by address
+   * @param unreachable the members this node cannot reach
+   * @param order the members' address order (Pekko's Member ordering)
+   */
+  public static <M> boolean shouldFence(
+      Collection<M> members, Set<M> unreachable, Comparator<M> order) {
+    if (unreachable.isEmpty() || members.isEmpty()) {
+      return false;
+    }
+    long reachable = members.stream().filter(m -> !unreachable.contains(m)).count();
+    long others = members.size() - reachable;
+    if (reachable != others) {
+      return reachable < others;
+    }
+    M lowest = members.stream().min(order).orElseThrow();
+    return unreachable.contains(lowest);
+  }
+}

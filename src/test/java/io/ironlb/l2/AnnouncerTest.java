@@ -1,0 +1,134 @@
+package io.ironlb.l2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Announcer's state machine, with membership driven by the test. */
+class AnnouncerTest {
+
+  private static ActorTestKit kit;
+  private TestProbe<LinkCommand> link;
+  private ActorRef<Announcer.Command> a;
+
+  private static final List<String> NODES = List.of("node-a", "node-b", "node-c");
+
+  @BeforeAll
+  static void start() {
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = local\npekko.remote.artery.enabled = off")
+                .withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void announcerOnNodeA() {
+    link = kit.createTestProbe();
+    a = kit.spawn(Announcer.create("node-a", link.ref()));
+    a.tell(new Announcer.MembershipChanged(NODES, Set.of()));
+  }
+
+  private void assign(String vip, long epoch, String... candidates) {
+    a.tell(new Announcer.Assign(new Assignment(vip, List.of(candidates), Set.of(), epoch)));
+  }
+
+  private void unreachable(String... nodes) {
+    a.tell(new Announcer.MembershipChanged(NODES, Set.of(nodes)));
+  }
+
+  @Test
+  void firstCandidateAnnounces() {
+    assign("10.222.1.1", 1, "node-a", "node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    assign("10.222.1.2", 1, "node-b", "node-a");
+    link.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void standbyTakesOverWhenTheOwnerIsUnreachableAndHandsBackOnRejoin() {
+    assign("10.222.1.2", 1, "node-b", "node-a", "node-c");
+    link.expectNoMessage(Duration.ofMillis(100));
+    unreachable("node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.2", Set.of()));
+    // The entity confirms: node-a is now the owner, first in the list; node-b returning changes
+    // nothing.
+    assign("10.222.1.2", 2, "node-a", "node-b", "node-c");
+    unreachable();
+    link.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void ownerReturningBeforeTheEntityConfirmsGetsItBack() {
+    assign("10.222.1.2", 1, "node-b", "node-a");
+    unreachable("node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.2", Set.of()));
+    unreachable();
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.2"));
+  }
+
+  @Test
+  void fencedNodeWithdrawsEverythingAndResumesWhenTheMajorityIsBack() {
+    assign("10.222.1.1", 1, "node-a", "node-b");
+    assign("10.222.1.3", 1, "node-c", "node-a");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    unreachable("node-b", "node-c"); // a minority of one: keep-majority will down node-a
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.1"));
+    link.expectNoMessage(Duration.ofMillis(200));
+    TestProbe<Announcer.State> state = kit.createTestProbe();
+    a.tell(new Announcer.GetState(state.ref()));
+    assertThat(state.receiveMessage()).isEqualTo(new Announcer.State(Set.of(), true));
+    unreachable("node-c"); // node-b is back: a majority of two
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    link.expectMessage(new LinkCommand.Announce("10.222.1.3", Set.of()));
+  }
+
+  @Test
+  void staleAssignmentsAreIgnored() {
+    assign("10.222.1.1", 5, "node-b", "node-a");
+    assign("10.222.1.1", 4, "node-a", "node-b");
+    link.expectNoMessage(Duration.ofMillis(200));
+    a.tell(new Announcer.Unassign("10.222.1.1", 3));
+    unreachable("node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    a.tell(new Announcer.Unassign("10.222.1.1", 5));
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.1"));
+  }
+
+  @Test
+  void interfacesChangeReannounces() {
+    a.tell(new Announcer.Assign(new Assignment("10.222.1.1", List.of("node-a"), Set.of(), 1)));
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    a.tell(
+        new Announcer.Assign(new Assignment("10.222.1.1", List.of("node-a"), Set.of("eth1"), 2)));
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of("eth1")));
+  }
+
+  @Test
+  void plannedStopWithdrawsBeforeReplying() {
+    assign("10.222.1.1", 1, "node-a");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    TestProbe<Done> done = kit.createTestProbe();
+    a.tell(new Announcer.PlannedStop(done.ref()));
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.1"));
+    done.expectMessage(Done.getInstance());
+    assign("10.222.1.2", 1, "node-a");
+    link.expectNoMessage(Duration.ofMillis(200));
+  }
+}
