@@ -1,0 +1,124 @@
+package io.ironlb.multijvm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Network namespaces and veths a test creates for itself, all named with one random prefix per run
+ * ({@code ilbXXXXXX}), and deleted on {@link #close()} — also from a shutdown hook, so a killed
+ * test run leaves nothing behind. Addresses come from 10.222.0.0/16 and fd00:222::/48 only.
+ */
+public final class Netns implements AutoCloseable {
+
+  /** The output and exit status of one command. */
+  public record Result(int exit, String output) {}
+
+  private final String prefix;
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<String> rootLinks = new ArrayList<>();
+  private final Thread hook = new Thread(this::cleanup);
+
+  public Netns() {
+    prefix = "ilb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Whether this machine can run namespace tests: root, iproute2 and the given tools. */
+  public static boolean available(String... tools) {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return false;
+    }
+    for (String t : tools) {
+      if (run(List.of("sh", "-c", "command -v " + t)).exit() != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Creates namespace {@code prefix-suffix} with its loopback up. */
+  public String namespace(String suffix) {
+    String ns = prefix + "-" + suffix;
+    must("ip", "netns", "add", ns);
+    namespaces.add(ns);
+    must("ip", "-n", ns, "link", "set", "lo", "up");
+    return ns;
+  }
+
+  /**
+   * A veth pair: {@code rootEnd} stays in this (the test's) namespace, {@code nsEnd} moves into
+   * {@code ns}; both up.
+   */
+  public void veth(String rootEnd, String ns, String nsEnd) {
+    must("ip", "link", "add", rootEnd, "type", "veth", "peer", "name", nsEnd, "netns", ns);
+    rootLinks.add(rootEnd);
+    must("ip", "link", "set", rootEnd, "up");
+    must("ip", "-n", ns, "link", "set", nsEnd, "up");
+  }
+
+  public Result in(String ns, String... command) {
+    List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    c.addAll(List.of(command));
+    return run(c);
+  }
+
+  public void mustIn(String ns, String... command) {
+    Result r = in(ns, command);
+    if (r.exit() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " in " + ns + ": " + r.output());
+    }
+  }
+
+  public static void must(String... command) {
+    Result r = run(List.of(command));
+    if (r.exit() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + ": " + r.output());
+    }
+  }
+
+  public static Result run(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new Result(-1, "timed out: " + command);
+      }
+      return new Result(
+          p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return new Result(-1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(-1, "interrupted");
+    }
+  }
+
+  private synchronized void cleanup() {
+    for (String link : rootLinks) {
+      run(List.of("ip", "link", "del", link));
+    }
+    rootLinks.clear();
+    for (String ns : namespaces) {
+      run(List.of("ip", "netns", "del", ns));
+    }
+    namespaces.clear();
+  }
+
+  @Override
+  public void close() {
+    cleanup();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook runs anyway
+    }
+  }
+}
