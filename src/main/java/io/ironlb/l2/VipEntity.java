@@ -1,0 +1,92 @@
+package io.ironlb.l2;
+
+import io.ironlb.cluster.CborSerializable;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * One per address, sharded over the speakers: collects each node's eligibility report and sends
+ * every reporting node's Announcer the newest {@link Assignment} (with that node's interfaces).
+ * Failover does not wait for this entity — Announcers act on their own reachability view — the
+ * entity confirms afterwards, when a node's report changes or the node is removed.
+ */
+public final class VipEntity {
+  private VipEntity() {}
+
+  public static final EntityTypeKey<Command> TYPE =
+      EntityTypeKey.create(Command.class, "ironlb-vip");
+
+  /** Everything a VIP entity understands. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** A node's eligibility for this address, and where its Announcer is. */
+  public record Eligibility(VipState.Report report, ActorRef<Announcer.Command> announcer)
+      implements Command {}
+
+  /** A node left the cluster (MemberRemoved): forget its report. */
+  public record NodeRemoved(String node) implements Command {}
+
+  /** The current ranking, for the status API and tests. */
+  public record GetAssignment(ActorRef<Assignment> replyTo) implements Command {}
+
+  /** Registers the entity type on this node (role {@code speaker}). */
+  public static void init(ActorSystem<?> system) {
+    ClusterSharding.get(system)
+        .init(Entity.of(TYPE, ctx -> create(ctx.getEntityId())).withRole("speaker"));
+  }
+
+  public static Behavior<Command> create(String vip) {
+    return Behaviors.setup(
+        ctx -> {
+          VipState state = new VipState(vip);
+          Map<String, ActorRef<Announcer.Command>> announcers = new HashMap<>();
+          Runnable publish =
+              () -> {
+                for (String node : state.reporters()) {
+                  ActorRef<Announcer.Command> a = announcers.get(node);
+                  if (a != null) {
+                    a.tell(new Announcer.Assign(state.assignmentFor(node)));
+                  }
+                }
+              };
+          return Behaviors.receive(Command.class)
+              .onMessage(
+                  Eligibility.class,
+                  m -> {
+                    ActorRef<Announcer.Command> before =
+                        announcers.put(m.report().node(), m.announcer());
+                    if (state.report(m.report())) {
+                      publish.run();
+                    } else if (!m.announcer().equals(before)) {
+                      m.announcer()
+                          .tell(new Announcer.Assign(state.assignmentFor(m.report().node())));
+                    }
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  NodeRemoved.class,
+                  m -> {
+                    boolean changed = state.remove(m.node());
+                    announcers.remove(m.node());
+                    if (changed) {
+                      publish.run();
+                    }
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  GetAssignment.class,
+                  m -> {
+                    m.replyTo().tell(state.assignmentFor(state.owner().orElse("")));
+                    return Behaviors.same();
+                  })
+              .build();
+        });
+  }
+}
