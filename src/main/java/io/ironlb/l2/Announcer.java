@@ -39,10 +39,16 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
    * This node's view of the speakers.
    *
    * @param members node names in the cluster's address order (for keep-majority's tie-break)
-   * @param unreachable the members this node's failure detector cannot reach, and those leaving
+   * @param unreachable the members this node's failure detector cannot reach
+   * @param leaving members on their way out (a planned stop): skipped as announcers at once, so
+   *     their successor answers before they withdraw, but not counted against the majority
    */
-  public record MembershipChanged(List<String> members, Set<String> unreachable)
-      implements Command {}
+  public record MembershipChanged(
+      List<String> members, Set<String> unreachable, Set<String> leaving) implements Command {
+    public MembershipChanged(List<String> members, Set<String> unreachable) {
+      this(members, unreachable, Set.of());
+    }
+  }
 
   /** Withdraw everything before the process leaves; replies when done. */
   public record PlannedStop(ActorRef<Done> replyTo) implements Command {}
@@ -59,6 +65,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private final Map<String, Set<String>> announced = new HashMap<>();
   private List<String> members;
   private Set<String> unreachable = Set.of();
+  private Set<String> unavailable = Set.of();
   private boolean fenced;
   private boolean stopping;
 
@@ -110,6 +117,10 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private Behavior<Command> onMembership(MembershipChanged m) {
     members = m.members().contains(self) ? List.copyOf(m.members()) : withSelf(m.members());
     unreachable = Set.copyOf(m.unreachable());
+    Set<String> skip = new java.util.HashSet<>(m.unreachable());
+    skip.addAll(m.leaving());
+    skip.remove(self);
+    unavailable = Set.copyOf(skip);
     boolean nowFenced =
         Fence.shouldFence(
             members,
@@ -149,7 +160,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     Map<String, Set<String>> wanted = new HashMap<>();
     if (!fenced && !stopping) {
       for (Assignment a : assignments.values()) {
-        if (self.equals(a.announcer(unreachable))) {
+        if (self.equals(a.announcer(unavailable))) {
           wanted.put(a.vip(), a.interfaces());
         }
       }

@@ -121,6 +121,17 @@ class AnnouncerTest {
   }
 
   @Test
+  void aLeavingOwnerIsSkippedAtOnceButDoesNotCountTowardTheFence() {
+    assign("10.222.1.2", 1, "node-b", "node-a");
+    link.expectNoMessage(Duration.ofMillis(100));
+    a.tell(new Announcer.MembershipChanged(NODES, Set.of(), Set.of("node-b", "node-c")));
+    link.expectMessage(new LinkCommand.Announce("10.222.1.2", Set.of()));
+    TestProbe<Announcer.State> state = kit.createTestProbe();
+    a.tell(new Announcer.GetState(state.ref()));
+    assertThat(state.receiveMessage().fenced()).isFalse();
+  }
+
+  @Test
   void plannedStopWithdrawsBeforeReplying() {
     assign("10.222.1.1", 1, "node-a");
     link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));

@@ -19,7 +19,7 @@ public final class ClusterFixture {
                 "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
                     + "pekko.remote.artery.canonical.port = 0\n"
                     + "pekko.cluster.roles = ["
-                    + String.join(",", roles)
+                    + String.join(",", roles.stream().map(r -> "\"" + r + "\"").toList())
                     + "]\n"
                     + "pekko.loglevel = WARNING\n")
             .withFallback(ConfigFactory.load());

@@ -1,0 +1,54 @@
+package io.ironlb.l2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ironlb.source.ClusterFixture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Leave;
+import org.junit.jupiter.api.Test;
+
+/** Real cluster events on a two-member in-JVM cluster become the Announcer's view. */
+class MembershipViewTest {
+
+  @Test
+  void membersByNodeNameAndALeaverIsMarkedLeavingThenGone() {
+    ActorSystem<Void> one = ClusterFixture.member("n1", List.of("speaker", "node=node-a"), null);
+    ActorSystem<Void> two = ClusterFixture.member("n2", List.of("speaker", "node=node-b"), one);
+    ActorTestKit kit = ActorTestKit.create(one);
+    try {
+      TestProbe<Announcer.Command> announcer = kit.createTestProbe();
+      kit.spawn(MembershipView.adapter(announcer.ref()));
+      announcer.fishForMessage(
+          Duration.ofSeconds(30),
+          m ->
+              m instanceof Announcer.MembershipChanged c && c.members().size() == 2
+                  ? FishingOutcomes.complete()
+                  : FishingOutcomes.continueAndIgnore());
+      Cluster.get(two).manager().tell(Leave.create(Cluster.get(two).selfMember().address()));
+      List<Announcer.Command> seen =
+          announcer.fishForMessage(
+              Duration.ofSeconds(30),
+              m ->
+                  m instanceof Announcer.MembershipChanged c
+                          && c.members().equals(List.of("node-a"))
+                      ? FishingOutcomes.complete()
+                      : FishingOutcomes.continueAndCollect());
+      assertThat(seen)
+          .anySatisfy(
+              m -> assertThat(((Announcer.MembershipChanged) m).leaving()).contains("node-b"));
+      Announcer.MembershipChanged last = (Announcer.MembershipChanged) seen.get(seen.size() - 1);
+      assertThat(last.unreachable()).isEmpty();
+      assertThat(last.leaving()).isEqualTo(Set.of());
+    } finally {
+      ActorTestKit.shutdown(two);
+      kit.shutdownTestKit();
+    }
+  }
+}
