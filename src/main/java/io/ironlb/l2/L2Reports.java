@@ -1,0 +1,59 @@
+package io.ironlb.l2;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.ironlb.config.ClusterResources;
+import io.ironlb.config.ServiceKey;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What one node reports to the VIP entities: for every allocated address, its {@link Eligibility}.
+ * An address shared by several Services elects once: the node is eligible when it is for any of
+ * them (a Service without a serving endpoint must not silence the others), with the union of their
+ * interfaces and the highest preference.
+ */
+public final class L2Reports {
+  private L2Reports() {}
+
+  /** One Service's allocation as the speaker sees it. */
+  public record Allocated(List<String> ips, String pool) {}
+
+  public static Map<String, VipState.Report> compute(
+      ClusterResources resources,
+      Map<ServiceKey, Allocated> allocations,
+      String node,
+      boolean standalone) {
+    Map<String, VipState.Report> out = new TreeMap<>();
+    for (Service svc : resources.services()) {
+      Allocated a = allocations.get(ServiceKey.of(svc));
+      if (a == null || a.ips().isEmpty() || a.pool() == null) {
+        continue;
+      }
+      Eligibility.Verdict v = Eligibility.of(resources, svc, a.pool(), node, standalone);
+      for (String ip : a.ips()) {
+        VipState.Report mine =
+            new VipState.Report(node, v.eligible(), v.interfaces(), v.preference());
+        out.merge(ip, mine, L2Reports::merge);
+      }
+    }
+    return out;
+  }
+
+  private static VipState.Report merge(VipState.Report a, VipState.Report b) {
+    if (!a.eligible()) {
+      return b;
+    }
+    if (!b.eligible()) {
+      return a;
+    }
+    Set<String> ifs = new HashSet<>();
+    boolean all = a.interfaces().isEmpty() || b.interfaces().isEmpty();
+    ifs.addAll(a.interfaces());
+    ifs.addAll(b.interfaces());
+    return new VipState.Report(
+        a.node(), true, all ? Set.of() : Set.copyOf(ifs), Math.max(a.preference(), b.preference()));
+  }
+}
