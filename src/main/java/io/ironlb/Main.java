@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class,
       PlanCommand.class,
+      StandaloneCommand.class,
       CrdsCommand.class,
       CommandLine.HelpCommand.class
     })

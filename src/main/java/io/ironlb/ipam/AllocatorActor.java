@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -82,6 +83,8 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   private final TimerScheduler<Command> timers;
   private final StatusWriter writer;
   private final String loadBalancerClass;
+  private final ActorRef<Topic.Command<Allocations>> topic;
+  private Map<String, Allocation> published = Map.of();
 
   private Allocator allocator;
   private ClusterResources configuration;
@@ -97,6 +100,18 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
    */
   public static Behavior<Command> create(
       Source<Snapshot, ?> source, StatusWriter writer, String loadBalancerClass) {
+    return create(source, writer, loadBalancerClass, null);
+  }
+
+  /**
+   * @param topic where every change of the allocations is published (standalone speakers read them
+   *     there; in Kubernetes they read Service statuses), or null
+   */
+  public static Behavior<Command> create(
+      Source<Snapshot, ?> source,
+      StatusWriter writer,
+      String loadBalancerClass,
+      ActorRef<Topic.Command<Allocations>> topic) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -110,7 +125,7 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
                           new StreamEnded(),
                           StreamFailed::new),
                       Materializer.createMaterializer(ctx));
-                  return new AllocatorActor(ctx, timers, writer, loadBalancerClass);
+                  return new AllocatorActor(ctx, timers, writer, loadBalancerClass, topic);
                 }));
   }
 
@@ -123,9 +138,23 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
       java.util.function.Supplier<Source<Snapshot, ?>> source,
       StatusWriter writer,
       String loadBalancerClass) {
+    return singleton(system, source, writer, loadBalancerClass, null);
+  }
+
+  /**
+   * As {@link #singleton(ActorSystem, java.util.function.Supplier, StatusWriter, String)},
+   * publishing to a topic.
+   */
+  public static ActorRef<Command> singleton(
+      ActorSystem<?> system,
+      java.util.function.Supplier<Source<Snapshot, ?>> source,
+      StatusWriter writer,
+      String loadBalancerClass,
+      ActorRef<Topic.Command<Allocations>> topic) {
     Behavior<Command> behavior =
         Behaviors.supervise(
-                Behaviors.<Command>setup(ctx -> create(source.get(), writer, loadBalancerClass)))
+                Behaviors.<Command>setup(
+                    ctx -> create(source.get(), writer, loadBalancerClass, topic)))
             .onFailure(
                 SupervisorStrategy.restartWithBackoff(
                     Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
@@ -140,12 +169,14 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
       ActorContext<Command> ctx,
       TimerScheduler<Command> timers,
       StatusWriter writer,
-      String loadBalancerClass) {
+      String loadBalancerClass,
+      ActorRef<Topic.Command<Allocations>> topic) {
     super(ctx);
     this.ctx = ctx;
     this.timers = timers;
     this.writer = writer;
     this.loadBalancerClass = loadBalancerClass;
+    this.topic = topic;
   }
 
   @Override
@@ -236,8 +267,20 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
       }
     }
     syncWrites();
+    publish();
     m.ackTo().tell(Ack.INSTANCE);
     return this;
+  }
+
+  private void publish() {
+    if (topic == null) {
+      return;
+    }
+    Allocations now = allocations();
+    if (!now.services().equals(published)) {
+      published = now.services();
+      topic.tell(Topic.publish(now));
+    }
   }
 
   /** Writes every handled Service whose observed status differs from the decision. */
@@ -290,6 +333,11 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   }
 
   private Behavior<Command> onGet(GetAllocations m) {
+    m.replyTo().tell(allocations());
+    return this;
+  }
+
+  private Allocations allocations() {
     Map<String, Allocation> out = new TreeMap<>();
     decided.forEach(
         (k, d) -> {
@@ -297,13 +345,10 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
             out.put(k.toString(), new Allocation(d.ips(), d.pool(), d.error()));
           }
         });
-    m.replyTo()
-        .tell(
-            new Allocations(
-                last == null ? 0 : last.generation(),
-                out,
-                allocator == null ? List.of() : allocator.counts()));
-    return this;
+    return new Allocations(
+        last == null ? 0 : last.generation(),
+        out,
+        allocator == null ? List.of() : allocator.counts());
   }
 
   private static List<String> observedIps(Service svc) {

@@ -56,11 +56,19 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   /** For the status API and tests. */
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
-  /** What this node announces, and whether it is fenced. */
-  public record State(Set<String> announced, boolean fenced) {}
+  /**
+   * What this node announces, whether it is fenced, and for every address it has an assignment for,
+   * the node that announces it in this node's view (absent when nobody can).
+   */
+  public record State(Set<String> announced, boolean fenced, Map<String, String> owners) {
+    public State(Set<String> announced, boolean fenced) {
+      this(announced, fenced, Map.of());
+    }
+  }
 
   private final String self;
   private final ActorRef<LinkCommand> link;
+  private final ActorRef<State> observer;
   private final Map<String, Assignment> assignments = new HashMap<>();
   private final Map<String, Set<String>> announced = new HashMap<>();
   private List<String> members;
@@ -70,13 +78,24 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private boolean stopping;
 
   public static Behavior<Command> create(String self, ActorRef<LinkCommand> link) {
-    return Behaviors.setup(ctx -> new Announcer(ctx, self, link));
+    return create(self, link, null);
   }
 
-  private Announcer(ActorContext<Command> ctx, String self, ActorRef<LinkCommand> link) {
+  /** With an observer that hears every change of {@link State} (the status API). */
+  public static Behavior<Command> create(
+      String self, ActorRef<LinkCommand> link, ActorRef<State> observer) {
+    return Behaviors.setup(ctx -> new Announcer(ctx, self, link, observer));
+  }
+
+  private Announcer(
+      ActorContext<Command> ctx,
+      String self,
+      ActorRef<LinkCommand> link,
+      ActorRef<State> observer) {
     super(ctx);
     this.self = self;
     this.link = link;
+    this.observer = observer;
     this.members = List.of(self);
   }
 
@@ -90,7 +109,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
         .onMessage(
             GetState.class,
             m -> {
-              m.replyTo().tell(new State(Set.copyOf(announced.keySet()), fenced));
+              m.replyTo().tell(state());
               return this;
             })
         .build();
@@ -177,6 +196,25 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
         announced.put(e.getKey(), e.getValue());
       }
     }
+    if (observer != null) {
+      observer.tell(state());
+    }
     return this;
+  }
+
+  private State state() {
+    Map<String, String> owners = new java.util.TreeMap<>();
+    // A fenced or stopping node does not announce, whatever the ranking says.
+    Set<String> skip = new java.util.HashSet<>(unavailable);
+    if (fenced || stopping) {
+      skip.add(self);
+    }
+    for (Assignment a : assignments.values()) {
+      String owner = a.announcer(skip);
+      if (owner != null) {
+        owners.put(a.vip(), owner);
+      }
+    }
+    return new State(Set.copyOf(announced.keySet()), fenced, owners);
   }
 }

@@ -79,6 +79,11 @@ public final class IronlbProcess implements AutoCloseable {
     return Files.readString(stderr, StandardCharsets.UTF_8);
   }
 
+  /** SIGKILL: the process gets no chance to leave the cluster or withdraw anything. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {

@@ -1,0 +1,168 @@
+package io.ironlb.multijvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@code ironlb standalone} JVMs on loopback, control plane only ({@code --interfaces none}):
+ * they form a cluster, agree on every address's owner, and after a SIGKILL of an owner the
+ * survivors agree on a new one. (Answering on real links is the namespace tests' job.)
+ */
+class StandaloneClusterIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<IronlbProcess> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    nodes.forEach(IronlbProcess::close);
+  }
+
+  @Test
+  void ownersAgreeAndMoveWhenTheOwnerIsKilled(@TempDir Path config) throws Exception {
+    Files.writeString(
+        config.resolve("config.yaml"),
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: lab, namespace: metallb-system}
+        spec: {addresses: [10.222.60.10-10.222.60.20]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: L2Advertisement
+        metadata: {name: lab, namespace: metallb-system}
+        """
+            + services(6));
+    int[] cluster = {freePort(), freePort(), freePort()};
+    int[] http = {freePort(), freePort(), freePort()};
+    String seed = "127.0.0.1:" + cluster[0];
+    for (int i = 0; i < 3; i++) {
+      nodes.add(
+          IronlbProcess.start(
+              "node-" + i,
+              List.of(
+                  "standalone",
+                  "--config",
+                  config.toString(),
+                  "--node",
+                  "node-" + i,
+                  "--cluster",
+                  "127.0.0.1:" + cluster[i],
+                  "--seed",
+                  seed,
+                  "--http",
+                  "127.0.0.1:" + http[i],
+                  "--interfaces",
+                  "none")));
+    }
+    Map<String, String> owners =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> agreedOwners(List.of(http[0], http[1], http[2])),
+                o -> o != null && o.size() == 6);
+    assertThat(new HashSet<>(owners.values()))
+        .as("ownership spreads over the nodes")
+        .hasSizeGreaterThan(1);
+
+    int victim = Integer.parseInt(owners.get("default/svc-0").substring("node-".length()));
+    nodes.get(victim).kill();
+    List<Integer> survivors = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      if (i != victim) {
+        survivors.add(http[i]);
+      }
+    }
+    Map<String, String> after =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> agreedOwners(survivors),
+                o -> o != null && o.size() == 6 && !o.containsValue("node-" + victim));
+    owners.forEach(
+        (svc, owner) -> {
+          if (!owner.equals("node-" + victim)) {
+            assertThat(after.get(svc)).as("%s stays with its owner", svc).isEqualTo(owner);
+          }
+        });
+  }
+
+  /** Each Service's owner when every node reports the same one, else null. */
+  private static Map<String, String> agreedOwners(List<Integer> ports) {
+    Map<String, String> agreed = null;
+    for (int port : ports) {
+      Map<String, String> view = new HashMap<>();
+      JsonNode rows;
+      try {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/services"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+          return null;
+        }
+        rows = JSON.readTree(r.body());
+      } catch (IOException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      for (JsonNode row : rows) {
+        JsonNode owner = row.path("l2").path("owner");
+        if (!owner.isNull() && !owner.isMissingNode()) {
+          view.put(
+              row.path("namespace").asText() + "/" + row.path("name").asText(), owner.asText());
+        }
+      }
+      if (agreed == null) {
+        agreed = view;
+      } else if (!agreed.equals(view)) {
+        return null;
+      }
+    }
+    return agreed;
+  }
+
+  private static String services(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: svc-")
+          .append(i)
+          .append(", namespace: default}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n");
+    }
+    return sb.toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

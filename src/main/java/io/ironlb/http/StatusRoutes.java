@@ -1,0 +1,61 @@
+package io.ironlb.http;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironlb.l2.Speaker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.javadsl.ManagementRouteProvider;
+import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
+
+/**
+ * IronLB's routes on the Pekko Management port (beside {@code /ready}, {@code /alive} and {@code
+ * /cluster/members}): {@code GET /v1/services}.
+ */
+public final class StatusRoutes extends AllDirectives implements ManagementRouteProvider {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ActorSystem<?> system;
+
+  public StatusRoutes(ExtendedActorSystem system) {
+    this.system = Adapter.toTyped(system);
+  }
+
+  @Override
+  public Route routes(ManagementRouteProviderSettings settings) {
+    return path(segment("v1").slash("services"), () -> get(() -> completeWithFuture(services())));
+  }
+
+  private CompletionStage<HttpResponse> services() {
+    var speaker = NodeRuntime.get(system).speaker();
+    if (speaker == null) {
+      return CompletableFuture.completedFuture(
+          HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity("starting"));
+    }
+    CompletionStage<List<Speaker.ServiceStatus>> rows =
+        AskPattern.ask(
+            speaker, Speaker.GetServices::new, Duration.ofSeconds(5), system.scheduler());
+    return rows.thenApply(
+        r -> {
+          try {
+            return HttpResponse.create()
+                .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsString(r));
+          } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+}

@@ -1,0 +1,274 @@
+package io.ironlb.l2;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.ironlb.config.ServiceKey;
+import io.ironlb.ipam.AllocatorActor;
+import io.ironlb.source.Snapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+
+/**
+ * A speaker node: reads its snapshots and the allocations, sends this node's eligibility for every
+ * address to the VIP entities, runs the node's {@link Announcer} (and its membership view), and
+ * answers the status API's {@code /v1/services}.
+ */
+public final class Speaker extends AbstractBehavior<Speaker.Command> {
+
+  /** Everything a Speaker understands. */
+  public sealed interface Command {}
+
+  /** Withdraw every address before the process leaves (CoordinatedShutdown); replies when done. */
+  public record PlannedStop(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
+  /** The rows of {@code /v1/services}. */
+  public record GetServices(ActorRef<List<ServiceStatus>> replyTo) implements Command {}
+
+  /** One row of {@code /v1/services}. */
+  public record ServiceStatus(
+      String namespace, String name, List<String> ips, String pool, String error, L2 l2, Bgp bgp) {}
+
+  /** Who announces the Service's first address on layer 2, in this node's view. */
+  public record L2(String owner, List<String> interfaces) {}
+
+  /** The nodes announcing the Service over BGP (filled by the BGP work). */
+  public record Bgp(List<String> nodes) {}
+
+  enum Ack {
+    INSTANCE
+  }
+
+  private record StreamStarted(ActorRef<Ack> ackTo) implements Command {}
+
+  private record SnapshotArrived(Snapshot snapshot, ActorRef<Ack> ackTo) implements Command {}
+
+  private record StreamEnded() implements Command {}
+
+  private record StreamFailed(Throwable cause) implements Command {}
+
+  private record AllocationsChanged(AllocatorActor.Allocations allocations) implements Command {}
+
+  private record AnnouncerChanged(Announcer.State state) implements Command {}
+
+  private record Refresh() implements Command {}
+
+  private static final Duration REFRESH = Duration.ofSeconds(15);
+  private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
+
+  private final String node;
+  private final boolean standalone;
+  private final List<String> interfaces;
+  private final BiConsumer<String, VipEntity.Command> entities;
+  private final ActorRef<AllocatorActor.Command> allocator;
+  private final ActorRef<Announcer.Command> announcer;
+  private final TimerScheduler<Command> timers;
+
+  private Snapshot snapshot;
+  private AllocatorActor.Allocations allocations;
+  private Announcer.State announced = new Announcer.State(Set.of(), false, Map.of());
+  private Map<String, VipState.Report> sent = new HashMap<>();
+
+  /**
+   * @param interfaces the interfaces this node's responders serve, for the status API
+   * @param entities sends a message to the VIP entity of an address (Cluster Sharding's
+   *     entityRefFor)
+   * @param allocator the allocator singleton's proxy, asked until the first allocations arrive
+   */
+  public static Behavior<Command> create(
+      String node,
+      boolean standalone,
+      List<String> interfaces,
+      Source<Snapshot, ?> source,
+      ActorRef<LinkCommand> link,
+      BiConsumer<String, VipEntity.Command> entities,
+      ActorRef<Topic.Command<AllocatorActor.Allocations>> topic,
+      ActorRef<AllocatorActor.Command> allocator) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  ActorRef<Announcer.State> observer =
+                      ctx.messageAdapter(Announcer.State.class, AnnouncerChanged::new);
+                  ActorRef<Announcer.Command> announcer =
+                      ctx.spawn(Announcer.create(node, link, observer), "announcer");
+                  ctx.spawn(MembershipView.adapter(announcer), "membership");
+                  ActorRef<AllocatorActor.Allocations> updates =
+                      ctx.messageAdapter(AllocatorActor.Allocations.class, AllocationsChanged::new);
+                  topic.tell(Topic.subscribe(updates));
+                  source.runWith(
+                      ActorSink.<Snapshot, Command, Ack>actorRefWithBackpressure(
+                          ctx.getSelf(),
+                          (ackTo, s) -> new SnapshotArrived(s, ackTo),
+                          StreamStarted::new,
+                          Ack.INSTANCE,
+                          new StreamEnded(),
+                          StreamFailed::new),
+                      Materializer.createMaterializer(ctx));
+                  timers.startTimerWithFixedDelay(new Refresh(), REFRESH);
+                  timers.startTimerWithFixedDelay("ask", new Refresh(), ASK_AGAIN);
+                  return new Speaker(
+                      ctx, timers, node, standalone, interfaces, entities, allocator, announcer);
+                }));
+  }
+
+  private Speaker(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String node,
+      boolean standalone,
+      List<String> interfaces,
+      BiConsumer<String, VipEntity.Command> entities,
+      ActorRef<AllocatorActor.Command> allocator,
+      ActorRef<Announcer.Command> announcer) {
+    super(ctx);
+    this.timers = timers;
+    this.node = node;
+    this.standalone = standalone;
+    this.interfaces = List.copyOf(interfaces);
+    this.entities = entities;
+    this.allocator = allocator;
+    this.announcer = announcer;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(
+            StreamStarted.class,
+            m -> {
+              m.ackTo().tell(Ack.INSTANCE);
+              return this;
+            })
+        .onMessage(
+            SnapshotArrived.class,
+            m -> {
+              snapshot = m.snapshot();
+              report(false);
+              m.ackTo().tell(Ack.INSTANCE);
+              return this;
+            })
+        .onMessage(
+            AllocationsChanged.class,
+            m -> {
+              allocations = m.allocations();
+              timers.cancel("ask");
+              report(false);
+              return this;
+            })
+        .onMessage(
+            AnnouncerChanged.class,
+            m -> {
+              announced = m.state();
+              return this;
+            })
+        .onMessage(Refresh.class, m -> onRefresh())
+        .onMessage(GetServices.class, this::onGetServices)
+        .onMessage(
+            PlannedStop.class,
+            m -> {
+              announcer.tell(new Announcer.PlannedStop(m.replyTo()));
+              return this;
+            })
+        .onMessage(StreamEnded.class, m -> Behaviors.stopped())
+        .onMessage(
+            StreamFailed.class,
+            m -> {
+              throw new IllegalStateException("snapshot source failed", m.cause());
+            })
+        .build();
+  }
+
+  private Behavior<Command> onRefresh() {
+    if (allocations == null) {
+      allocator.tell(
+          new AllocatorActor.GetAllocations(
+              getContext()
+                  .messageAdapter(AllocatorActor.Allocations.class, AllocationsChanged::new)));
+    }
+    report(true);
+    return this;
+  }
+
+  /**
+   * Sends this node's report for every address whose report changed (all of them when {@code
+   * resend}: a VIP entity that moved or restarted has forgotten them), and an ineligible report for
+   * addresses that are gone, so that nobody keeps announcing them.
+   */
+  private void report(boolean resend) {
+    if (snapshot == null || allocations == null) {
+      return;
+    }
+    Map<ServiceKey, L2Reports.Allocated> allocated = new HashMap<>();
+    allocations
+        .services()
+        .forEach(
+            (k, a) ->
+                allocated.put(ServiceKey.parse(k), new L2Reports.Allocated(a.ips(), a.pool())));
+    Map<String, VipState.Report> now =
+        L2Reports.compute(snapshot.resources(), allocated, node, standalone);
+    for (String vip : sent.keySet()) {
+      if (!now.containsKey(vip)) {
+        entities.accept(
+            vip,
+            new VipEntity.Eligibility(new VipState.Report(node, false, Set.of(), 0), announcer));
+      }
+    }
+    for (var e : now.entrySet()) {
+      if (resend || !e.getValue().equals(sent.get(e.getKey()))) {
+        entities.accept(e.getKey(), new VipEntity.Eligibility(e.getValue(), announcer));
+      }
+    }
+    sent = now;
+  }
+
+  private Behavior<Command> onGetServices(GetServices m) {
+    List<ServiceStatus> rows = new ArrayList<>();
+    if (snapshot != null) {
+      for (Service svc : snapshot.resources().services()) {
+        if (svc.getSpec() == null || !"LoadBalancer".equals(svc.getSpec().getType())) {
+          continue;
+        }
+        ServiceKey key = ServiceKey.of(svc);
+        AllocatorActor.Allocation a =
+            allocations == null ? null : allocations.services().get(key.toString());
+        List<String> ips = a == null ? List.of() : a.ips();
+        String owner = ips.isEmpty() ? null : announced.owners().get(ips.get(0));
+        List<String> ifs = List.of();
+        if (node.equals(owner)) {
+          VipState.Report mine = sent.get(ips.get(0));
+          ifs =
+              mine == null || mine.interfaces().isEmpty()
+                  ? interfaces
+                  : new ArrayList<>(new TreeSet<>(mine.interfaces()));
+        }
+        rows.add(
+            new ServiceStatus(
+                key.namespace(),
+                key.name(),
+                ips,
+                a == null ? null : a.pool(),
+                a == null ? "not allocated yet" : a.error(),
+                new L2(owner, ifs),
+                new Bgp(List.of())));
+      }
+    }
+    m.replyTo().tell(rows);
+    return this;
+  }
+}
