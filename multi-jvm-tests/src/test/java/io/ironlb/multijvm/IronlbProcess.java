@@ -39,7 +39,19 @@ public final class IronlbProcess implements AutoCloseable {
 
   /** Starts {@code java -jar ironlb.jar ARGS...} with a small heap. */
   public static IronlbProcess start(String name, List<String> args) throws IOException {
+    return startIn(null, name, args);
+  }
+
+  /**
+   * As {@link #start}, inside a network namespace ({@code ip netns exec} execs, so the PID is the
+   * JVM's own and signals reach it).
+   */
+  public static IronlbProcess startIn(String namespace, String name, List<String> args)
+      throws IOException {
     List<String> command = new ArrayList<>();
+    if (namespace != null) {
+      command.addAll(List.of("ip", "netns", "exec", namespace));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");

@@ -44,6 +44,83 @@ public final class Netns implements AutoCloseable {
     return prefix;
   }
 
+  /**
+   * One layer-2 segment: a bridge in its own namespace (no STP, no multicast snooping, so
+   * solicitations always flood), which {@link #host} attaches hosts to.
+   */
+  public String lan() {
+    String lan = namespace("lan");
+    must(
+        "ip",
+        "-n",
+        lan,
+        "link",
+        "add",
+        "br0",
+        "type",
+        "bridge",
+        "stp_state",
+        "0",
+        "forward_delay",
+        "0",
+        "mcast_snooping",
+        "0");
+    must("ip", "-n", lan, "link", "set", "br0", "up");
+    return lan;
+  }
+
+  /**
+   * A host on the segment: namespace {@code prefix-name} with {@code eth0} (MAC 02:22:00:00:00:id)
+   * addressed {@code v4Net.id/24} and {@code v6Net::id/64}. The veth is created inside the two
+   * namespaces, so nothing touches the test's own namespace.
+   */
+  public String host(String lan, String name, int id, String v4Net, String v6Net) {
+    String ns = namespace(name);
+    mustIn(
+        ns,
+        "sysctl",
+        "-qw",
+        "net.ipv6.conf.all.accept_dad=0",
+        "net.ipv6.conf.default.accept_dad=0",
+        "net.ipv4.conf.all.arp_accept=1",
+        "net.ipv4.conf.default.arp_accept=1",
+        "net.ipv6.conf.default.router_solicitations=0");
+    must(
+        "ip",
+        "-n",
+        ns,
+        "link",
+        "add",
+        "eth0",
+        "address",
+        mac(id),
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "p-" + name,
+        "netns",
+        lan);
+    must("ip", "-n", lan, "link", "set", "p-" + name, "master", "br0", "up");
+    must("ip", "-n", ns, "addr", "add", v4Net + "." + id + "/24", "dev", "eth0");
+    must(
+        "ip",
+        "-n",
+        ns,
+        "addr",
+        "add",
+        v6Net + "::" + Integer.toHexString(id) + "/64",
+        "dev",
+        "eth0",
+        "nodad");
+    must("ip", "-n", ns, "link", "set", "eth0", "up");
+    return ns;
+  }
+
+  public static String mac(int id) {
+    return String.format("02:22:00:00:00:%02x", id);
+  }
+
   /** Creates namespace {@code prefix-suffix} with its loopback up. */
   public String namespace(String suffix) {
     String ns = prefix + "-" + suffix;
