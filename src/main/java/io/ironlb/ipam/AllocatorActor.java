@@ -5,6 +5,7 @@ import io.ironlb.cluster.CborSerializable;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.source.Snapshot;
+import io.ironlb.source.SnapshotFeed;
 import io.ironlb.source.StatusWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +28,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
 
 /**
  * The allocator: MetalLB's controller as an actor. It owns one {@link Allocator}, fed by the
@@ -60,13 +59,10 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   /** One Service's allocation. */
   public record Allocation(List<String> ips, String pool, String error) {}
 
-  enum Ack {
-    INSTANCE
-  }
+  private record StreamStarted(ActorRef<SnapshotFeed.Ack> ackTo) implements Command {}
 
-  private record StreamStarted(ActorRef<Ack> ackTo) implements Command {}
-
-  private record SnapshotArrived(Snapshot snapshot, ActorRef<Ack> ackTo) implements Command {}
+  private record SnapshotArrived(Snapshot snapshot, ActorRef<SnapshotFeed.Ack> ackTo)
+      implements Command {}
 
   private record StreamEnded() implements Command {}
 
@@ -116,15 +112,13 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  source.runWith(
-                      ActorSink.<Snapshot, Command, Ack>actorRefWithBackpressure(
-                          ctx.getSelf(),
-                          (ackTo, snapshot) -> new SnapshotArrived(snapshot, ackTo),
-                          StreamStarted::new,
-                          Ack.INSTANCE,
-                          new StreamEnded(),
-                          StreamFailed::new),
-                      Materializer.createMaterializer(ctx));
+                  SnapshotFeed.run(
+                      ctx,
+                      source,
+                      StreamStarted::new,
+                      (ackTo, snapshot) -> new SnapshotArrived(snapshot, ackTo),
+                      new StreamEnded(),
+                      StreamFailed::new);
                   return new AllocatorActor(ctx, timers, writer, loadBalancerClass, topic);
                 }));
   }
@@ -197,8 +191,8 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
         .build();
   }
 
-  private Behavior<Command> ack(ActorRef<Ack> ackTo) {
-    ackTo.tell(Ack.INSTANCE);
+  private Behavior<Command> ack(ActorRef<SnapshotFeed.Ack> ackTo) {
+    ackTo.tell(SnapshotFeed.Ack.INSTANCE);
     return this;
   }
 
@@ -268,7 +262,7 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
     }
     syncWrites();
     publish();
-    m.ackTo().tell(Ack.INSTANCE);
+    m.ackTo().tell(SnapshotFeed.Ack.INSTANCE);
     return this;
   }
 

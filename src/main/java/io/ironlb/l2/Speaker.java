@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.source.Snapshot;
+import io.ironlb.source.SnapshotFeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,9 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
 
 /**
  * A speaker node: reads its snapshots and the allocations, sends this node's eligibility for every
@@ -50,13 +49,10 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   /** The nodes announcing the Service over BGP (filled by the BGP work). */
   public record Bgp(List<String> nodes) {}
 
-  enum Ack {
-    INSTANCE
-  }
+  private record StreamStarted(ActorRef<SnapshotFeed.Ack> ackTo) implements Command {}
 
-  private record StreamStarted(ActorRef<Ack> ackTo) implements Command {}
-
-  private record SnapshotArrived(Snapshot snapshot, ActorRef<Ack> ackTo) implements Command {}
+  private record SnapshotArrived(Snapshot snapshot, ActorRef<SnapshotFeed.Ack> ackTo)
+      implements Command {}
 
   private record StreamEnded() implements Command {}
 
@@ -111,15 +107,13 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                   ActorRef<AllocatorActor.Allocations> updates =
                       ctx.messageAdapter(AllocatorActor.Allocations.class, AllocationsChanged::new);
                   topic.tell(Topic.subscribe(updates));
-                  source.runWith(
-                      ActorSink.<Snapshot, Command, Ack>actorRefWithBackpressure(
-                          ctx.getSelf(),
-                          (ackTo, s) -> new SnapshotArrived(s, ackTo),
-                          StreamStarted::new,
-                          Ack.INSTANCE,
-                          new StreamEnded(),
-                          StreamFailed::new),
-                      Materializer.createMaterializer(ctx));
+                  SnapshotFeed.run(
+                      ctx,
+                      source,
+                      StreamStarted::new,
+                      (ackTo, snapshot) -> new SnapshotArrived(snapshot, ackTo),
+                      new StreamEnded(),
+                      StreamFailed::new);
                   timers.startTimerWithFixedDelay(new Refresh(), REFRESH);
                   timers.startTimerWithFixedDelay("ask", new Refresh(), ASK_AGAIN);
                   return new Speaker(
@@ -152,7 +146,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         .onMessage(
             StreamStarted.class,
             m -> {
-              m.ackTo().tell(Ack.INSTANCE);
+              m.ackTo().tell(SnapshotFeed.Ack.INSTANCE);
               return this;
             })
         .onMessage(
@@ -160,7 +154,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             m -> {
               snapshot = m.snapshot();
               report(false);
-              m.ackTo().tell(Ack.INSTANCE);
+              m.ackTo().tell(SnapshotFeed.Ack.INSTANCE);
               return this;
             })
         .onMessage(

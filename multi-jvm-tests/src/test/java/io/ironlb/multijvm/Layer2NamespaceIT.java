@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +27,6 @@ class Layer2NamespaceIT {
 
   private static final String V4 = "10.222.70";
   private static final String V6 = "fd00:222:70";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern REPLY = Pattern.compile("reply from (\\S+) \\[([0-9A-F:]+)\\]");
 
   private Netns net;
@@ -101,8 +98,8 @@ class Layer2NamespaceIT {
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofSeconds(1))
             .until(this::agreedOwners, o -> o != null && o.size() == 2);
-    int v4Owner = Integer.parseInt(owners.get("10.222.70.200").substring("node-".length()));
-    int v6Owner = Integer.parseInt(owners.get("fd00:222:70::200").substring("node-".length()));
+    int v4Owner = Integer.parseInt(owners.get("default/web").substring("node-".length()));
+    int v6Owner = Integer.parseInt(owners.get("default/web6").substring("node-".length()));
 
     // Exactly one node answers, with its own MAC, for each family.
     assertThat(arpingMacs("10.222.70.200")).containsOnly(Netns.mac(v4Owner).toUpperCase());
@@ -140,33 +137,24 @@ class Layer2NamespaceIT {
     return macs;
   }
 
-  /** Address → owner, when every live node reports the same, else null. */
+  /** Service → owner, when every node reports the same, else null. */
   private Map<String, String> agreedOwners() {
-    Map<String, String> agreed = null;
-    for (int i = 0; i < nodeNs.size(); i++) {
-      Netns.Result r =
-          net.in(
-              nodeNs.get(i), "curl", "-sf", "--max-time", "2", "http://127.0.0.1:7626/v1/services");
-      if (r.exit() != 0) {
-        return null;
-      }
-      Map<String, String> view = new HashMap<>();
-      try {
-        for (JsonNode row : JSON.readTree(r.output())) {
-          JsonNode owner = row.path("l2").path("owner");
-          if (owner.isTextual() && row.path("ips").size() > 0) {
-            view.put(row.path("ips").get(0).asText(), owner.asText());
-          }
-        }
-      } catch (java.io.IOException e) {
-        return null;
-      }
-      if (agreed == null) {
-        agreed = view;
-      } else if (!agreed.equals(view)) {
-        return null;
-      }
-    }
-    return agreed;
+    return OwnerViews.agreed(
+        nodeNs.stream()
+            .map(
+                ns ->
+                    (Supplier<String>)
+                        () -> {
+                          Netns.Result r =
+                              net.in(
+                                  ns,
+                                  "curl",
+                                  "-sf",
+                                  "--max-time",
+                                  "2",
+                                  "http://127.0.0.1:7626/v1/services");
+                          return r.exit() == 0 ? r.output() : null;
+                        })
+            .toList());
   }
 }

@@ -3,8 +3,6 @@ package io.ironlb.multijvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandaloneClusterIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<IronlbProcess> nodes = new ArrayList<>();
@@ -110,41 +107,24 @@ class StandaloneClusterIT {
 
   /** Each Service's owner when every node reports the same one, else null. */
   private static Map<String, String> agreedOwners(List<Integer> ports) {
-    Map<String, String> agreed = null;
-    for (int port : ports) {
-      Map<String, String> view = new HashMap<>();
-      JsonNode rows;
-      try {
-        HttpResponse<String> r =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/services"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          return null;
-        }
-        rows = JSON.readTree(r.body());
-      } catch (IOException e) {
-        return null;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
-      for (JsonNode row : rows) {
-        JsonNode owner = row.path("l2").path("owner");
-        if (!owner.isNull() && !owner.isMissingNode()) {
-          view.put(
-              row.path("namespace").asText() + "/" + row.path("name").asText(), owner.asText());
-        }
-      }
-      if (agreed == null) {
-        agreed = view;
-      } else if (!agreed.equals(view)) {
-        return null;
-      }
+    return OwnerViews.agreed(ports.stream().map(p -> (Supplier<String>) () -> get(p)).toList());
+  }
+
+  private static String get(int port) {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/services"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? r.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
-    return agreed;
   }
 
   private static String services(int n) {
