@@ -95,7 +95,7 @@ class Layer2NamespaceIT {
     }
     Map<String, String> owners =
         await()
-            .atMost(Duration.ofSeconds(90))
+            .atMost(Duration.ofSeconds(150))
             .pollInterval(Duration.ofSeconds(1))
             .until(this::agreedOwners, o -> o != null && o.size() == 2);
     int v4Owner = Integer.parseInt(owners.get("default/web").substring("node-".length()));
@@ -112,7 +112,7 @@ class Layer2NamespaceIT {
     nodes.get(v4Owner - 1).kill();
     String dead = Netns.mac(v4Owner);
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {

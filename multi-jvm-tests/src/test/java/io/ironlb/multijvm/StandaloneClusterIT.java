@@ -75,7 +75,7 @@ class StandaloneClusterIT {
     }
     Map<String, String> owners =
         await()
-            .atMost(Duration.ofSeconds(60))
+            .atMost(Duration.ofSeconds(150))
             .pollInterval(Duration.ofMillis(500))
             .until(
                 () -> agreedOwners(List.of(http[0], http[1], http[2])),
@@ -92,7 +92,7 @@ class StandaloneClusterIT {
     }
     Map<String, String> after =
         await()
-            .atMost(Duration.ofSeconds(30))
+            .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(200))
             .until(
                 () -> agreedOwners(survivors),
