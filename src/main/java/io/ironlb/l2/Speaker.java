@@ -169,6 +169,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             AnnouncerChanged.class,
             m -> {
               announced = m.state();
+              report(false); // whether this node announces is part of its reports
               return this;
             })
         .onMessage(Refresh.class, m -> onRefresh())
@@ -214,8 +215,18 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         .forEach(
             (k, a) ->
                 allocated.put(ServiceKey.parse(k), new L2Reports.Allocated(a.ips(), a.pool())));
-    Map<String, VipState.Report> now =
-        L2Reports.compute(snapshot.resources(), allocated, node, standalone);
+    Map<String, VipState.Report> now = new java.util.TreeMap<>();
+    L2Reports.compute(snapshot.resources(), allocated, node, standalone)
+        .forEach(
+            (vip, r) ->
+                now.put(
+                    vip,
+                    new VipState.Report(
+                        r.node(),
+                        r.eligible(),
+                        r.interfaces(),
+                        r.preference(),
+                        announced.announced().contains(vip))));
     for (String vip : sent.keySet()) {
       if (!now.containsKey(vip)) {
         entities.accept(

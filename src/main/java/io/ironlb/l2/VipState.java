@@ -13,8 +13,19 @@ import java.util.Set;
  */
 public final class VipState {
 
-  /** One node's eligibility for this address. */
-  public record Report(String node, boolean eligible, Set<String> interfaces, long preference) {}
+  /**
+   * One node's eligibility for this address.
+   *
+   * @param announcing whether the node announces the address right now: the entity keeps that node
+   *     first, so stickiness survives the entity itself restarting (a shard moving with a dead
+   *     node) with no memory of the owner
+   */
+  public record Report(
+      String node, boolean eligible, Set<String> interfaces, long preference, boolean announcing) {
+    public Report(String node, boolean eligible, Set<String> interfaces, long preference) {
+      this(node, eligible, interfaces, preference, false);
+    }
+  }
 
   private final String vip;
   private final Map<String, Report> reports = new HashMap<>();
@@ -47,6 +58,16 @@ public final class VipState {
       }
     }
     String owner = ranking.isEmpty() ? null : ranking.get(0);
+    if (owner == null || !prefs.containsKey(owner) || !announcing(owner)) {
+      // Whoever actually announces stays first (the previous owner first if it still does).
+      owner =
+          reports.values().stream()
+              .filter(r -> r.eligible() && r.announcing())
+              .map(Report::node)
+              .sorted()
+              .findFirst()
+              .orElse(owner);
+    }
     List<String> next = Election.rank(prefs.keySet(), vip, prefs, owner);
     if (next.equals(ranking) && ifs.equals(interfaces)) {
       return false;
@@ -55,6 +76,11 @@ public final class VipState {
     interfaces = ifs;
     epoch++;
     return true;
+  }
+
+  private boolean announcing(String node) {
+    Report r = reports.get(node);
+    return r != null && r.announcing();
   }
 
   /** The assignment as one node receives it (with its own interfaces). */

@@ -51,6 +51,20 @@ class VipStateTest {
   }
 
   @Test
+  void aRestartedEntityKeepsWhoeverAnnounces() {
+    // node-b would win the hash election for 10.0.0.1, but node-a is the one announcing.
+    VipState fresh = new VipState("10.0.0.1");
+    fresh.report(eligible("node-b"));
+    fresh.report(new VipState.Report("node-a", true, Set.of(), 0, true));
+    assertThat(fresh.ranking()).containsExactly("node-a", "node-b");
+    // A dead owner's stale claim holds only until it is removed.
+    fresh.report(new VipState.Report("node-b", true, Set.of(), 0, true));
+    assertThat(fresh.owner()).contains("node-a");
+    fresh.remove("node-a");
+    assertThat(fresh.owner()).contains("node-b");
+  }
+
+  @Test
   void noEligibleNodeMeansNobodyAnnounces() {
     VipState s = new VipState("10.0.0.1");
     s.report(eligible("node-a"));
