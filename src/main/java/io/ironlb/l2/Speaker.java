@@ -64,6 +64,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
 
   private record Refresh() implements Command {}
 
+  /** Membership changed: a VIP entity may have restarted elsewhere and forgotten every report. */
+  private record Resend() implements Command {}
+
   private static final Duration REFRESH = Duration.ofSeconds(15);
   private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
 
@@ -104,6 +107,14 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                   ActorRef<Announcer.Command> announcer =
                       ctx.spawn(Announcer.create(node, link, observer), "announcer");
                   ctx.spawn(MembershipView.adapter(announcer), "membership");
+                  org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem())
+                      .subscriptions()
+                      .tell(
+                          org.apache.pekko.cluster.typed.Subscribe.create(
+                              ctx.messageAdapter(
+                                  org.apache.pekko.cluster.ClusterEvent.MemberEvent.class,
+                                  e -> new Resend()),
+                              org.apache.pekko.cluster.ClusterEvent.MemberEvent.class));
                   ActorRef<AllocatorActor.Allocations> updates =
                       ctx.messageAdapter(AllocatorActor.Allocations.class, AllocationsChanged::new);
                   topic.tell(Topic.subscribe(updates));
@@ -173,6 +184,12 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               return this;
             })
         .onMessage(Refresh.class, m -> onRefresh())
+        .onMessage(
+            Resend.class,
+            m -> {
+              report(true);
+              return this;
+            })
         .onMessage(GetServices.class, this::onGetServices)
         .onMessage(
             PlannedStop.class,

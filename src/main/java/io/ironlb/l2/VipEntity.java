@@ -33,6 +33,16 @@ public final class VipEntity {
   /** A node left the cluster (MemberRemoved): forget its report. */
   public record NodeRemoved(String node) implements Command {}
 
+  /** End of the first-decision grace period. */
+  private record Settled() implements Command {}
+
+  /**
+   * A new entity (first start, or restarted after its shard moved with a dead node) waits this long
+   * for the nodes' reports before its first decision, so it hears who is announcing before it
+   * ranks: speakers re-send their reports whenever membership changes.
+   */
+  static final java.time.Duration GRACE = java.time.Duration.ofSeconds(1);
+
   /** The current ranking, for the status API and tests. */
   public record GetAssignment(ActorRef<Assignment> replyTo) implements Command {}
 
@@ -43,12 +53,17 @@ public final class VipEntity {
   }
 
   public static Behavior<Command> create(String vip) {
-    return Behaviors.setup(
-        ctx -> {
+    return Behaviors.withTimers(
+        timers -> {
           VipState state = new VipState(vip);
           Map<String, ActorRef<Announcer.Command>> announcers = new HashMap<>();
+          boolean[] settled = {false};
+          timers.startSingleTimer(new Settled(), GRACE);
           Runnable publish =
               () -> {
+                if (!settled[0]) {
+                  return;
+                }
                 for (String node : state.reporters()) {
                   ActorRef<Announcer.Command> a = announcers.get(node);
                   if (a != null) {
@@ -64,7 +79,7 @@ public final class VipEntity {
                         announcers.put(m.report().node(), m.announcer());
                     if (state.report(m.report())) {
                       publish.run();
-                    } else if (!m.announcer().equals(before)) {
+                    } else if (settled[0] && !m.announcer().equals(before)) {
                       m.announcer()
                           .tell(new Announcer.Assign(state.assignmentFor(m.report().node())));
                     }
@@ -78,6 +93,13 @@ public final class VipEntity {
                     if (changed) {
                       publish.run();
                     }
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  Settled.class,
+                  m -> {
+                    settled[0] = true;
+                    publish.run();
                     return Behaviors.same();
                   })
               .onMessage(

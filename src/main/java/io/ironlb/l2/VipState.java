@@ -33,8 +33,19 @@ public final class VipState {
   private Map<String, Set<String>> interfaces = Map.of();
   private long epoch;
 
+  /**
+   * Epochs start from the wall clock (in microseconds), so that an entity restarted elsewhere — a
+   * shard moving with a dead node — issues epochs above its previous incarnation's. Otherwise
+   * Announcers still holding the old, higher epoch would ignore it (two nodes announcing). Clocks
+   * need only agree to within the seconds a shard takes to move.
+   */
   public VipState(String vip) {
+    this(vip, System.currentTimeMillis() * 1000);
+  }
+
+  VipState(String vip, long firstEpoch) {
     this.vip = vip;
+    this.epoch = firstEpoch - 1;
   }
 
   /** Records a report; returns true when the assignment changed (and the epoch moved on). */

@@ -13,7 +13,7 @@ class VipStateTest {
 
   @Test
   void rankingFollowsMetallbAndKeepsTheOwnerWhenNodesJoin() {
-    VipState s = new VipState("10.0.0.1");
+    VipState s = new VipState("10.0.0.1", 1);
     assertThat(s.report(eligible("node-a"))).isTrue();
     assertThat(s.owner()).contains("node-a");
     // node-b would win MetalLB's hash election for 10.0.0.1, but node-a owns it: no move.
@@ -26,7 +26,7 @@ class VipStateTest {
 
   @Test
   void anOwnerThatBecomesIneligibleHandsOverInHashOrder() {
-    VipState s = new VipState("10.0.0.1");
+    VipState s = new VipState("10.0.0.1", 1);
     s.report(eligible("node-b"));
     s.report(eligible("node-a"));
     s.report(eligible("node-c"));
@@ -40,7 +40,7 @@ class VipStateTest {
 
   @Test
   void unchangedReportsDoNotMoveTheEpochButInterfaceChangesDo() {
-    VipState s = new VipState("10.0.0.1");
+    VipState s = new VipState("10.0.0.1", 1);
     s.report(eligible("node-a"));
     long e = s.epoch();
     assertThat(s.report(eligible("node-a"))).isFalse();
@@ -53,7 +53,7 @@ class VipStateTest {
   @Test
   void aRestartedEntityKeepsWhoeverAnnounces() {
     // node-b would win the hash election for 10.0.0.1, but node-a is the one announcing.
-    VipState fresh = new VipState("10.0.0.1");
+    VipState fresh = new VipState("10.0.0.1", 1);
     fresh.report(eligible("node-b"));
     fresh.report(new VipState.Report("node-a", true, Set.of(), 0, true));
     assertThat(fresh.ranking()).containsExactly("node-a", "node-b");
@@ -66,7 +66,7 @@ class VipStateTest {
 
   @Test
   void noEligibleNodeMeansNobodyAnnounces() {
-    VipState s = new VipState("10.0.0.1");
+    VipState s = new VipState("10.0.0.1", 1);
     s.report(eligible("node-a"));
     s.report(new VipState.Report("node-a", false, Set.of(), 0));
     assertThat(s.owner()).isEmpty();

@@ -16,6 +16,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IronlbProcess implements AutoCloseable {
 
+  /** Every process started here and not yet closed: stopped by PID if this JVM is told to exit. */
+  private static final java.util.Set<IronlbProcess> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LIVE.forEach(p -> p.process.destroyForcibly())));
+  }
+
   private final Process process;
   private final Path stdout;
   private final Path stderr;
@@ -67,7 +76,9 @@ public final class IronlbProcess implements AutoCloseable {
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .start();
-    return new IronlbProcess(name, p, out, err);
+    IronlbProcess started = new IronlbProcess(name, p, out, err);
+    LIVE.add(started);
+    return started;
   }
 
   public long pid() {
@@ -98,6 +109,7 @@ public final class IronlbProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    LIVE.remove(this);
     if (process.isAlive()) {
       process.destroy();
       try {
