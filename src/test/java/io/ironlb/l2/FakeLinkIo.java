@@ -35,6 +35,10 @@ final class FakeLinkIo implements LinkIo {
     this.receiver = receiver;
   }
 
+  boolean started() {
+    return receiver != null;
+  }
+
   void inject(byte[] frame) {
     receiver.accept(frame.clone());
   }

@@ -50,7 +50,9 @@ class LinkResponderTest {
 
   private static Node node(LinkResponder.Settings settings) {
     FakeLinkIo link = new FakeLinkIo(A);
-    return new Node(link, kit.spawn(LinkResponder.create(link, settings)));
+    Node n = new Node(link, kit.spawn(LinkResponder.create(link, settings)));
+    await().until(link::started); // the responder attaches to its link as it starts
+    return n;
   }
 
   @Test
