@@ -57,6 +57,23 @@ public final class IronlbProcess implements AutoCloseable {
    */
   public static IronlbProcess startIn(String namespace, String name, List<String> args)
       throws IOException {
+    return startIn(namespace, name, List.of(), args);
+  }
+
+  /**
+   * Correctness tests start several JVMs at once on a small machine: a conservative failure
+   * detector keeps start-up CPU starvation from being mistaken for failed nodes (the benchmark
+   * measures the product's own, faster settings).
+   */
+  public static final List<String> PATIENT_DETECTOR =
+      List.of(
+          "-Dironlb.cluster.fast-failure-detection.failure-detector.heartbeat-interval=1s",
+          "-Dironlb.cluster.fast-failure-detection.failure-detector.acceptable-heartbeat-pause=3s",
+          "-Dironlb.cluster.fast-failure-detection.split-brain-resolver.stable-after=20s");
+
+  public static IronlbProcess startIn(
+      String namespace, String name, List<String> jvmOptions, List<String> args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     if (namespace != null) {
       command.addAll(List.of("ip", "netns", "exec", namespace));
@@ -64,6 +81,7 @@ public final class IronlbProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(args);

@@ -78,6 +78,7 @@ class Layer2NamespaceIT {
           IronlbProcess.startIn(
               nodeNs.get(i - 1),
               "n" + i,
+              IronlbProcess.PATIENT_DETECTOR,
               List.of(
                   "standalone",
                   "--config",

@@ -56,8 +56,10 @@ class StandaloneClusterIT {
     String seed = "127.0.0.1:" + cluster[0];
     for (int i = 0; i < 3; i++) {
       nodes.add(
-          IronlbProcess.start(
+          IronlbProcess.startIn(
+              null,
               "node-" + i,
+              IronlbProcess.PATIENT_DETECTOR,
               List.of(
                   "standalone",
                   "--config",
