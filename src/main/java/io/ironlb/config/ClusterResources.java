@@ -93,22 +93,6 @@ public record ClusterResources(
     return new Builder();
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.pools.addAll(pools);
-    b.l2Advertisements.addAll(l2Advertisements);
-    b.bgpAdvertisements.addAll(bgpAdvertisements);
-    b.bgpPeers.addAll(bgpPeers);
-    b.bfdProfiles.addAll(bfdProfiles);
-    b.communities.addAll(communities);
-    b.services.addAll(services);
-    b.endpointSlices.addAll(endpointSlices);
-    b.nodes.addAll(nodes);
-    b.namespaces.addAll(namespaces);
-    b.secrets.addAll(secrets);
-    return b;
-  }
-
   /** Collects objects in the order they are read. */
   public static final class Builder {
     private final List<IPAddressPool> pools = new ArrayList<>();
