@@ -1,6 +1,7 @@
 package io.ironlb.l2;
 
 import io.ironlb.cluster.CborSerializable;
+import io.ironlb.cluster.StayPutAllocation;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -49,7 +50,11 @@ public final class VipEntity {
   /** Registers the entity type on this node (role {@code speaker}). */
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system)
-        .init(Entity.of(TYPE, ctx -> create(ctx.getEntityId())).withRole("speaker"));
+        .init(
+            Entity.of(TYPE, ctx -> create(ctx.getEntityId()))
+                .withRole("speaker")
+                // Entities keep no state across a move; never move them to a node that joins.
+                .withAllocationStrategy(new StayPutAllocation()));
   }
 
   public static Behavior<Command> create(String vip) {
