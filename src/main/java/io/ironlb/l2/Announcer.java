@@ -178,8 +178,9 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private Behavior<Command> reconcile() {
     Map<String, Set<String>> wanted = new HashMap<>();
     if (!fenced && !stopping) {
+      Set<String> skip = skipped();
       for (Assignment a : assignments.values()) {
-        if (self.equals(a.announcer(unavailable))) {
+        if (self.equals(a.announcer(skip))) {
           wanted.put(a.vip(), a.interfaces());
         }
       }
@@ -202,10 +203,29 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     return this;
   }
 
+  /**
+   * The candidates that cannot announce in this node's view: unreachable or leaving members, and
+   * nodes that are no longer members at all. A dead owner is downed and removed some seconds after
+   * it became unreachable; until its VIP entity forgets it, it is still first in the ranking and
+   * must not count as available again just because it left the unreachable set.
+   */
+  private Set<String> skipped() {
+    Set<String> skip = new java.util.HashSet<>(unavailable);
+    for (Assignment a : assignments.values()) {
+      for (String c : a.candidates()) {
+        if (!members.contains(c)) {
+          skip.add(c);
+        }
+      }
+    }
+    skip.remove(self);
+    return skip;
+  }
+
   private State state() {
     Map<String, String> owners = new java.util.TreeMap<>();
     // A fenced or stopping node does not announce, whatever the ranking says.
-    Set<String> skip = new java.util.HashSet<>(unavailable);
+    Set<String> skip = new java.util.HashSet<>(skipped());
     if (fenced || stopping) {
       skip.add(self);
     }

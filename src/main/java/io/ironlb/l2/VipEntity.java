@@ -4,13 +4,17 @@ import io.ironlb.cluster.CborSerializable;
 import io.ironlb.cluster.StayPutAllocation;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * One per address, sharded over the speakers: collects each node's eligibility report and sends
@@ -33,6 +37,9 @@ public final class VipEntity {
 
   /** A node left the cluster (MemberRemoved): forget its report. */
   public record NodeRemoved(String node) implements Command {}
+
+  /** A member left the cluster (removed after leaving, or downed and removed). */
+  private record MemberGone(org.apache.pekko.cluster.Member member) implements Command {}
 
   /** End of the first-decision grace period. */
   private record Settled() implements Command {}
@@ -58,6 +65,21 @@ public final class VipEntity {
   }
 
   public static Behavior<Command> create(String vip) {
+    return Behaviors.setup(
+        ctx -> {
+          Cluster cluster = Cluster.get(ctx.getSystem());
+          cluster
+              .subscriptions()
+              .tell(
+                  Subscribe.create(
+                      ctx.messageAdapter(
+                          ClusterEvent.MemberRemoved.class, e -> new MemberGone(e.member())),
+                      ClusterEvent.MemberRemoved.class));
+          return withCluster(vip, cluster);
+        });
+  }
+
+  private static Behavior<Command> withCluster(String vip, Cluster cluster) {
     return Behaviors.withTimers(
         timers -> {
           VipState state = new VipState(vip);
@@ -101,6 +123,22 @@ public final class VipEntity {
                     return Behaviors.same();
                   })
               .onMessage(
+                  MemberGone.class,
+                  m -> {
+                    // Forget the node only if its report came from this incarnation: a node
+                    // restarted under the same name may have reported before the old one was
+                    // removed.
+                    String node = MembershipView.nodeName(m.member()).orElse(null);
+                    ActorRef<Announcer.Command> a = node == null ? null : announcers.get(node);
+                    if (a != null && addressOf(a, cluster).equals(m.member().address())) {
+                      announcers.remove(node);
+                      if (state.remove(node)) {
+                        publish.run();
+                      }
+                    }
+                    return Behaviors.same();
+                  })
+              .onMessage(
                   Settled.class,
                   m -> {
                     settled[0] = true;
@@ -115,5 +153,10 @@ public final class VipEntity {
                   })
               .build();
         });
+  }
+
+  private static Address addressOf(ActorRef<?> ref, Cluster cluster) {
+    Address a = ref.path().address();
+    return a.hasLocalScope() ? cluster.selfMember().address() : a;
   }
 }

@@ -132,6 +132,19 @@ class AnnouncerTest {
   }
 
   @Test
+  void aDeadOwnerThatIsRemovedStaysSkippedUntilTheEntityForgetsIt() {
+    assign("10.222.1.2", 1, "node-b", "node-a", "node-c");
+    unreachable("node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.2", Set.of()));
+    // Downed and removed: no longer unreachable, but no longer a member either.
+    a.tell(new Announcer.MembershipChanged(List.of("node-a", "node-c"), Set.of()));
+    link.expectNoMessage(Duration.ofMillis(200));
+    TestProbe<Announcer.State> state = kit.createTestProbe();
+    a.tell(new Announcer.GetState(state.ref()));
+    assertThat(state.receiveMessage().owners()).containsEntry("10.222.1.2", "node-a");
+  }
+
+  @Test
   void plannedStopWithdrawsBeforeReplying() {
     assign("10.222.1.1", 1, "node-a");
     link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
