@@ -217,8 +217,9 @@ final class StandaloneCommand implements Callable<Integer> {
                       allocator),
                   "speaker");
           NodeRuntime.get(system).speaker(speaker);
-          // Withdraw only once the cluster has seen this node leave: the others skip a leaving
-          // owner at once, so for a moment two nodes answer instead of none (no gap).
+          // Withdraw only once every other node has seen this one leave (the Speaker waits for
+          // Exiting): the others skip a leaving owner at once, so for a moment two nodes answer
+          // instead of none (no gap).
           CoordinatedShutdown.get(system)
               .addTask(
                   CoordinatedShutdown.PhaseClusterExiting(),
@@ -228,7 +229,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         AskPattern.ask(
                             speaker,
                             Speaker.PlannedStop::new,
-                            Duration.ofSeconds(3),
+                            Speaker.HANDOVER_LIMIT.plusSeconds(2),
                             system.scheduler());
                     return done;
                   });

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ironlb.l2.Speaker;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -23,7 +23,8 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
 /**
  * IronLB's routes on the Pekko Management port (beside {@code /ready}, {@code /alive} and {@code
- * /cluster/members}): {@code GET /v1/services}.
+ * /cluster/members}): {@code GET /v1/services} (every Service, its addresses and who announces
+ * them) and {@code GET /v1/l2} (this node: fenced or not, the addresses it announces).
  */
 public final class StatusRoutes extends AllDirectives implements ManagementRouteProvider {
 
@@ -36,19 +37,26 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return path(segment("v1").slash("services"), () -> get(() -> completeWithFuture(services())));
+    return concat(
+        path(
+            segment("v1").slash("services"),
+            () -> get(() -> completeWithFuture(askSpeaker(Speaker.GetServices::new)))),
+        path(
+            segment("v1").slash("l2"),
+            () -> get(() -> completeWithFuture(askSpeaker(Speaker.GetLayer2::new)))));
   }
 
-  private CompletionStage<HttpResponse> services() {
+  /** Asks this node's Speaker and answers with the reply as JSON (503 while starting). */
+  private <T> CompletionStage<HttpResponse> askSpeaker(
+      java.util.function.Function<ActorRef<T>, Speaker.Command> question) {
     var speaker = NodeRuntime.get(system).speaker();
     if (speaker == null) {
       return CompletableFuture.completedFuture(
           HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity("starting"));
     }
-    CompletionStage<List<Speaker.ServiceStatus>> rows =
-        AskPattern.ask(
-            speaker, Speaker.GetServices::new, Duration.ofSeconds(5), system.scheduler());
-    return rows.thenApply(
+    CompletionStage<T> reply =
+        AskPattern.ask(speaker, question::apply, Duration.ofSeconds(5), system.scheduler());
+    return reply.thenApply(
         r -> {
           try {
             return HttpResponse.create()

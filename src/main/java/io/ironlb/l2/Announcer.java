@@ -187,12 +187,16 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     }
     for (String vip : new TreeSet<>(announced.keySet())) {
       if (!wanted.containsKey(vip)) {
+        getContext()
+            .getLog()
+            .info("withdrawing {}{}", vip, fenced ? " (fenced)" : stopping ? " (stopping)" : "");
         link.tell(new LinkCommand.Withdraw(vip));
         announced.remove(vip);
       }
     }
     for (var e : new java.util.TreeMap<>(wanted).entrySet()) {
       if (!Objects.equals(announced.get(e.getKey()), e.getValue())) {
+        getContext().getLog().info("announcing {}", e.getKey());
         link.tell(new LinkCommand.Announce(e.getKey(), e.getValue()));
         announced.put(e.getKey(), e.getValue());
       }

@@ -21,6 +21,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -38,6 +42,16 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
 
   /** The rows of {@code /v1/services}. */
   public record GetServices(ActorRef<List<ServiceStatus>> replyTo) implements Command {}
+
+  /** This node's layer-2 state, for {@code /v1/l2}. */
+  public record GetLayer2(ActorRef<Layer2Status> replyTo) implements Command {}
+
+  /**
+   * @param fenced this node cannot reach a majority and announces nothing
+   * @param announcing the addresses this node answers for, sorted
+   */
+  public record Layer2Status(
+      String node, boolean fenced, List<String> announcing, List<String> interfaces) {}
 
   /** One row of {@code /v1/services}. */
   public record ServiceStatus(
@@ -65,10 +79,19 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   private record Refresh() implements Command {}
 
   /** Membership changed: a VIP entity may have restarted elsewhere and forgotten every report. */
-  private record Resend() implements Command {}
+  private record MembersChanged(ClusterEvent.MemberEvent event) implements Command {}
+
+  /** A planned stop waited long enough for the others to see this node leave. */
+  private record HandoverTimedOut() implements Command {}
 
   private static final Duration REFRESH = Duration.ofSeconds(15);
   private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
+
+  /**
+   * How long a planned stop waits for the cluster to move this node to Exiting before it withdraws
+   * anyway (a leader that cannot reach convergence, say).
+   */
+  public static final Duration HANDOVER_LIMIT = Duration.ofSeconds(5);
 
   private final String node;
   private final boolean standalone;
@@ -82,6 +105,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   private AllocatorActor.Allocations allocations;
   private Announcer.State announced = new Announcer.State(Set.of(), false, Map.of());
   private Map<String, VipState.Report> sent = new HashMap<>();
+  private final List<ActorRef<org.apache.pekko.Done>> stopping = new ArrayList<>();
 
   /**
    * @param interfaces the interfaces this node's responders serve, for the status API
@@ -107,14 +131,13 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                   ActorRef<Announcer.Command> announcer =
                       ctx.spawn(Announcer.create(node, link, observer), "announcer");
                   ctx.spawn(MembershipView.adapter(announcer), "membership");
-                  org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem())
+                  Cluster.get(ctx.getSystem())
                       .subscriptions()
                       .tell(
-                          org.apache.pekko.cluster.typed.Subscribe.create(
+                          Subscribe.create(
                               ctx.messageAdapter(
-                                  org.apache.pekko.cluster.ClusterEvent.MemberEvent.class,
-                                  e -> new Resend()),
-                              org.apache.pekko.cluster.ClusterEvent.MemberEvent.class));
+                                  ClusterEvent.MemberEvent.class, MembersChanged::new),
+                              ClusterEvent.MemberEvent.class));
                   ActorRef<AllocatorActor.Allocations> updates =
                       ctx.messageAdapter(AllocatorActor.Allocations.class, AllocationsChanged::new);
                   topic.tell(Topic.subscribe(updates));
@@ -184,19 +207,31 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               return this;
             })
         .onMessage(Refresh.class, m -> onRefresh())
+        .onMessage(MembersChanged.class, this::onMembersChanged)
         .onMessage(
-            Resend.class,
+            HandoverTimedOut.class,
             m -> {
-              report(true);
-              return this;
+              getContext()
+                  .getLog()
+                  .warn(
+                      "not moved to Exiting within {}: withdrawing without confirmed handover",
+                      HANDOVER_LIMIT);
+              return withdraw();
             })
         .onMessage(GetServices.class, this::onGetServices)
         .onMessage(
-            PlannedStop.class,
+            GetLayer2.class,
             m -> {
-              announcer.tell(new Announcer.PlannedStop(m.replyTo()));
+              m.replyTo()
+                  .tell(
+                      new Layer2Status(
+                          node,
+                          announced.fenced(),
+                          List.copyOf(new TreeSet<>(announced.announced())),
+                          interfaces));
               return this;
             })
+        .onMessage(PlannedStop.class, this::onPlannedStop)
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
         .onMessage(
             StreamFailed.class,
@@ -204,6 +239,47 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               throw new IllegalStateException("snapshot source failed", m.cause());
             })
         .build();
+  }
+
+  /**
+   * A planned stop withdraws only once the leader has moved this node to Exiting: that needs
+   * convergence, i.e. every other node has seen it Leaving, and their Announcers skip a leaving
+   * owner. Withdrawing as soon as this node itself is Leaving (when Pekko's cluster-exiting phase
+   * starts) leaves a gap of up to a gossip round in which nobody answers — measured in the SIGTERM
+   * namespace test.
+   */
+  private Behavior<Command> onPlannedStop(PlannedStop m) {
+    stopping.add(m.replyTo());
+    MemberStatus status = Cluster.get(getContext().getSystem()).selfMember().status();
+    if (handedOver(status)) {
+      return withdraw();
+    }
+    timers.startSingleTimer("handover", new HandoverTimedOut(), HANDOVER_LIMIT);
+    return this;
+  }
+
+  private static boolean handedOver(MemberStatus s) {
+    return s == MemberStatus.exiting() || s == MemberStatus.removed() || s == MemberStatus.down();
+  }
+
+  private Behavior<Command> onMembersChanged(MembersChanged m) {
+    report(true);
+    if (!stopping.isEmpty()
+        && m.event()
+            .member()
+            .uniqueAddress()
+            .equals(Cluster.get(getContext().getSystem()).selfMember().uniqueAddress())
+        && handedOver(m.event().member().status())) {
+      return withdraw();
+    }
+    return this;
+  }
+
+  private Behavior<Command> withdraw() {
+    timers.cancel("handover");
+    stopping.forEach(r -> announcer.tell(new Announcer.PlannedStop(r)));
+    stopping.clear();
+    return this;
   }
 
   private Behavior<Command> onRefresh() {

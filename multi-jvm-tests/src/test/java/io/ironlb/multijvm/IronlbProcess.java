@@ -125,6 +125,15 @@ public final class IronlbProcess implements AutoCloseable {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM: the process leaves the cluster and hands its addresses over before it exits. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   @Override
   public void close() {
     LIVE.remove(this);

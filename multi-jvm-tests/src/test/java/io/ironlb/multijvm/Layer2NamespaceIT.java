@@ -10,152 +10,234 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three {@code ironlb standalone} nodes, each in its own namespace on one bridge, and a client
- * namespace with real {@code arping} and {@code ndisc6}: exactly the owner answers for each IPv4
- * and IPv6 address, and after a SIGKILL of the owner the client's neighbour cache follows the new
- * owner.
+ * namespace with real {@code arping}, {@code ndisc6} and {@code tcpdump} (see {@link Layer2Lab}).
+ * What a client on the segment observes: exactly the owner answers; the client follows a SIGKILL; a
+ * node that joins takes nothing; a node cut off fences itself and the others answer for everything;
+ * a SIGTERM hands over with no unanswered request.
  */
 class Layer2NamespaceIT {
 
-  private static final String V4 = "10.222.70";
-  private static final String V6 = "fd00:222:70";
-  private static final Pattern REPLY = Pattern.compile("reply from (\\S+) \\[([0-9A-F:]+)\\]");
+  private static final String CONFIG =
+      """
+      apiVersion: metallb.io/v1beta1
+      kind: IPAddressPool
+      metadata: {name: lab, namespace: metallb-system}
+      spec: {addresses: [10.222.70.200-10.222.70.210, "fd00:222:70::200-fd00:222:70::210"]}
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: L2Advertisement
+      metadata: {name: lab, namespace: metallb-system}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web6, namespace: default}
+      spec: {type: LoadBalancer, ipFamilies: [IPv6], ports: [{port: 80}]}
+      """;
 
-  private Netns net;
-  private final List<IronlbProcess> nodes = new ArrayList<>();
-  private final List<String> nodeNs = new ArrayList<>();
-  private String client;
+  /** Services web-0..web-(n-1) get 10.222.70.200, .201, ... in order (lowest free first). */
+  private static String v4Services(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: web-")
+          .append(i)
+          .append(", namespace: default}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n");
+    }
+    return sb.toString();
+  }
+
+  @TempDir Path config;
+  private Layer2Lab lab;
+
+  @RegisterExtension
+  final AfterTestExecutionCallback logsOnFailure =
+      ctx -> {
+        if (ctx.getExecutionException().isPresent() && lab != null) {
+          System.out.println(lab.logTails(40));
+        }
+      };
+
+  @BeforeEach
+  void lab() throws Exception {
+    assumeTrue(
+        Netns.available("arping", "ndisc6", "curl", "tcpdump"),
+        "needs root, arping, ndisc6, curl, tcpdump");
+    // Four Services: each node likely owns one, so every test has an owner to act on.
+    Files.writeString(config.resolve("config.yaml"), CONFIG + v4Services(4));
+    lab = new Layer2Lab(config, 3, IronlbProcess.PATIENT_DETECTOR);
+  }
 
   @AfterEach
   void tearDown() {
-    nodes.forEach(IronlbProcess::close);
-    if (net != null) {
-      net.close();
+    if (lab != null) {
+      lab.close();
     }
   }
 
+  private Map<String, String> awaitAgreement(List<Integer> ids) {
+    return await()
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                ids.stream().allMatch(id -> lab.upMembers(id) == ids.size())
+                    ? lab.agreedOwners(ids)
+                    : null,
+            o -> o != null && o.size() == 5);
+  }
+
+  private static String vip(int service) {
+    return Layer2Lab.V4 + "." + (200 + service);
+  }
+
   @Test
-  void exactlyTheOwnerAnswersAndTheClientFollowsAKill(@TempDir Path config) throws Exception {
-    assumeTrue(Netns.available("arping", "ndisc6", "curl"), "needs root, arping, ndisc6, curl");
-    net = new Netns();
-    String lan = net.lan();
-    for (int i = 1; i <= 3; i++) {
-      nodeNs.add(net.host(lan, "n" + i, i, V4, V6));
+  void exactlyTheOwnerAnswersAndTheClientFollowsAKill() throws Exception {
+    for (int id = 1; id <= 3; id++) {
+      lab.start(id);
     }
-    client = net.host(lan, "client", 100, V4, V6);
-    Files.writeString(
-        config.resolve("config.yaml"),
-        """
-        apiVersion: metallb.io/v1beta1
-        kind: IPAddressPool
-        metadata: {name: lab, namespace: metallb-system}
-        spec: {addresses: [10.222.70.200-10.222.70.210, "fd00:222:70::200-fd00:222:70::210"]}
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: L2Advertisement
-        metadata: {name: lab, namespace: metallb-system}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: default}
-        spec: {type: LoadBalancer, ports: [{port: 80}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web6, namespace: default}
-        spec: {type: LoadBalancer, ipFamilies: [IPv6], ports: [{port: 80}]}
-        """);
-    for (int i = 1; i <= 3; i++) {
-      nodes.add(
-          IronlbProcess.startIn(
-              nodeNs.get(i - 1),
-              "n" + i,
-              IronlbProcess.PATIENT_DETECTOR,
-              List.of(
-                  "standalone",
-                  "--config",
-                  config.toString(),
-                  "--node",
-                  "node-" + i,
-                  "--cluster",
-                  V4 + "." + i + ":7355",
-                  "--seed",
-                  V4 + ".1:7355",
-                  "--http",
-                  "127.0.0.1:7626",
-                  "--interfaces",
-                  "eth0")));
-    }
-    Map<String, String> owners =
-        await()
-            .atMost(Duration.ofSeconds(150))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(this::agreedOwners, o -> o != null && o.size() == 2);
-    int v4Owner = Integer.parseInt(owners.get("default/web").substring("node-".length()));
-    int v6Owner = Integer.parseInt(owners.get("default/web6").substring("node-".length()));
+    Map<String, String> owners = awaitAgreement(List.of(1, 2, 3));
+    int v4Owner = Layer2Lab.id(owners.get("default/web-0"));
+    int v6Owner = Layer2Lab.id(owners.get("default/web6"));
 
     // Exactly one node answers, with its own MAC, for each family.
-    assertThat(arpingMacs("10.222.70.200")).containsOnly(Netns.mac(v4Owner).toUpperCase());
-    Netns.Result nd =
-        net.in(client, "ndisc6", "-1", "-r", "3", "-w", "1000", "fd00:222:70::200", "eth0");
-    assertThat(nd.output())
-        .contains("Target link-layer address: " + Netns.mac(v6Owner).toUpperCase());
+    assertThat(lab.arpingMacs(vip(0), 2)).containsOnly(Layer2Lab.mac(v4Owner).toUpperCase());
+    assertThat(lab.ndiscMac("fd00:222:70::200")).isEqualTo(Layer2Lab.mac(v6Owner).toUpperCase());
 
     // SIGKILL the IPv4 owner: a standby announces, and the client's cache follows.
-    nodes.get(v4Owner - 1).kill();
-    String dead = Netns.mac(v4Owner);
+    lab.kill(v4Owner);
+    String dead = Layer2Lab.mac(v4Owner);
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              Netns.Result neigh =
-                  net.in(client, "ip", "neigh", "show", "10.222.70.200", "dev", "eth0");
-              return neigh.output().contains("lladdr 02:22:00:00:00:0")
-                  && !neigh.output().contains(dead);
+              String neigh =
+                  lab.net().in(lab.client(), "ip", "neigh", "show", vip(0), "dev", "eth0").output();
+              return neigh.contains("lladdr 02:22:00:00:00:0") && !neigh.contains(dead);
             });
-    List<String> after = arpingMacs("10.222.70.200");
+    List<String> after = lab.arpingMacs(vip(0), 2);
     assertThat(after).hasSize(2).doesNotContain(dead.toUpperCase());
     assertThat(after.stream().distinct()).as("one node answers").hasSize(1);
   }
 
-  /** The MACs of the replies arping gets for two requests. */
-  private List<String> arpingMacs(String ip) {
-    Netns.Result r = net.in(client, "arping", "-c", "2", "-w", "5", "-I", "eth0", ip);
-    List<String> macs = new ArrayList<>();
-    Matcher m = REPLY.matcher(r.output());
-    while (m.find()) {
-      macs.add(m.group(2));
+  @Test
+  void aNodeThatJoinsTakesNoAddressAway() throws Exception {
+    lab.start(1);
+    lab.start(2);
+    Map<String, String> before = awaitAgreement(List.of(1, 2));
+    try (ArpCapture capture = ArpCapture.start(lab.client())) {
+      lab.start(3);
+      Map<String, String> after = awaitAgreement(List.of(1, 2, 3));
+      assertThat(after).as("owners once node-3 has joined").isEqualTo(before);
+      // node-3 has its assignments (it reports the same owners); now ask the segment.
+      for (int s = 0; s < 4; s++) {
+        int owner = Layer2Lab.id(before.get("default/web-" + s));
+        assertThat(lab.arpingMacs(vip(s), 1))
+            .as("who answers for %s", vip(s))
+            .containsOnly(Layer2Lab.mac(owner).toUpperCase());
+        assertThat(capture.announcementsBy(Layer2Lab.mac(3), vip(s)))
+            .as("node-3 announced %s", vip(s))
+            .isEmpty();
+      }
+      assertThat(lab.ndiscMac("fd00:222:70::200"))
+          .isEqualTo(Layer2Lab.mac(Layer2Lab.id(before.get("default/web6"))).toUpperCase());
     }
-    return macs;
   }
 
-  /** Service → owner, when every node reports the same, else null. */
-  private Map<String, String> agreedOwners() {
-    return OwnerViews.agreed(
-        nodeNs.stream()
-            .map(
-                ns ->
-                    (Supplier<String>)
-                        () -> {
-                          Netns.Result r =
-                              net.in(
-                                  ns,
-                                  "curl",
-                                  "-sf",
-                                  "--max-time",
-                                  "2",
-                                  "http://127.0.0.1:7626/v1/services");
-                          return r.exit() == 0 ? r.output() : null;
-                        })
-            .toList());
+  @Test
+  void aNodeCutOffFencesItselfAndTheOthersAnswerForEverything() throws Exception {
+    for (int id = 1; id <= 3; id++) {
+      lab.start(id);
+    }
+    Map<String, String> owners = awaitAgreement(List.of(1, 2, 3));
+    int cut = Layer2Lab.id(owners.get("default/web-0"));
+    List<Integer> majority = new ArrayList<>(List.of(1, 2, 3));
+    majority.remove(Integer.valueOf(cut));
+
+    lab.unplug(cut);
+
+    // The cut-off node cannot reach a majority: it withdraws everything (its status port is on its
+    // own loopback, so the test can still ask it).
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> lab.http(cut, "/v1/l2"),
+            body ->
+                body != null
+                    && body.contains("\"fenced\":true")
+                    && body.contains("\"announcing\":[]"));
+    // The majority agrees on owners for every address, none of them the cut-off node.
+    Map<String, String> after =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> lab.agreedOwners(majority),
+                o -> o != null && o.size() == 5 && !o.containsValue(Layer2Lab.node(cut)));
+    owners.forEach(
+        (svc, owner) -> {
+          if (!owner.equals(Layer2Lab.node(cut))) {
+            assertThat(after.get(svc)).as("%s stays with its owner", svc).isEqualTo(owner);
+          }
+        });
+    // And on the segment, exactly one node answers for each address: none stranded.
+    for (int s = 0; s < 4; s++) {
+      int owner = Layer2Lab.id(after.get("default/web-" + s));
+      assertThat(lab.arpingMacs(vip(s), 1))
+          .as("who answers for %s", vip(s))
+          .containsOnly(Layer2Lab.mac(owner).toUpperCase());
+    }
+    assertThat(lab.ndiscMac("fd00:222:70::200"))
+        .isEqualTo(Layer2Lab.mac(Layer2Lab.id(after.get("default/web6"))).toUpperCase());
+  }
+
+  @Test
+  void aSigtermHandsOverWithNoUnansweredRequest() throws Exception {
+    for (int id = 1; id <= 3; id++) {
+      lab.start(id);
+    }
+    Map<String, String> owners = awaitAgreement(List.of(1, 2, 3));
+    int owner = Layer2Lab.id(owners.get("default/web-0"));
+    String ownerMac = Layer2Lab.mac(owner).toUpperCase();
+
+    // One broadcast request at a time, each waiting up to 1 s for its reply, from before the
+    // SIGTERM until after the node has exited.
+    List<Set<String>> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicBoolean probing = new AtomicBoolean(true);
+    Thread prober =
+        new Thread(
+            () -> {
+              while (probing.get()) {
+                answers.add(Set.copyOf(lab.arpingMacs(vip(0), 1)));
+              }
+            });
+    prober.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() >= 5);
+      lab.process(owner).terminate();
+      assertThat(lab.process(owner).awaitExit(Duration.ofSeconds(30)))
+          .as("exit status after SIGTERM")
+          .isIn(0, 143);
+      int exitedAt = answers.size();
+      await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() >= exitedAt + 5);
+    } finally {
+      probing.set(false);
+      prober.join(10_000);
+    }
+    assertThat(answers).as("every request answered").noneMatch(Set::isEmpty);
+    assertThat(answers.get(0)).containsOnly(ownerMac);
+    Set<String> last = answers.get(answers.size() - 1);
+    assertThat(last).hasSize(1).doesNotContain(ownerMac);
   }
 }

@@ -1,0 +1,221 @@
+package io.ironlb.multijvm;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The layer-2 lab the namespace tests and benchmarks share: one bridge, node namespaces {@code
+ * n1..nN} (eth0 = 10.222.70.ID/24, fd00:222:70::ID/64, MAC 02:22:00:00:00:ID) each able to run an
+ * {@code ironlb standalone} JVM, and a client namespace (ID 100) with real {@code arping}, {@code
+ * ndisc6} and {@code tcpdump}. Closing stops every JVM by PID and deletes the namespaces.
+ */
+final class Layer2Lab implements AutoCloseable {
+  static final String V4 = "10.222.70";
+  static final String V6 = "fd00:222:70";
+  static final int HTTP_PORT = 7626;
+  private static final Pattern REPLY = Pattern.compile("reply from (\\S+) \\[([0-9A-F:]+)\\]");
+
+  private final Netns net = new Netns();
+  private final Path config;
+  private final List<String> jvmOptions;
+  private final String lan;
+  private final Map<Integer, String> namespaces = new TreeMap<>();
+  private final Map<Integer, IronlbProcess> nodes = new TreeMap<>();
+  private final String client;
+
+  /**
+   * @param config the directory every node reads
+   * @param jvmOptions options for every node's JVM (e.g. {@link IronlbProcess#PATIENT_DETECTOR})
+   */
+  Layer2Lab(Path config, int nodeCount, List<String> jvmOptions) {
+    this.config = config;
+    this.jvmOptions = List.copyOf(jvmOptions);
+    try {
+      lan = net.lan();
+      for (int id = 1; id <= nodeCount; id++) {
+        namespaces.put(id, net.host(lan, "n" + id, id, V4, V6));
+      }
+      client = net.host(lan, "client", 100, V4, V6);
+    } catch (RuntimeException e) {
+      net.close();
+      throw e;
+    }
+  }
+
+  static String node(int id) {
+    return "node-" + id;
+  }
+
+  static int id(String node) {
+    return Integer.parseInt(node.substring("node-".length()));
+  }
+
+  static String mac(int id) {
+    return Netns.mac(id);
+  }
+
+  Netns net() {
+    return net;
+  }
+
+  String client() {
+    return client;
+  }
+
+  String namespace(int id) {
+    return namespaces.get(id);
+  }
+
+  /** Starts node ID; every node is a seed, so any of them can (re)join the others. */
+  IronlbProcess start(int id) throws IOException {
+    List<String> seeds = new ArrayList<>();
+    namespaces.keySet().forEach(n -> seeds.add(V4 + "." + n + ":7355"));
+    IronlbProcess p =
+        IronlbProcess.startIn(
+            namespaces.get(id),
+            "n" + id,
+            jvmOptions,
+            List.of(
+                "standalone",
+                "--config",
+                config.toString(),
+                "--node",
+                node(id),
+                "--cluster",
+                V4 + "." + id + ":7355",
+                "--seed",
+                String.join(",", seeds),
+                "--http",
+                "127.0.0.1:" + HTTP_PORT,
+                "--interfaces",
+                "eth0"));
+    IronlbProcess before = nodes.put(id, p);
+    if (before != null) {
+      before.close();
+    }
+    return p;
+  }
+
+  IronlbProcess process(int id) {
+    return nodes.get(id);
+  }
+
+  /** SIGKILL: no leave, no withdraw. */
+  void kill(int id) throws InterruptedException {
+    nodes.get(id).kill();
+  }
+
+  /** Takes node ID's cable out (its bridge port down): a partition of one. */
+  void unplug(int id) {
+    Netns.must("ip", "-n", lan, "link", "set", "p-n" + id, "down");
+  }
+
+  /** {@code GET path} on node ID's status port, or null when it does not answer 200. */
+  String http(int id, String path) {
+    Netns.Result r =
+        net.in(
+            namespaces.get(id),
+            "curl",
+            "-sf",
+            "--max-time",
+            "2",
+            "http://127.0.0.1:" + HTTP_PORT + path);
+    return r.exit() == 0 ? r.output() : null;
+  }
+
+  /** How many members node ID sees Up (0 when it does not answer). */
+  int upMembers(int id) {
+    String body = http(id, "/cluster/members");
+    if (body == null) {
+      return 0;
+    }
+    int n = 0;
+    for (int i = body.indexOf("\"Up\""); i >= 0; i = body.indexOf("\"Up\"", i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Service → owner when the given nodes all report the same owners, else null. */
+  Map<String, String> agreedOwners(Collection<Integer> ids) {
+    List<Supplier<String>> views = new ArrayList<>();
+    for (int id : ids) {
+      views.add(() -> http(id, "/v1/services"));
+    }
+    return OwnerViews.agreed(views);
+  }
+
+  /** The MACs (upper case) of the replies to {@code count} broadcast ARP requests for ip. */
+  List<String> arpingMacs(String ip, int count) {
+    Netns.Result r =
+        net.in(
+            client,
+            "arping",
+            "-b",
+            "-c",
+            String.valueOf(count),
+            "-w",
+            String.valueOf(count + 2),
+            "-I",
+            "eth0",
+            ip);
+    List<String> macs = new ArrayList<>();
+    Matcher m = REPLY.matcher(r.output());
+    while (m.find()) {
+      macs.add(m.group(2));
+    }
+    return macs;
+  }
+
+  /** The target link-layer address ndisc6 learns for ip (upper case), or null when none. */
+  String ndiscMac(String ip) {
+    Netns.Result r = net.in(client, "ndisc6", "-1", "-r", "3", "-w", "1000", ip, "eth0");
+    Matcher m = Pattern.compile("Target link-layer address: ([0-9A-F:]+)").matcher(r.output());
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** The last lines of every node's log, for a failed test's report. */
+  String logTails(int lines) {
+    StringBuilder sb = new StringBuilder();
+    nodes.forEach(
+        (id, p) -> {
+          sb.append("---- ").append(node(id)).append(" (pid ").append(p.pid()).append(")\n");
+          try {
+            List<String> all = p.stderr().lines().toList();
+            all.subList(Math.max(0, all.size() - lines), all.size())
+                .forEach(l -> sb.append(l).append('\n'));
+          } catch (IOException e) {
+            sb.append(e).append('\n');
+          }
+        });
+    return sb.toString();
+  }
+
+  /** Polls until the condition holds, for labs and benchmarks outside Awaitility. */
+  static <T> T within(Duration limit, Supplier<T> probe, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      T v = probe.get();
+      if (v != null) {
+        return v;
+      }
+      Thread.sleep(200); // polling a lab, not synchronising a test
+    }
+    throw new IllegalStateException(what + " did not happen within " + limit);
+  }
+
+  @Override
+  public void close() {
+    nodes.values().forEach(IronlbProcess::close);
+    net.close();
+  }
+}
