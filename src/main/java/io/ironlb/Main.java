@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       PlanCommand.class,
       StandaloneCommand.class,
+      SpeakerCommand.class,
+      ControllerCommand.class,
       CrdsCommand.class,
       CommandLine.HelpCommand.class
     })

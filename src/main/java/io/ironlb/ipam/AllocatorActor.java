@@ -40,6 +40,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * allocating new ones: no address changes and none is handed out twice.
  */
 public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Command> {
+  /** The cluster role that hosts the allocator singleton. */
+  public static final String ROLE = "controller";
 
   /** Everything this actor understands. */
   public sealed interface Command {}
@@ -156,7 +158,7 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
         .init(
             SingletonActor.of(behavior, "ironlb-allocator")
                 .withStopMessage(new Stop())
-                .withSettings(ClusterSingletonSettings.create(system).withRole("controller")));
+                .withSettings(ClusterSingletonSettings.create(system).withRole(ROLE)));
   }
 
   private AllocatorActor(

@@ -42,6 +42,48 @@ public final class L2Reports {
     return out;
   }
 
+  /**
+   * Kubernetes mode: the allocations as the controller wrote them, read back from the Services —
+   * {@code status.loadBalancer.ingress} and the pool annotation, or else the pool whose ranges hold
+   * the first address (Services allocated before the annotation existed), as MetalLB's speaker
+   * does. A speaker thus needs nothing from the controller but the API server.
+   */
+  public static Map<ServiceKey, Allocated> fromStatus(ClusterResources resources) {
+    io.ironlb.ipam.Pools pools = io.ironlb.ipam.Pools.from(resources);
+    Map<ServiceKey, Allocated> out = new TreeMap<>();
+    for (Service svc : resources.services()) {
+      if (svc.getStatus() == null
+          || svc.getStatus().getLoadBalancer() == null
+          || svc.getStatus().getLoadBalancer().getIngress() == null) {
+        continue;
+      }
+      List<String> ips =
+          svc.getStatus().getLoadBalancer().getIngress().stream()
+              .map(i -> i.getIp())
+              .filter(ip -> ip != null && !ip.isBlank())
+              .toList();
+      if (ips.isEmpty()) {
+        continue;
+      }
+      Map<String, String> annotations = svc.getMetadata().getAnnotations();
+      String pool =
+          annotations == null
+              ? null
+              : annotations.get(io.ironlb.ipam.ServiceRequest.ALLOCATED_FROM_POOL);
+      if (pool == null) {
+        var first = io.ironlb.config.IpAddresses.parseAddress(ips.get(0));
+        pool =
+            pools.all().stream()
+                .filter(p -> p.contains(first))
+                .map(io.ironlb.ipam.Pool::name)
+                .findFirst()
+                .orElse(null);
+      }
+      out.put(ServiceKey.of(svc), new Allocated(ips, pool));
+    }
+    return out;
+  }
+
   private static VipState.Report merge(VipState.Report a, VipState.Report b) {
     if (!a.eligible()) {
       return b;

@@ -25,12 +25,23 @@ public final class Links {
   public record Port(ActorRef<LinkResponder.Command> responder, Responders kinds) {}
 
   public static Behavior<LinkCommand> create(Map<String, Port> ports) {
+    return create(ports, null);
+  }
+
+  /**
+   * @param alsoTell gets every command too (the {@link LocalVips} of {@code --local-vips}), or null
+   */
+  public static Behavior<LinkCommand> create(
+      Map<String, Port> ports, ActorRef<LinkCommand> alsoTell) {
     Map<String, Set<String>> placed = new HashMap<>(); // vip -> interfaces it is acquired on
     return Behaviors.receive(LinkCommand.class)
         .onMessage(
             LinkCommand.Announce.class,
             m -> {
-              InetAddress vip = parse(m.vip());
+              InetAddress vip = address(m.vip());
+              if (alsoTell != null) {
+                alsoTell.tell(m);
+              }
               Set<String> want = new HashSet<>();
               ports.forEach(
                   (name, port) -> {
@@ -57,7 +68,10 @@ public final class Links {
         .onMessage(
             LinkCommand.Withdraw.class,
             m -> {
-              InetAddress vip = parse(m.vip());
+              InetAddress vip = address(m.vip());
+              if (alsoTell != null) {
+                alsoTell.tell(m);
+              }
               for (String name : placed.getOrDefault(m.vip(), Set.of())) {
                 ports.get(name).responder().tell(new LinkResponder.Release(vip));
               }
@@ -67,7 +81,8 @@ public final class Links {
         .build();
   }
 
-  private static InetAddress parse(String vip) {
+  /** An address as the Announcer names it (canonical text), as an InetAddress. */
+  static InetAddress address(String vip) {
     try {
       return InetAddress.getByName(
           io.ironlb.config.IpAddresses.parseAddress(vip).toCanonicalString());

@@ -3,6 +3,7 @@ package io.ironlb.l2;
 import io.fabric8.kubernetes.api.model.Service;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.ipam.AllocatorActor;
+import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.source.Snapshot;
 import io.ironlb.source.SnapshotFeed;
 import java.time.Duration;
@@ -106,6 +107,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   private Announcer.State announced = new Announcer.State(Set.of(), false, Map.of());
   private Map<String, VipState.Report> sent = new HashMap<>();
   private final List<ActorRef<org.apache.pekko.Done>> stopping = new ArrayList<>();
+  private final boolean allocationsFromStatus;
+  private final AnnouncementWriter writer;
+  private Map<ServiceKey, List<String>> owned;
 
   /**
    * @param interfaces the interfaces this node's responders serve, for the status API
@@ -122,6 +126,34 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
       BiConsumer<String, VipEntity.Command> entities,
       ActorRef<Topic.Command<AllocatorActor.Allocations>> topic,
       ActorRef<AllocatorActor.Command> allocator) {
+    return create(
+        node,
+        standalone,
+        interfaces,
+        source,
+        link,
+        entities,
+        topic,
+        allocator,
+        AnnouncementWriter.NONE);
+  }
+
+  /**
+   * @param topic the allocator's published allocations, or null to read them back from the
+   *     Services' status (Kubernetes mode: the controller wrote them there)
+   * @param allocator the allocator singleton's proxy, or null (with a null topic)
+   * @param writer where this node's announcements are recorded (ServiceL2Status, events)
+   */
+  public static Behavior<Command> create(
+      String node,
+      boolean standalone,
+      List<String> interfaces,
+      Source<Snapshot, ?> source,
+      ActorRef<LinkCommand> link,
+      BiConsumer<String, VipEntity.Command> entities,
+      ActorRef<Topic.Command<AllocatorActor.Allocations>> topic,
+      ActorRef<AllocatorActor.Command> allocator,
+      AnnouncementWriter writer) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -138,9 +170,12 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                               ctx.messageAdapter(
                                   ClusterEvent.MemberEvent.class, MembersChanged::new),
                               ClusterEvent.MemberEvent.class));
-                  ActorRef<AllocatorActor.Allocations> updates =
-                      ctx.messageAdapter(AllocatorActor.Allocations.class, AllocationsChanged::new);
-                  topic.tell(Topic.subscribe(updates));
+                  if (topic != null) {
+                    ActorRef<AllocatorActor.Allocations> updates =
+                        ctx.messageAdapter(
+                            AllocatorActor.Allocations.class, AllocationsChanged::new);
+                    topic.tell(Topic.subscribe(updates));
+                  }
                   SnapshotFeed.run(
                       ctx,
                       source,
@@ -149,9 +184,20 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                       new StreamEnded(),
                       StreamFailed::new);
                   timers.startTimerWithFixedDelay(new Refresh(), REFRESH);
-                  timers.startTimerWithFixedDelay("ask", new Refresh(), ASK_AGAIN);
+                  if (allocator != null) {
+                    timers.startTimerWithFixedDelay("ask", new Refresh(), ASK_AGAIN);
+                  }
                   return new Speaker(
-                      ctx, timers, node, standalone, interfaces, entities, allocator, announcer);
+                      ctx,
+                      timers,
+                      node,
+                      standalone,
+                      interfaces,
+                      entities,
+                      allocator,
+                      announcer,
+                      topic == null,
+                      writer);
                 }));
   }
 
@@ -163,8 +209,12 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
       List<String> interfaces,
       BiConsumer<String, VipEntity.Command> entities,
       ActorRef<AllocatorActor.Command> allocator,
-      ActorRef<Announcer.Command> announcer) {
+      ActorRef<Announcer.Command> announcer,
+      boolean allocationsFromStatus,
+      AnnouncementWriter writer) {
     super(ctx);
+    this.allocationsFromStatus = allocationsFromStatus;
+    this.writer = writer;
     this.timers = timers;
     this.node = node;
     this.standalone = standalone;
@@ -187,7 +237,11 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             SnapshotArrived.class,
             m -> {
               snapshot = m.snapshot();
+              if (allocationsFromStatus) {
+                allocations = fromStatus(snapshot);
+              }
               report(false);
+              recordAnnouncements();
               m.ackTo().tell(SnapshotFeed.Ack.INSTANCE);
               return this;
             })
@@ -197,6 +251,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               allocations = m.allocations();
               timers.cancel("ask");
               report(false);
+              recordAnnouncements();
               return this;
             })
         .onMessage(
@@ -204,6 +259,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             m -> {
               announced = m.state();
               report(false); // whether this node announces is part of its reports
+              recordAnnouncements();
               return this;
             })
         .onMessage(Refresh.class, m -> onRefresh())
@@ -282,8 +338,55 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     return this;
   }
 
+  private static AllocatorActor.Allocations fromStatus(Snapshot snapshot) {
+    Map<String, AllocatorActor.Allocation> services = new java.util.TreeMap<>();
+    L2Reports.fromStatus(snapshot.resources())
+        .forEach(
+            (k, a) ->
+                services.put(k.toString(), new AllocatorActor.Allocation(a.ips(), a.pool(), null)));
+    return new AllocatorActor.Allocations(0, services, List.of());
+  }
+
+  /**
+   * Tells the {@link AnnouncementWriter} which Services this node announces (any of their
+   * addresses), and emits {@code nodeAssigned} for each it did not announce before: on a change
+   * only, never on a resync.
+   */
+  private void recordAnnouncements() {
+    if (snapshot == null || allocations == null) {
+      return;
+    }
+    Map<ServiceKey, List<String>> now = new java.util.TreeMap<>();
+    allocations
+        .services()
+        .forEach(
+            (k, a) -> {
+              if (a.ips().stream().anyMatch(announced.announced()::contains)) {
+                now.put(ServiceKey.parse(k), interfacesFor(a.ips().get(0)));
+              }
+            });
+    if (now.equals(owned)) {
+      return;
+    }
+    for (ServiceKey k : now.keySet()) {
+      if (owned == null || !owned.containsKey(k)) {
+        writer.nodeAssigned(k, node);
+      }
+    }
+    owned = now;
+    writer.announcing(node, now);
+  }
+
+  /** The interfaces this node answers for an address on: its report's, else all of its own. */
+  private List<String> interfacesFor(String vip) {
+    VipState.Report mine = sent.get(vip);
+    return mine == null || mine.interfaces().isEmpty()
+        ? interfaces
+        : new ArrayList<>(new TreeSet<>(mine.interfaces()));
+  }
+
   private Behavior<Command> onRefresh() {
-    if (allocations == null) {
+    if (allocator != null && allocations == null) {
       allocator.tell(
           new AllocatorActor.GetAllocations(
               getContext()
@@ -347,14 +450,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             allocations == null ? null : allocations.services().get(key.toString());
         List<String> ips = a == null ? List.of() : a.ips();
         String owner = ips.isEmpty() ? null : announced.owners().get(ips.get(0));
-        List<String> ifs = List.of();
-        if (node.equals(owner)) {
-          VipState.Report mine = sent.get(ips.get(0));
-          ifs =
-              mine == null || mine.interfaces().isEmpty()
-                  ? interfaces
-                  : new ArrayList<>(new TreeSet<>(mine.interfaces()));
-        }
+        List<String> ifs = node.equals(owner) ? interfacesFor(ips.get(0)) : List.of();
         rows.add(
             new ServiceStatus(
                 key.namespace(),

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -313,20 +311,6 @@ class KubernetesAllocationTest {
   }
 
   void apply(String doc) {
-    var ser = client.getKubernetesSerialization();
-    GenericKubernetesResource g = ser.unmarshal(doc, GenericKubernetesResource.class);
-    String ns = Objects.requireNonNullElse(g.getMetadata().getNamespace(), "default");
-    if (g.getApiVersion().startsWith(ObjectKind.GROUP + "/")) {
-      ObjectKind kind = ObjectKind.byKind(g.getKind()).orElseThrow();
-      client
-          .genericKubernetesResources(KubernetesSource.context(kind))
-          .inNamespace(ns)
-          .resource(g)
-          .create();
-    } else if (g.getKind().equals("Service")) {
-      client.services().inNamespace(ns).resource(ser.unmarshal(doc, Service.class)).create();
-    } else if (g.getKind().equals("Namespace")) {
-      client.namespaces().resource(ser.unmarshal(doc, Namespace.class)).create();
-    }
+    MockApi.apply(client, doc);
   }
 }

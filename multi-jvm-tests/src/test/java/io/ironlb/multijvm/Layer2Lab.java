@@ -30,7 +30,9 @@ final class Layer2Lab implements AutoCloseable {
   private final String lan;
   private final Map<Integer, String> namespaces = new TreeMap<>();
   private final Map<Integer, IronlbProcess> nodes = new TreeMap<>();
+  private final List<Process> backends = new ArrayList<>();
   private final String client;
+  private boolean localVips;
 
   /**
    * @param config the directory every node reads
@@ -49,6 +51,59 @@ final class Layer2Lab implements AutoCloseable {
       net.close();
       throw e;
     }
+  }
+
+  /** Start nodes with {@code --local-vips} from now on. */
+  Layer2Lab withLocalVips() {
+    localVips = true;
+    return this;
+  }
+
+  /**
+   * Runs an {@link EchoServer} in node ID's namespace on {@code port}, answering with the node's
+   * name; returns once it listens.
+   */
+  void startEcho(int id, int port) throws IOException, InterruptedException {
+    String classes =
+        Path.of(EchoServer.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+            .toString();
+    Process p =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                namespaces.get(id),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classes,
+                EchoServer.class.getName(),
+                String.valueOf(port),
+                node(id))
+            .redirectErrorStream(true)
+            .start();
+    backends.add(p);
+    java.io.BufferedReader out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (line == null || !line.startsWith("listening")) {
+      throw new IllegalStateException("echo server in " + node(id) + " did not start: " + line);
+    }
+  }
+
+  /** The body of {@code GET http://ip:port/} from the client, or null when it fails. */
+  String fetchFromClient(String ip, int port) {
+    Netns.Result r =
+        net.in(client, "curl", "-sf", "--max-time", "2", "http://" + ip + ":" + port + "/");
+    return r.exit() == 0 ? r.output().strip() : null;
+  }
+
+  /** The addresses on node ID's loopback. */
+  String loopbackAddresses(int id) {
+    return net.in(namespaces.get(id), "ip", "-o", "addr", "show", "dev", "lo").output();
   }
 
   static String node(int id) {
@@ -84,25 +139,35 @@ final class Layer2Lab implements AutoCloseable {
             namespaces.get(id),
             "n" + id,
             jvmOptions,
-            List.of(
-                "standalone",
-                "--config",
-                config.toString(),
-                "--node",
-                node(id),
-                "--cluster",
-                V4 + "." + id + ":7355",
-                "--seed",
-                String.join(",", seeds),
-                "--http",
-                "127.0.0.1:" + HTTP_PORT,
-                "--interfaces",
-                "eth0"));
+            args(
+                List.of(
+                    "standalone",
+                    "--config",
+                    config.toString(),
+                    "--node",
+                    node(id),
+                    "--cluster",
+                    V4 + "." + id + ":7355",
+                    "--seed",
+                    String.join(",", seeds),
+                    "--http",
+                    "127.0.0.1:" + HTTP_PORT,
+                    "--interfaces",
+                    "eth0"),
+                localVips));
     IronlbProcess before = nodes.put(id, p);
     if (before != null) {
       before.close();
     }
     return p;
+  }
+
+  private static List<String> args(List<String> base, boolean localVips) {
+    List<String> all = new ArrayList<>(base);
+    if (localVips) {
+      all.add("--local-vips");
+    }
+    return all;
   }
 
   IronlbProcess process(int id) {
@@ -216,6 +281,7 @@ final class Layer2Lab implements AutoCloseable {
   @Override
   public void close() {
     nodes.values().forEach(IronlbProcess::close);
+    backends.forEach(Process::destroyForcibly);
     net.close();
   }
 }

@@ -102,16 +102,27 @@ class Layer2NamespaceIT {
 
   @Test
   void exactlyTheOwnerAnswersAndTheClientFollowsAKill() throws Exception {
+    lab.withLocalVips();
     for (int id = 1; id <= 3; id++) {
+      lab.startEcho(id, 8080);
       lab.start(id);
     }
     Map<String, String> owners = awaitAgreement(List.of(1, 2, 3));
     int v4Owner = Layer2Lab.id(owners.get("default/web-0"));
     int v6Owner = Layer2Lab.id(owners.get("default/web6"));
 
-    // Exactly one node answers, with its own MAC, for each family.
+    // Exactly one node answers, with its own MAC, for each family (--local-vips puts the owned
+    // addresses on lo, and the kernels must still stay silent).
     assertThat(lab.arpingMacs(vip(0), 2)).containsOnly(Layer2Lab.mac(v4Owner).toUpperCase());
     assertThat(lab.ndiscMac("fd00:222:70::200")).isEqualTo(Layer2Lab.mac(v6Owner).toUpperCase());
+    // Traffic reaches the owner's kernel: its backend answers, over IPv4 and IPv6.
+    assertThat(lab.fetchFromClient(vip(0), 8080)).isEqualTo(Layer2Lab.node(v4Owner));
+    assertThat(lab.fetchFromClient("[fd00:222:70::200]", 8080)).isEqualTo(Layer2Lab.node(v6Owner));
+    for (int id = 1; id <= 3; id++) {
+      assertThat(lab.loopbackAddresses(id).contains(" " + vip(0) + "/32"))
+          .as("%s on node-%d's lo", vip(0), id)
+          .isEqualTo(id == v4Owner);
+    }
 
     // SIGKILL the IPv4 owner: a standby announces, and the client's cache follows.
     lab.kill(v4Owner);
@@ -128,6 +139,11 @@ class Layer2NamespaceIT {
     List<String> after = lab.arpingMacs(vip(0), 2);
     assertThat(after).hasSize(2).doesNotContain(dead.toUpperCase());
     assertThat(after.stream().distinct()).as("one node answers").hasSize(1);
+    // And the connections follow: the new owner's backend answers.
+    int successor = Integer.parseInt(after.get(0).substring(after.get(0).length() - 2), 16);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> lab.fetchFromClient(vip(0), 8080), Layer2Lab.node(successor)::equals);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,9 +13,14 @@ import io.ironlb.config.ObjectKind;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.ipam.PoolCounts;
 import io.ironlb.ipam.ServiceRequest;
+import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.source.StatusWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +30,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Writes allocation results to the API server. Every write is a read-modify-write guarded by the
- * object's resourceVersion (optimistic concurrency): on 409 Conflict it reads again and retries, so
- * a write never clobbers a change made in between. fabric8's client blocks, so writes run on the
- * given executor; writes for one Service are chained so they land in the order they were made.
+ * Writes allocation results (the controller) and layer-2 announcements (a speaker: ServiceL2Status
+ * objects, {@code nodeAssigned} events) to the API server. Every write is a read-modify-write
+ * guarded by the object's resourceVersion (optimistic concurrency): on 409 Conflict it reads again
+ * and retries, so a write never clobbers a change made in between. fabric8's client blocks, so
+ * writes run on the given executor; writes for one Service are chained so they land in the order
+ * they were made.
  */
-public final class KubernetesStatusWriter implements StatusWriter {
+public final class KubernetesStatusWriter implements StatusWriter, AnnouncementWriter {
 
   private static final int ATTEMPTS = 5;
 
@@ -41,6 +51,16 @@ public final class KubernetesStatusWriter implements StatusWriter {
   private final String component;
   private final Executor executor;
   private final Map<Object, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+  private final AtomicReference<Announcing> announcing = new AtomicReference<>();
+  private final AtomicBoolean announcingQueued = new AtomicBoolean();
+
+  private record Announcing(String node, Map<ServiceKey, List<String>> services) {}
+
+  /** Labels on ServiceL2Status objects, as MetalLB's speaker sets them. */
+  static final String NODE_LABEL = "metallb.io/node";
+
+  static final String SERVICE_NAME_LABEL = "metallb.io/service-name";
+  static final String SERVICE_NAMESPACE_LABEL = "metallb.io/service-namespace";
 
   /**
    * @param namespace where the metallb.io objects live (for IPAddressPool status)
@@ -185,6 +205,100 @@ public final class KubernetesStatusWriter implements StatusWriter {
                   pool.setAdditionalProperty("status", status);
                   pools.resource(pool).updateStatus();
                 }));
+  }
+
+  @Override
+  public void announcing(String node, Map<ServiceKey, List<String>> services) {
+    announcing.set(new Announcing(node, Map.copyOf(services)));
+    // One sync queued at a time, reading the newest state when it runs: a mass failover's
+    // thousands of changes become a few list-and-diff passes.
+    if (announcingQueued.compareAndSet(false, true)) {
+      chain(
+          "l2-status",
+          () -> {
+            announcingQueued.set(false);
+            syncL2Statuses(announcing.get());
+          });
+    }
+  }
+
+  private void syncL2Statuses(Announcing want) {
+    var statuses =
+        client
+            .genericKubernetesResources(KubernetesSource.context(ObjectKind.SERVICE_L2_STATUS))
+            .inNamespace(namespace);
+    Map<ServiceKey, List<String>> missing = new HashMap<>(want.services());
+    for (GenericKubernetesResource existing : statuses.list().getItems()) {
+      Map<String, String> labels =
+          Objects.requireNonNullElse(existing.getMetadata().getLabels(), Map.of());
+      String ns = labels.get(SERVICE_NAMESPACE_LABEL);
+      String name = labels.get(SERVICE_NAME_LABEL);
+      if (ns == null || name == null) {
+        continue; // not one of ours
+      }
+      ServiceKey key = new ServiceKey(ns, name);
+      boolean mine = want.node().equals(labels.get(NODE_LABEL));
+      if (mine
+          && want.services().containsKey(key)
+          && l2Status(want.node(), key, want.services().get(key))
+              .equals(existing.getAdditionalProperties().get("status"))) {
+        missing.remove(key);
+      } else if (mine || want.services().containsKey(key)) {
+        statuses.resource(existing).delete();
+      }
+    }
+    missing.forEach(
+        (key, interfaces) -> {
+          GenericKubernetesResource status = new GenericKubernetesResource();
+          status.setApiVersion(ObjectKind.GROUP + "/" + ObjectKind.SERVICE_L2_STATUS.version());
+          status.setKind(ObjectKind.SERVICE_L2_STATUS.kind());
+          status.setMetadata(
+              new ObjectMetaBuilder()
+                  .withName(l2StatusName(want.node(), key))
+                  .withNamespace(namespace)
+                  .withLabels(
+                      Map.of(
+                          NODE_LABEL, want.node(),
+                          SERVICE_NAME_LABEL, key.name(),
+                          SERVICE_NAMESPACE_LABEL, key.namespace()))
+                  .build());
+          status.setAdditionalProperty("status", l2Status(want.node(), key, interfaces));
+          // status is a subresource: the object first, then its status.
+          GenericKubernetesResource created = statuses.resource(status).createOr(e -> e.update());
+          created.setAdditionalProperty("status", l2Status(want.node(), key, interfaces));
+          statuses.resource(created).updateStatus();
+        });
+  }
+
+  private static Map<String, Object> l2Status(String node, ServiceKey key, List<String> ifs) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("node", node);
+    status.put("serviceName", key.name());
+    status.put("serviceNamespace", key.namespace());
+    status.put("interfaces", ifs.stream().sorted().map(i -> Map.of("name", i)).toList());
+    return status;
+  }
+
+  /** Stable per node and Service, so a restarted speaker finds its own objects. */
+  static String l2StatusName(String node, ServiceKey key) {
+    try {
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest((node + "/" + key).getBytes(StandardCharsets.UTF_8));
+      return "l2-" + HexFormat.of().formatHex(h, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JRE has SHA-256", e);
+    }
+  }
+
+  @Override
+  public void nodeAssigned(ServiceKey service, String node) {
+    // MetalLB's reason and wording, so existing alerts and dashboards keep working.
+    event(
+        service,
+        false,
+        "nodeAssigned",
+        "announcing from node \"" + node + "\" with protocol \"layer2\"");
   }
 
   private static void retryOnConflict(Runnable write) {

@@ -1,0 +1,186 @@
+package io.ironlb;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ironlb.l2.LinkCommand;
+import io.ironlb.l2.LinkResponder;
+import io.ironlb.l2.Links;
+import io.ironlb.l2.LocalVips;
+import io.ironlb.l2.MembershipView;
+import io.ironlb.l2.Speaker;
+import io.ironlb.l2.link.InterfaceSelection;
+import io.ironlb.l2.link.KernelAddresses;
+import io.ironlb.l2.link.LoopbackAddresses;
+import io.ironlb.l2.link.PcapLinkIo;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import picocli.CommandLine.Option;
+
+/**
+ * What the long-running commands ({@code standalone}, {@code speaker}, {@code controller}) share:
+ * the cluster settings, the layer-2 stack of a speaker node, and its planned stop.
+ */
+final class NodeBoot {
+  private NodeBoot() {}
+
+  /** MetalLB's default exclude list for announcing interfaces (its excludel2.yaml). */
+  static final Pattern DEFAULT_EXCLUDE =
+      Pattern.compile(
+          "^(docker|cbr|dummy|virbr|lxcbr|veth|cali|tunl|flannel|kube-ipvs|cni|vti|vxlan|gre|gretap|erspan|"
+              + "ip6gre|ip6tnl|ip6_vti|sit|nodelocaldns|genev_sys).*|^lo$|^ovs-system$");
+
+  /** A speaker's layer-2 options (a picocli mixin). */
+  static final class Layer2Options {
+    @Option(
+        names = "--interfaces",
+        split = ",",
+        paramLabel = "IF",
+        description =
+            "Interfaces to answer ARP/NDP on (default: every eligible one, as MetalLB; 'none': none).")
+    List<String> interfaces;
+
+    @Option(
+        names = "--local-vips",
+        description = {
+          "Install each address this node announces on lo, so its kernel accepts the traffic, and",
+          "remove it when the address moves. Sets net.ipv4.conf.all.arp_ignore=1 and",
+          "arp_announce=2 so the kernel never answers ARP for them itself."
+        })
+    boolean localVips;
+
+    /** The responders to run: named interfaces, or every eligible one minus MetalLB's excludes. */
+    Map<String, InterfaceSelection.Responders> chosen() throws SocketException {
+      List<InterfaceSelection.InterfaceInfo> all = InterfaceSelection.scan();
+      if (interfaces != null && interfaces.equals(List.of("none"))) {
+        return Map.of();
+      }
+      if (interfaces != null) {
+        // Named explicitly: no exclude pattern, but still only interfaces that can take part.
+        List<InterfaceSelection.InterfaceInfo> named = new ArrayList<>();
+        for (String name : interfaces) {
+          named.add(
+              all.stream()
+                  .filter(i -> i.name().equals(name))
+                  .findFirst()
+                  .orElseThrow(() -> new IllegalArgumentException("no interface named " + name)));
+        }
+        return InterfaceSelection.select(named, null);
+      }
+      return InterfaceSelection.select(all, DEFAULT_EXCLUDE);
+    }
+
+    /** The kernel port for {@code --local-vips}, or null; fails early without privileges. */
+    KernelAddresses kernel(String node) throws IOException {
+      return localVips ? new LoopbackAddresses(Path.of("/run/ironlb", "local-vips-" + node)) : null;
+    }
+  }
+
+  /**
+   * The Pekko settings of a node: its Artery address, roles, seeds (none: Cluster Bootstrap finds
+   * the others), Pekko Management on the status port with IronLB's routes, and the fast failure
+   * detector when the node is a speaker.
+   */
+  static Config settings(
+      HostPort self, List<String> roles, List<String> seeds, HostPort status, boolean speaker) {
+    StringBuilder conf = new StringBuilder();
+    conf.append("pekko.remote.artery.canonical.hostname = \"").append(self.host()).append("\"\n");
+    conf.append("pekko.remote.artery.canonical.port = ").append(self.port()).append('\n');
+    conf.append("pekko.cluster.roles = [")
+        .append(String.join(",", roles.stream().map(r -> "\"" + r + "\"").toList()))
+        .append("]\n");
+    if (!seeds.isEmpty()) {
+      List<String> uris = new ArrayList<>();
+      for (String s : seeds) {
+        HostPort hp = HostPort.parse(s);
+        uris.add("\"pekko://ironlb@" + hp.host() + ":" + hp.port() + "\"");
+      }
+      conf.append("pekko.cluster.seed-nodes = [").append(String.join(",", uris)).append("]\n");
+    }
+    conf.append("pekko.management.http.hostname = \"").append(status.host()).append("\"\n");
+    conf.append("pekko.management.http.port = ").append(status.port()).append('\n');
+    conf.append(
+        "pekko.management.cluster.bootstrap.contact-point.fallback-port = " + status.port() + "\n");
+    conf.append("pekko.management.http.routes.ironlb-status = \"io.ironlb.http.StatusRoutes\"\n");
+    conf.append("pekko.coordinated-shutdown.exit-jvm = on\n");
+    Config base = ConfigFactory.load();
+    Config config = ConfigFactory.parseString(conf.toString());
+    if (speaker) {
+      config =
+          config.withFallback(
+              base.getConfig("ironlb.cluster.fast-failure-detection").atPath("pekko.cluster"));
+    }
+    return config.withFallback(base);
+  }
+
+  /** The roles of a speaker node. */
+  static List<String> speakerRoles(String node) {
+    return List.of(MembershipView.SPEAKER_ROLE, MembershipView.NODE_ROLE_PREFIX + node);
+  }
+
+  /** One LinkResponder per chosen interface behind a {@link Links}, with local VIPs if asked. */
+  static ActorRef<LinkCommand> links(
+      ActorContext<?> ctx,
+      Map<String, InterfaceSelection.Responders> chosen,
+      KernelAddresses kernel) {
+    Map<String, Links.Port> ports = new LinkedHashMap<>();
+    chosen.forEach(
+        (name, kinds) ->
+            ports.put(
+                name,
+                new Links.Port(
+                    ctx.spawn(
+                        LinkResponder.create(new PcapLinkIo(name), LinkResponder.Settings.DEFAULT),
+                        "link-" + name),
+                    kinds)));
+    ActorRef<LinkCommand> local =
+        kernel == null ? null : ctx.spawn(LocalVips.create(kernel), "local-vips");
+    return ctx.spawn(Links.create(ports, local), "links");
+  }
+
+  /**
+   * On a planned stop, withdraw once every other node has seen this one leave (the Speaker waits
+   * for Exiting): the others skip a leaving owner at once, so for a moment two nodes answer instead
+   * of none.
+   */
+  static void withdrawOnShutdown(ActorSystem<?> system, ActorRef<Speaker.Command> speaker) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseClusterExiting(),
+            "ironlb-withdraw",
+            () -> {
+              CompletionStage<Done> done =
+                  AskPattern.ask(
+                      speaker,
+                      Speaker.PlannedStop::new,
+                      Speaker.HANDOVER_LIMIT.plus(Duration.ofSeconds(2)),
+                      system.scheduler());
+              return done;
+            });
+  }
+
+  /** host:port, with IPv6 hosts in brackets. */
+  record HostPort(String host, int port) {
+    static HostPort parse(String text) {
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("expected HOST:PORT, got " + text);
+      }
+      String host = text.substring(0, colon).replace("[", "").replace("]", "");
+      return new HostPort(host, Integer.parseInt(text.substring(colon + 1)));
+    }
+  }
+}

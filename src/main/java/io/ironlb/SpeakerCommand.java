@@ -1,0 +1,122 @@
+package io.ironlb;
+
+import com.typesafe.config.ConfigFactory;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ironlb.http.NodeRuntime;
+import io.ironlb.l2.LinkCommand;
+import io.ironlb.l2.Speaker;
+import io.ironlb.l2.VipEntity;
+import io.ironlb.l2.link.InterfaceSelection;
+import io.ironlb.l2.link.KernelAddresses;
+import io.ironlb.source.kubernetes.KubernetesSource;
+import io.ironlb.source.kubernetes.KubernetesStatusWriter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ironlb speaker}: the per-node process of a Kubernetes install (a DaemonSet pod). */
+@Command(
+    name = "speaker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a node's speaker in Kubernetes: watches Services, EndpointSlices, Nodes and the",
+      "metallb.io objects, reads the addresses the controller wrote into Service status, and",
+      "answers ARP/NDP for those this node wins. Records ServiceL2Status objects and nodeAssigned",
+      "events. Joins the other IronLB pods through Cluster Bootstrap (or --seed)."
+    })
+final class SpeakerCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--node",
+      defaultValue = "${env:NODE_NAME}",
+      paramLabel = "NAME",
+      description = "This node's name (default: $NODE_NAME, from the downward API).")
+  String node;
+
+  @Mixin KubernetesOptions kubernetes;
+
+  @Mixin NodeBoot.Layer2Options layer2;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (node == null || node.isBlank()) {
+      spec.commandLine().getErr().println("ironlb: --node or NODE_NAME is required");
+      return 2;
+    }
+    Map<String, InterfaceSelection.Responders> chosen = layer2.chosen();
+    KernelAddresses kernel;
+    try {
+      kernel = layer2.kernel(node);
+    } catch (IOException e) {
+      spec.commandLine()
+          .getErr()
+          .println("ironlb: --local-vips needs root (CAP_NET_ADMIN): " + e.getMessage());
+      return 2;
+    }
+    KubernetesClient client = kubernetes.client();
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            guardian(client, chosen, kernel),
+            "ironlb",
+            kubernetes.settings(NodeBoot.speakerRoles(node), true));
+    PekkoManagement.get(Adapter.toClassic(system)).start();
+    if (kubernetes.bootstrap()) {
+      ClusterBootstrap.get(Adapter.toClassic(system)).start();
+    }
+    system.getWhenTerminated().toCompletableFuture().join();
+    client.close();
+    return 0;
+  }
+
+  private Behavior<Void> guardian(
+      KubernetesClient client,
+      Map<String, InterfaceSelection.Responders> chosen,
+      KernelAddresses kernel) {
+    Duration resync = ConfigFactory.load().getDuration("ironlb.kubernetes.resync");
+    return Behaviors.setup(
+        ctx -> {
+          ActorSystem<Void> system = ctx.getSystem();
+          VipEntity.init(system);
+          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, kernel);
+          ClusterSharding sharding = ClusterSharding.get(system);
+          ActorRef<Speaker.Command> speaker =
+              ctx.spawn(
+                  Speaker.create(
+                      node,
+                      false,
+                      List.copyOf(chosen.keySet()),
+                      KubernetesSource.watch(client, kubernetes.namespace, resync),
+                      links,
+                      (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
+                      null,
+                      null,
+                      new KubernetesStatusWriter(
+                          client,
+                          kubernetes.namespace,
+                          "ironlb-speaker",
+                          KubernetesOptions.writers())),
+                  "speaker");
+          NodeRuntime.get(system).speaker(speaker);
+          NodeBoot.withdrawOnShutdown(system, speaker);
+          ctx.getLog().info("speaker {} started: interfaces {}", node, chosen.keySet());
+          return Behaviors.empty();
+        });
+  }
+}

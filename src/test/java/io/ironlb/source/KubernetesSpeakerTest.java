@@ -1,0 +1,230 @@
+package io.ironlb.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.ironlb.config.ObjectKind;
+import io.ironlb.l2.LinkCommand;
+import io.ironlb.l2.MembershipView;
+import io.ironlb.l2.Speaker;
+import io.ironlb.l2.VipEntity;
+import io.ironlb.source.kubernetes.KubernetesSource;
+import io.ironlb.source.kubernetes.KubernetesStatusWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A speaker in Kubernetes mode against fabric8's mock API server (CRUD): it reads the allocations
+ * from the Services' status (no controller in the test), announces what it wins, and records that
+ * as ServiceL2Status objects and {@code nodeAssigned} events — an event only when ownership
+ * changes.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesSpeakerTest {
+
+  KubernetesClient client;
+
+  private static final String NS = "metallb-system";
+  private static final String NODE = "node-a";
+  private ActorSystem<Void> system;
+  private ActorTestKit kit;
+  private ExecutorService writers;
+
+  @BeforeEach
+  void start() {
+    writers = Executors.newFixedThreadPool(2);
+    apply(
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: lab, namespace: metallb-system}
+        spec: {addresses: [10.222.7.0/28]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: L2Advertisement
+        metadata: {name: lab, namespace: metallb-system}
+        """);
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+        .create();
+    system =
+        ClusterFixture.member(
+            "speaker-a", List.of("speaker", MembershipView.NODE_ROLE_PREFIX + NODE), null);
+    kit = ActorTestKit.create(system);
+    VipEntity.init(system);
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+    writers.shutdownNow();
+  }
+
+  @Test
+  void theOwnerWritesL2StatusAndOneNodeAssignedEventPerChange() {
+    TestProbe<LinkCommand> link = kit.createTestProbe();
+    service("web", "10.222.7.0", null);
+    ClusterSharding sharding = ClusterSharding.get(system);
+    kit.spawn(
+        Speaker.create(
+            NODE,
+            false,
+            List.of("eth0"),
+            KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
+            link.ref(),
+            (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
+            null,
+            null,
+            new KubernetesStatusWriter(client, NS, "ironlb-speaker", writers)));
+
+    // The only node wins the address: it answers for it, and says so in the API.
+    link.expectMessage(
+        Duration.ofSeconds(30), new LinkCommand.Announce("10.222.7.0", java.util.Set.of()));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(l2Statuses())
+                    .containsExactly(
+                        Map.of(
+                            "node",
+                            NODE,
+                            "serviceName",
+                            "web",
+                            "serviceNamespace",
+                            "default",
+                            "interfaces",
+                            List.of(Map.of("name", "eth0")))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                events("web")
+                    .equals(
+                        List.of(
+                            "Normal nodeAssigned announcing from node \"node-a\" with protocol"
+                                + " \"layer2\"")));
+
+    // A second Service changes this node's announcements: one event for it, none again for web.
+    service("api", "10.222.7.1", "lab");
+    await().atMost(Duration.ofSeconds(20)).until(() -> events("api").size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> l2Statuses().size() == 2);
+    assertThat(events("web")).hasSize(1);
+
+    // web loses its address: its status object goes, api's stays.
+    var web = client.services().inNamespace("default").withName("web").get();
+    web.getStatus().getLoadBalancer().setIngress(List.of());
+    client.services().inNamespace("default").resource(web).updateStatus();
+    link.fishForMessage(
+        Duration.ofSeconds(20),
+        m ->
+            m.equals(new LinkCommand.Withdraw("10.222.7.0"))
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(l2Statuses())
+                    .singleElement()
+                    .extracting(s -> s.get("serviceName"))
+                    .isEqualTo("api"));
+  }
+
+  /** A LoadBalancer Service with a ready endpoint on this node and the given status address. */
+  private void service(String name, String ip, String poolAnnotation) {
+    var svc =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withNamespace("default")
+            .withName(name)
+            .withAnnotations(
+                poolAnnotation == null
+                    ? Map.of()
+                    : Map.of("metallb.io/ip-allocated-from-pool", poolAnnotation))
+            .endMetadata()
+            .withNewSpec()
+            .withType("LoadBalancer")
+            .addNewPort()
+            .withPort(80)
+            .withProtocol("TCP")
+            .endPort()
+            .endSpec()
+            .build();
+    svc = client.services().inNamespace("default").resource(svc).create();
+    svc.setStatus(
+        new io.fabric8.kubernetes.api.model.ServiceStatusBuilder()
+            .withNewLoadBalancer()
+            .addNewIngress()
+            .withIp(ip)
+            .endIngress()
+            .endLoadBalancer()
+            .build());
+    client.services().inNamespace("default").resource(svc).updateStatus();
+    client
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace("default")
+        .resource(
+            new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName(name + "-1")
+                .withNamespace("default")
+                .withLabels(Map.of("kubernetes.io/service-name", name))
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewEndpoint()
+                .withAddresses("10.222.99.1")
+                .withNodeName(NODE)
+                .withNewConditions()
+                .withReady(true)
+                .endConditions()
+                .endEndpoint()
+                .build())
+        .create();
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> l2Statuses() {
+    return client
+        .genericKubernetesResources(KubernetesSource.context(ObjectKind.SERVICE_L2_STATUS))
+        .inNamespace(NS)
+        .list()
+        .getItems()
+        .stream()
+        .map(
+            (GenericKubernetesResource r) ->
+                (Map<String, Object>) r.getAdditionalProperties().get("status"))
+        .toList();
+  }
+
+  private List<String> events(String name) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map((Event e) -> e.getType() + " " + e.getReason() + " " + e.getMessage())
+        .toList();
+  }
+
+  private void apply(String yaml) {
+    MockApi.apply(client, yaml);
+  }
+}
