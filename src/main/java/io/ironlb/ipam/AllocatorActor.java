@@ -84,6 +84,9 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   private final ActorRef<Topic.Command<Allocations>> topic;
   private Map<String, Allocation> published = Map.of();
 
+  /** Asked before the first snapshot: answered once there is something true to say. */
+  private final List<ActorRef<Allocations>> waiting = new java.util.ArrayList<>();
+
   private Allocator allocator;
   private ClusterResources configuration;
   private Snapshot last;
@@ -269,10 +272,12 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   }
 
   private void publish() {
+    Allocations now = allocations();
+    waiting.forEach(w -> w.tell(now));
+    waiting.clear();
     if (topic == null) {
       return;
     }
-    Allocations now = allocations();
     if (!now.services().equals(published)) {
       published = now.services();
       topic.tell(Topic.publish(now));
@@ -329,7 +334,12 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   }
 
   private Behavior<Command> onGet(GetAllocations m) {
-    m.replyTo().tell(allocations());
+    // An empty answer before the first snapshot would read as "nothing is allocated".
+    if (last == null) {
+      waiting.add(m.replyTo());
+    } else {
+      m.replyTo().tell(allocations());
+    }
     return this;
   }
 

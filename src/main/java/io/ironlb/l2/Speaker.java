@@ -248,6 +248,11 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         .onMessage(
             AllocationsChanged.class,
             m -> {
+              if (allocations == null) {
+                getContext()
+                    .getLog()
+                    .info("allocations received: {} Services", m.allocations().services().size());
+              }
               allocations = m.allocations();
               timers.cancel("ask");
               report(false);
@@ -386,7 +391,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   }
 
   private Behavior<Command> onRefresh() {
-    if (allocator != null && allocations == null) {
+    // Asked on every refresh, not only until the first answer: the topic delivers at most once,
+    // and a node that subscribed after a publish would otherwise keep stale allocations.
+    if (allocator != null) {
       allocator.tell(
           new AllocatorActor.GetAllocations(
               getContext()

@@ -110,6 +110,28 @@ class FileSourceTest {
   }
 
   @Test
+  void anAllocatorAskedBeforeItsFirstSnapshotAnswersOnceItHasOne(@TempDir Path dir)
+      throws IOException {
+    Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.3.0/31"));
+    Files.writeString(dir.resolve("a.yaml"), SERVICE.formatted("a"));
+    var snapshots =
+        org.apache.pekko.stream.javadsl.Source.<Snapshot>queue(4)
+            .preMaterialize(org.apache.pekko.stream.Materializer.createMaterializer(kit.system()));
+    ActorRef<AllocatorActor.Command> allocator =
+        kit.spawn(AllocatorActor.create(snapshots.second(), new InMemoryStatusWriter(), null));
+    TestProbe<AllocatorActor.Allocations> probe = kit.createTestProbe();
+    allocator.tell(new AllocatorActor.GetAllocations(probe.ref()));
+    // An empty answer now would tell a speaker that nothing is allocated.
+    probe.expectNoMessage(Duration.ofMillis(300));
+    FileSource.watch(dir, Duration.ofMillis(100))
+        .take(1)
+        .runForeach(snapshots.first()::offer, kit.system())
+        .toCompletableFuture()
+        .join();
+    assertThat(probe.receiveMessage(Duration.ofSeconds(10)).services()).containsKey("default/a");
+  }
+
+  @Test
   void allocatorActorServesStandaloneAllocationsFromMemory(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.3.0/31"));
     Files.writeString(dir.resolve("a.yaml"), SERVICE.formatted("a"));

@@ -32,6 +32,7 @@ class StandaloneClusterIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<IronlbProcess> nodes = new ArrayList<>();
+  private int[] http = {};
 
   @AfterEach
   void stop() {
@@ -42,6 +43,12 @@ class StandaloneClusterIT {
   final AfterTestExecutionCallback logsOnFailure =
       ctx -> {
         if (ctx.getExecutionException().isPresent()) {
+          for (int port : http) {
+            System.out.println("---- :" + port + " /v1/services " + get(port, "/v1/services"));
+            System.out.println("---- :" + port + " /v1/l2 " + get(port, "/v1/l2"));
+            System.out.println(
+                "---- :" + port + " /cluster/members " + get(port, "/cluster/members"));
+          }
           for (IronlbProcess n : nodes) {
             List<String> lines = n.stderr().lines().toList();
             System.out.println("---- pid " + n.pid());
@@ -68,7 +75,7 @@ class StandaloneClusterIT {
         """
             + services(6));
     int[] cluster = {freePort(), freePort(), freePort()};
-    int[] http = {freePort(), freePort(), freePort()};
+    http = new int[] {freePort(), freePort(), freePort()};
     String seed = "127.0.0.1:" + cluster[0];
     for (int i = 0; i < 3; i++) {
       nodes.add(
@@ -129,10 +136,14 @@ class StandaloneClusterIT {
   }
 
   private static String get(int port) {
+    return get(port, "/v1/services");
+  }
+
+  private static String get(int port, String path) {
     try {
       HttpResponse<String> r =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/services"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                   .timeout(Duration.ofSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
