@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -36,12 +33,7 @@ final class ControllerCommand implements Callable<Integer> {
     ActorSystem<Void> system =
         ActorSystem.create(
             guardian(client), "ironlb", kubernetes.settings(List.of(AllocatorActor.ROLE), false));
-    PekkoManagement.get(Adapter.toClassic(system)).start();
-    if (kubernetes.bootstrap()) {
-      ClusterBootstrap.get(Adapter.toClassic(system)).start();
-    }
-    system.getWhenTerminated().toCompletableFuture().join();
-    client.close();
+    kubernetes.run(system, client);
     return 0;
   }
 

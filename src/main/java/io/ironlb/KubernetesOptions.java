@@ -8,6 +8,10 @@ import io.ironlb.NodeBoot.HostPort;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,6 +80,19 @@ final class KubernetesOptions {
               .withFallback(config);
     }
     return config;
+  }
+
+  /**
+   * Starts the status port and, without seeds, Cluster Bootstrap; returns when the actor system has
+   * terminated (a planned stop, or this node downed), closing the client.
+   */
+  void run(ActorSystem<?> system, KubernetesClient client) {
+    PekkoManagement.get(Adapter.toClassic(system)).start();
+    if (bootstrap()) {
+      ClusterBootstrap.get(Adapter.toClassic(system)).start();
+    }
+    system.getWhenTerminated().toCompletableFuture().join();
+    client.close();
   }
 
   KubernetesClient client() {

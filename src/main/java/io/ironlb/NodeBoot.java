@@ -84,8 +84,16 @@ final class NodeBoot {
     }
 
     /** The kernel port for {@code --local-vips}, or null; fails early without privileges. */
-    KernelAddresses kernel(String node) throws IOException {
-      return localVips ? new LoopbackAddresses(Path.of("/run/ironlb", "local-vips-" + node)) : null;
+    KernelAddresses kernel(String node) {
+      if (!localVips) {
+        return null;
+      }
+      try {
+        return new LoopbackAddresses(Path.of("/run/ironlb", "local-vips-" + node));
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "--local-vips needs root (CAP_NET_ADMIN): " + e.getMessage(), e);
+      }
     }
   }
 

@@ -10,7 +10,6 @@ import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesStatusWriter;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +17,8 @@ import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,27 +57,14 @@ final class SpeakerCommand implements Callable<Integer> {
       return 2;
     }
     Map<String, InterfaceSelection.Responders> chosen = layer2.chosen();
-    KernelAddresses kernel;
-    try {
-      kernel = layer2.kernel(node);
-    } catch (IOException e) {
-      spec.commandLine()
-          .getErr()
-          .println("ironlb: --local-vips needs root (CAP_NET_ADMIN): " + e.getMessage());
-      return 2;
-    }
+    KernelAddresses kernel = layer2.kernel(node);
     KubernetesClient client = kubernetes.client();
     ActorSystem<Void> system =
         ActorSystem.create(
             guardian(client, chosen, kernel),
             "ironlb",
             kubernetes.settings(NodeBoot.speakerRoles(node), true));
-    PekkoManagement.get(Adapter.toClassic(system)).start();
-    if (kubernetes.bootstrap()) {
-      ClusterBootstrap.get(Adapter.toClassic(system)).start();
-    }
-    system.getWhenTerminated().toCompletableFuture().join();
-    client.close();
+    kubernetes.run(system, client);
     return 0;
   }
 

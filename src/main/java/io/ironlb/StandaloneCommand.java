@@ -9,9 +9,9 @@ import io.ironlb.l2.Speaker;
 import io.ironlb.l2.VipEntity;
 import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
+import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.source.InMemoryStatusWriter;
 import io.ironlb.source.files.FileSource;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,15 +91,7 @@ final class StandaloneCommand implements Callable<Integer> {
       return 2;
     }
     Map<String, InterfaceSelection.Responders> chosen = layer2.chosen();
-    KernelAddresses kernel;
-    try {
-      kernel = layer2.kernel(node);
-    } catch (IOException e) {
-      spec.commandLine()
-          .getErr()
-          .println("ironlb: --local-vips needs root (CAP_NET_ADMIN): " + e.getMessage());
-      return 2;
-    }
+    KernelAddresses kernel = layer2.kernel(node);
     List<String> roles = new ArrayList<>(NodeBoot.speakerRoles(node));
     roles.add(AllocatorActor.ROLE);
     ActorSystem<Void> system =
@@ -142,7 +134,8 @@ final class StandaloneCommand implements Callable<Integer> {
                       links,
                       (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
                       topic,
-                      allocator),
+                      allocator,
+                      AnnouncementWriter.NONE),
                   "speaker");
           NodeRuntime.get(system).speaker(speaker);
           NodeBoot.withdrawOnShutdown(system, speaker);

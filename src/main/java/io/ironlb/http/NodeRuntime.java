@@ -1,6 +1,8 @@
 package io.ironlb.http;
 
 import io.ironlb.l2.Speaker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -8,12 +10,14 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
- * Where the HTTP routes (instantiated by Pekko Management by reflection) find this node's actors:
- * set once by the command that starts the node.
+ * Where the HTTP routes (instantiated by Pekko Management by reflection) find this node's actors
+ * (set once by the command that starts the node) and its metrics registry.
  */
 public final class NodeRuntime implements Extension {
 
   private final AtomicReference<ActorRef<Speaker.Command>> speaker = new AtomicReference<>();
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   public static final ExtensionId<NodeRuntime> ID =
       new ExtensionId<>() {
@@ -33,5 +37,10 @@ public final class NodeRuntime implements Extension {
 
   public ActorRef<Speaker.Command> speaker() {
     return speaker.get();
+  }
+
+  /** This node's metrics, scraped at {@code GET /metrics}. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
   }
 }

@@ -43,7 +43,17 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
             () -> get(() -> completeWithFuture(askSpeaker(Speaker.GetServices::new)))),
         path(
             segment("v1").slash("l2"),
-            () -> get(() -> completeWithFuture(askSpeaker(Speaker.GetLayer2::new)))));
+            () -> get(() -> completeWithFuture(askSpeaker(Speaker.GetLayer2::new)))),
+        path(
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        complete(
+                            HttpResponse.create()
+                                .withEntity(
+                                    ContentTypes.TEXT_PLAIN_UTF8,
+                                    NodeRuntime.get(system).metrics().scrape())))));
   }
 
   /** Asks this node's Speaker and answers with the reply as JSON (503 while starting). */

@@ -2,6 +2,7 @@ package io.ironlb.l2;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.ironlb.config.ServiceKey;
+import io.ironlb.http.NodeRuntime;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.source.Snapshot;
@@ -110,35 +111,12 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   private final boolean allocationsFromStatus;
   private final AnnouncementWriter writer;
   private Map<ServiceKey, List<String>> owned;
+  private final SpeakerMetrics metrics;
 
   /**
    * @param interfaces the interfaces this node's responders serve, for the status API
    * @param entities sends a message to the VIP entity of an address (Cluster Sharding's
    *     entityRefFor)
-   * @param allocator the allocator singleton's proxy, asked until the first allocations arrive
-   */
-  public static Behavior<Command> create(
-      String node,
-      boolean standalone,
-      List<String> interfaces,
-      Source<Snapshot, ?> source,
-      ActorRef<LinkCommand> link,
-      BiConsumer<String, VipEntity.Command> entities,
-      ActorRef<Topic.Command<AllocatorActor.Allocations>> topic,
-      ActorRef<AllocatorActor.Command> allocator) {
-    return create(
-        node,
-        standalone,
-        interfaces,
-        source,
-        link,
-        entities,
-        topic,
-        allocator,
-        AnnouncementWriter.NONE);
-  }
-
-  /**
    * @param topic the allocator's published allocations, or null to read them back from the
    *     Services' status (Kubernetes mode: the controller wrote them there)
    * @param allocator the allocator singleton's proxy, or null (with a null topic)
@@ -215,6 +193,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     super(ctx);
     this.allocationsFromStatus = allocationsFromStatus;
     this.writer = writer;
+    this.metrics = new SpeakerMetrics(NodeRuntime.get(ctx.getSystem()).metrics(), node);
     this.timers = timers;
     this.node = node;
     this.standalone = standalone;
@@ -263,6 +242,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             AnnouncerChanged.class,
             m -> {
               announced = m.state();
+              metrics.state(announced);
               report(false); // whether this node announces is part of its reports
               recordAnnouncements();
               return this;
@@ -380,6 +360,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     }
     owned = now;
     writer.announcing(node, now);
+    metrics.announced(now, allocations);
   }
 
   /** The interfaces this node answers for an address on: its report's, else all of its own. */

@@ -275,24 +275,7 @@ class KubernetesAllocationTest {
   }
 
   private void createService(String ns, String name) {
-    client
-        .services()
-        .inNamespace(ns)
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withNamespace(ns)
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withType("LoadBalancer")
-                .addNewPort()
-                .withPort(80)
-                .withProtocol("TCP")
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
+    client.services().inNamespace(ns).resource(MockApi.loadBalancer(ns, name).build()).create();
   }
 
   /** Applies every document of every YAML file in a directory, as kubectl apply -f would. */

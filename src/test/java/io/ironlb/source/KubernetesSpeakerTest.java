@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -152,22 +151,13 @@ class KubernetesSpeakerTest {
   /** A LoadBalancer Service with a ready endpoint on this node and the given status address. */
   private void service(String name, String ip, String poolAnnotation) {
     var svc =
-        new ServiceBuilder()
-            .withNewMetadata()
-            .withNamespace("default")
-            .withName(name)
+        MockApi.loadBalancer("default", name)
+            .editMetadata()
             .withAnnotations(
                 poolAnnotation == null
                     ? Map.of()
                     : Map.of("metallb.io/ip-allocated-from-pool", poolAnnotation))
             .endMetadata()
-            .withNewSpec()
-            .withType("LoadBalancer")
-            .addNewPort()
-            .withPort(80)
-            .withProtocol("TCP")
-            .endPort()
-            .endSpec()
             .build();
     svc = client.services().inNamespace("default").resource(svc).create();
     svc.setStatus(

@@ -21,6 +21,22 @@ final class MockApi {
     }
   }
 
+  /** A LoadBalancer Service on TCP port 80, not yet created. */
+  static io.fabric8.kubernetes.api.model.ServiceBuilder loadBalancer(String ns, String name) {
+    return new io.fabric8.kubernetes.api.model.ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withType("LoadBalancer")
+        .addNewPort()
+        .withPort(80)
+        .withProtocol("TCP")
+        .endPort()
+        .endSpec();
+  }
+
   private static void applyOne(KubernetesClient client, String doc) {
     var ser = client.getKubernetesSerialization();
     GenericKubernetesResource g = ser.unmarshal(doc, GenericKubernetesResource.class);

@@ -28,23 +28,7 @@ public final class FailoverBenchmark {
       System.exit(2);
     }
     Path config = Files.createTempDirectory("ironlb-bench-");
-    Files.writeString(
-        config.resolve("config.yaml"),
-        """
-        apiVersion: metallb.io/v1beta1
-        kind: IPAddressPool
-        metadata: {name: lab, namespace: metallb-system}
-        spec: {addresses: [10.222.70.200/32]}
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: L2Advertisement
-        metadata: {name: lab, namespace: metallb-system}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: default}
-        spec: {type: LoadBalancer, ports: [{port: 80}]}
-        """);
+    Layer2Lab.writeConfig(config, List.of(VIP + "/32"), Layer2Lab.services("web", 1, false));
     try (Layer2Lab lab = new Layer2Lab(config, 3, List.of())) {
       for (int id = 1; id <= 3; id++) {
         lab.start(id);
@@ -115,7 +99,7 @@ public final class FailoverBenchmark {
             }
           }
           Map<String, String> owners = lab.agreedOwners(List.of(1, 2, 3));
-          return owners == null ? null : owners.get("default/web");
+          return owners == null ? null : owners.get("default/web-0");
         },
         "the lab settling");
   }

@@ -106,6 +106,42 @@ final class Layer2Lab implements AutoCloseable {
     return net.in(namespaces.get(id), "ip", "-o", "addr", "show", "dev", "lo").output();
   }
 
+  /**
+   * Writes the lab's configuration into {@code dir}: pool {@code lab} with the given addresses, an
+   * L2Advertisement for it, and the given extra objects (Services).
+   */
+  static void writeConfig(Path dir, List<String> addresses, String objects) throws IOException {
+    java.nio.file.Files.writeString(
+        dir.resolve("config.yaml"),
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: lab, namespace: metallb-system}
+        spec: {addresses: [%s]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: L2Advertisement
+        metadata: {name: lab, namespace: metallb-system}
+        """
+                .formatted(String.join(", ", addresses.stream().map(a -> "\"" + a + "\"").toList()))
+            + objects);
+  }
+
+  /** Services NAME-0..NAME-(n-1), IPv4 (or IPv6 only when ipv6), each a LoadBalancer on port 80. */
+  static String services(String name, int n, boolean ipv6) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: ")
+          .append(name)
+          .append('-')
+          .append(i)
+          .append(", namespace: default}\nspec: {type: LoadBalancer, ")
+          .append(ipv6 ? "ipFamilies: [IPv6], " : "")
+          .append("ports: [{port: 80}]}\n");
+    }
+    return sb.toString();
+  }
+
   static String node(int id) {
     return "node-" + id;
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,34 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Layer2NamespaceIT {
 
-  private static final String CONFIG =
-      """
-      apiVersion: metallb.io/v1beta1
-      kind: IPAddressPool
-      metadata: {name: lab, namespace: metallb-system}
-      spec: {addresses: [10.222.70.200-10.222.70.210, "fd00:222:70::200-fd00:222:70::210"]}
-      ---
-      apiVersion: metallb.io/v1beta1
-      kind: L2Advertisement
-      metadata: {name: lab, namespace: metallb-system}
-      ---
-      apiVersion: v1
-      kind: Service
-      metadata: {name: web6, namespace: default}
-      spec: {type: LoadBalancer, ipFamilies: [IPv6], ports: [{port: 80}]}
-      """;
-
-  /** Services web-0..web-(n-1) get 10.222.70.200, .201, ... in order (lowest free first). */
-  private static String v4Services(int n) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      sb.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: web-")
-          .append(i)
-          .append(", namespace: default}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n");
-    }
-    return sb.toString();
-  }
-
   @TempDir Path config;
   private Layer2Lab lab;
 
@@ -73,7 +44,10 @@ class Layer2NamespaceIT {
         Netns.available("arping", "ndisc6", "curl", "tcpdump"),
         "needs root, arping, ndisc6, curl, tcpdump");
     // Four Services: each node likely owns one, so every test has an owner to act on.
-    Files.writeString(config.resolve("config.yaml"), CONFIG + v4Services(4));
+    Layer2Lab.writeConfig(
+        config,
+        List.of("10.222.70.200-10.222.70.210", "fd00:222:70::200-fd00:222:70::210"),
+        Layer2Lab.services("web", 4, false) + Layer2Lab.services("web6", 1, true));
     lab = new Layer2Lab(config, 3, IronlbProcess.PATIENT_DETECTOR);
   }
 
@@ -109,7 +83,7 @@ class Layer2NamespaceIT {
     }
     Map<String, String> owners = awaitAgreement(List.of(1, 2, 3));
     int v4Owner = Layer2Lab.id(owners.get("default/web-0"));
-    int v6Owner = Layer2Lab.id(owners.get("default/web6"));
+    int v6Owner = Layer2Lab.id(owners.get("default/web6-0"));
 
     // Exactly one node answers, with its own MAC, for each family (--local-vips puts the owned
     // addresses on lo, and the kernels must still stay silent).
@@ -118,6 +92,12 @@ class Layer2NamespaceIT {
     // Traffic reaches the owner's kernel: its backend answers, over IPv4 and IPv6.
     assertThat(lab.fetchFromClient(vip(0), 8080)).isEqualTo(Layer2Lab.node(v4Owner));
     assertThat(lab.fetchFromClient("[fd00:222:70::200]", 8080)).isEqualTo(Layer2Lab.node(v6Owner));
+    assertThat(lab.http(v4Owner, "/metrics"))
+        .contains(
+            "metallb_speaker_announced{ip=\"10.222.70.200\",node=\"node-"
+                + v4Owner
+                + "\",protocol=\"layer2\",service=\"default/web-0\"} 1")
+        .contains("ironlb_layer2_fenced 0");
     for (int id = 1; id <= 3; id++) {
       assertThat(lab.loopbackAddresses(id).contains(" " + vip(0) + "/32"))
           .as("%s on node-%d's lo", vip(0), id)
@@ -166,7 +146,7 @@ class Layer2NamespaceIT {
             .isEmpty();
       }
       assertThat(lab.ndiscMac("fd00:222:70::200"))
-          .isEqualTo(Layer2Lab.mac(Layer2Lab.id(before.get("default/web6"))).toUpperCase());
+          .isEqualTo(Layer2Lab.mac(Layer2Lab.id(before.get("default/web6-0"))).toUpperCase());
     }
   }
 
@@ -193,6 +173,7 @@ class Layer2NamespaceIT {
                 body != null
                     && body.contains("\"fenced\":true")
                     && body.contains("\"announcing\":[]"));
+    assertThat(lab.http(cut, "/metrics")).contains("ironlb_layer2_fenced 1");
     // The majority agrees on owners for every address, none of them the cut-off node.
     Map<String, String> after =
         await()
@@ -215,7 +196,7 @@ class Layer2NamespaceIT {
           .containsOnly(Layer2Lab.mac(owner).toUpperCase());
     }
     assertThat(lab.ndiscMac("fd00:222:70::200"))
-        .isEqualTo(Layer2Lab.mac(Layer2Lab.id(after.get("default/web6"))).toUpperCase());
+        .isEqualTo(Layer2Lab.mac(Layer2Lab.id(after.get("default/web6-0"))).toUpperCase());
   }
 
   @Test

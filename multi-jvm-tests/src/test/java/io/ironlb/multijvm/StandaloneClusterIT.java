@@ -107,6 +107,24 @@ class StandaloneClusterIT {
                 o -> o != null && o.size() == 6);
     // Ownership is sticky: whichever node reported first may hold every address.
 
+    // The status port is read-only: nobody who can reach it can down a member.
+    HttpResponse<String> down =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + http[1]
+                            + "/cluster/members/pekko://ironlb@127.0.0.1:"
+                            + cluster[1]))
+                .timeout(Duration.ofSeconds(5))
+                .method("PUT", HttpRequest.BodyPublishers.ofString("operation=Down"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(down.statusCode())
+        .as("PUT /cluster/members/... answered %s", down.body())
+        .isGreaterThanOrEqualTo(400);
+
     int victim = Integer.parseInt(owners.get("default/svc-0").substring("node-".length()));
     nodes.get(victim).kill();
     List<Integer> survivors = new ArrayList<>();

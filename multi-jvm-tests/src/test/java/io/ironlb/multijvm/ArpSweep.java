@@ -1,0 +1,83 @@
+package io.ironlb.multijvm;
+
+import io.ironlb.l2.MacAddress;
+import io.ironlb.l2.MalformedFrameException;
+import io.ironlb.l2.arp.ArpCodec;
+import io.ironlb.l2.arp.ArpPacket;
+import io.ironlb.l2.link.PcapLinkIo;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Asks for many IPv4 addresses at once on one interface, with IronLB's own ARP codec over libpcap:
+ * every round sends a request for each address not yet answered, then waits a little; ends when all
+ * have answered or time is up. Prints the elapsed time and how many addresses each MAC answered
+ * for. Run inside the client namespace: {@code ArpSweep IF SOURCE_IP FIRST_IP COUNT TIMEOUT_S}.
+ */
+public final class ArpSweep {
+  private ArpSweep() {}
+
+  public static void main(String[] args) throws Exception {
+    String ifName = args[0];
+    Inet4Address source = (Inet4Address) InetAddress.getByName(args[1]);
+    long first = toLong((Inet4Address) InetAddress.getByName(args[2]));
+    int count = Integer.parseInt(args[3]);
+    long deadline = System.nanoTime() + Long.parseLong(args[4]) * 1_000_000_000L;
+    Map<Long, MacAddress> answered = new ConcurrentHashMap<>();
+    long start = System.nanoTime();
+    try (PcapLinkIo link = new PcapLinkIo(ifName)) {
+      link.start(
+          frame -> {
+            try {
+              ArpPacket p = ArpCodec.decode(frame);
+              long ip = toLong(p.senderProtocol());
+              if (p.operation() == ArpPacket.REPLY && ip >= first && ip < first + count) {
+                answered.putIfAbsent(ip, p.senderHardware());
+              }
+            } catch (MalformedFrameException e) {
+              // not ARP, or not for us
+            }
+          });
+      int round = 0;
+      while (answered.size() < count && System.nanoTime() < deadline) {
+        round++;
+        for (long ip = first; ip < first + count; ip++) {
+          if (!answered.containsKey(ip)) {
+            link.send(
+                ArpCodec.encode(
+                    new ArpPacket(
+                        MacAddress.BROADCAST,
+                        link.mac(),
+                        ArpPacket.REQUEST,
+                        link.mac(),
+                        source,
+                        MacAddress.ZERO,
+                        toAddress(ip))));
+          }
+        }
+        Thread.sleep(500); // replies arrive on the capture thread; one round every half second
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      Map<String, Integer> byMac = new TreeMap<>();
+      answered.values().forEach(m -> byMac.merge(m.toString(), 1, Integer::sum));
+      System.out.printf(
+          "answered %d of %d after %d ms (%d rounds); by MAC %s%n",
+          answered.size(), count, ms, round, byMac);
+    }
+  }
+
+  private static long toLong(Inet4Address a) {
+    byte[] b = a.getAddress();
+    return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+  }
+
+  private static Inet4Address toAddress(long v) throws UnknownHostException {
+    return (Inet4Address)
+        InetAddress.getByAddress(
+            new byte[] {(byte) (v >> 24), (byte) (v >> 16), (byte) (v >> 8), (byte) v});
+  }
+}

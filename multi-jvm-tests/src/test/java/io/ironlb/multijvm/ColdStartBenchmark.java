@@ -1,0 +1,85 @@
+package io.ironlb.multijvm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Cold start with many addresses in the three-node {@link Layer2Lab}: N Services (default 10,000)
+ * in one pool, all three nodes started at once; the time until a client on the segment gets an ARP
+ * answer for every address ({@link ArpSweep}), then each node's heap after a full GC and its RSS.
+ * Run with {@code scripts/bench-coldstart.sh [services]} (root; namespaces removed at the end).
+ */
+public final class ColdStartBenchmark {
+  private ColdStartBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int services = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    if (!Netns.available("jcmd")) {
+      System.err.println("needs root and the JDK's jcmd");
+      System.exit(2);
+    }
+    Path config = Files.createTempDirectory("ironlb-coldstart-");
+    Layer2Lab.writeConfig(
+        config, List.of("10.222.128.0/17"), Layer2Lab.services("s", services, false));
+    String heap = System.getProperty("ironlb.bench.heap", "-Xmx512m");
+    try (Layer2Lab lab = new Layer2Lab(config, 3, List.of(heap))) {
+      long t0 = System.nanoTime();
+      for (int id = 1; id <= 3; id++) {
+        lab.start(id);
+      }
+      String classpath = System.getProperty("java.class.path");
+      Netns.Result sweep =
+          lab.net()
+              .in(
+                  lab.client(),
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-cp",
+                  classpath,
+                  ArpSweep.class.getName(),
+                  "eth0",
+                  Layer2Lab.V4 + ".100",
+                  "10.222.128.0",
+                  String.valueOf(services),
+                  "170");
+      long total = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("ARP sweep: " + sweep.output().strip());
+      System.out.printf(
+          "%d addresses: all answered %d ms after the three JVMs were started%n", services, total);
+      for (int id = 1; id <= 3; id++) {
+        long pid = lab.process(id).pid();
+        String heapInfo =
+            Netns.run(List.of("jcmd", String.valueOf(pid), "GC.run")).output()
+                + Netns.run(List.of("jcmd", String.valueOf(pid), "GC.heap_info")).output();
+        String status = Files.readString(Path.of("/proc", String.valueOf(pid), "status"));
+        System.out.printf(
+            "%s: heap used after GC %s, RSS %s, announcing %s addresses%n",
+            Layer2Lab.node(id),
+            match(heapInfo, "used (\\d+K)"),
+            match(status, "VmRSS:\\s+(\\d+ kB)"),
+            count(lab.http(id, "/v1/l2")));
+      }
+    }
+  }
+
+  private static String match(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    return m.find() ? m.group(1) : "?";
+  }
+
+  private static int count(String l2) {
+    if (l2 == null) {
+      return -1;
+    }
+    List<String> ips = new ArrayList<>();
+    Matcher m = Pattern.compile("\"10\\.222\\.\\d+\\.\\d+\"").matcher(l2);
+    while (m.find()) {
+      ips.add(m.group());
+    }
+    return ips.size();
+  }
+}

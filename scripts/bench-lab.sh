@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs one of the namespace-lab benchmarks (a main class in multi-jvm-tests) against the packaged
+# jar: bench-lab.sh CLASS [ARGS...]. Used by bench-failover.sh and bench-coldstart.sh. Needs root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-test-deps.sh >/dev/null
+mvn -B -q -DskipTests package dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+class="$1"
+shift
+exec java -Dironlb.jar=target/ironlb.jar -Dironlb.basedir=. \
+  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  "io.ironlb.multijvm.$class" "$@"

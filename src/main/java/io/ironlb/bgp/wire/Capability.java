@@ -1,0 +1,82 @@
+package io.ironlb.bgp.wire;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** OPEN capabilities (RFC 5492) IronLB understands; anything else is kept as {@link Unknown}. */
+public sealed interface Capability {
+
+  int code();
+
+  /** RFC 4760 §8: the peer can carry this address family. */
+  record Multiprotocol(int afi, int safi) implements Capability {
+    @Override
+    public int code() {
+      return 1;
+    }
+  }
+
+  /** RFC 2918 §2. */
+  record RouteRefresh() implements Capability {
+    @Override
+    public int code() {
+      return 2;
+    }
+  }
+
+  /**
+   * RFC 4724 §3.
+   *
+   * @param restarting the R bit: the sender has restarted and is waiting for End-of-RIB
+   * @param restartTime seconds the receiver should keep the sender's routes (12 bits)
+   * @param families the families whose state the sender preserves
+   */
+  record GracefulRestart(boolean restarting, int restartTime, List<GracefulRestartFamily> families)
+      implements Capability {
+    public GracefulRestart {
+      families = List.copyOf(families);
+    }
+
+    @Override
+    public int code() {
+      return 64;
+    }
+  }
+
+  /** One family of {@link GracefulRestart}: forwarding state preserved (the F bit) or not. */
+  record GracefulRestartFamily(int afi, int safi, boolean forwardingPreserved) {}
+
+  /** RFC 6793 §3. */
+  record FourOctetAs(long asn) implements Capability {
+    @Override
+    public int code() {
+      return 65;
+    }
+  }
+
+  /** A capability IronLB does not interpret, carried as received. */
+  record Unknown(int code, byte[] value) implements Capability {
+    public Unknown {
+      value = value.clone();
+    }
+
+    @Override
+    public byte[] value() {
+      return value.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Unknown u && u.code == code && Arrays.equals(u.value, value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * code + Arrays.hashCode(value);
+    }
+  }
+
+  int AFI_IPV4 = 1;
+  int AFI_IPV6 = 2;
+  int SAFI_UNICAST = 1;
+}

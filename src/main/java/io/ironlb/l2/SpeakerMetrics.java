@@ -1,0 +1,72 @@
+package io.ironlb.l2;
+
+import io.ironlb.config.ServiceKey;
+import io.ironlb.ipam.AllocatorActor;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A speaker's layer-2 gauges: MetalLB's {@code metallb_speaker_announced} (1 per Service and
+ * address this node announces, labels {@code ip}, {@code node}, {@code protocol}, {@code service}),
+ * and IronLB's {@code ironlb_layer2_fenced} and {@code ironlb_layer2_announced_addresses}. Updated
+ * from the Speaker actor only.
+ */
+final class SpeakerMetrics {
+  private final MeterRegistry registry;
+  private final String node;
+  private final AtomicInteger fenced = new AtomicInteger();
+  private final AtomicInteger addresses = new AtomicInteger();
+  private final Map<Tags, Gauge> announced = new HashMap<>();
+
+  SpeakerMetrics(MeterRegistry registry, String node) {
+    this.registry = registry;
+    this.node = node;
+    Gauge.builder("ironlb_layer2_fenced", fenced, AtomicInteger::get)
+        .description("1 while this node cannot reach a majority and announces nothing")
+        .register(registry);
+    Gauge.builder("ironlb_layer2_announced_addresses", addresses, AtomicInteger::get)
+        .description("Addresses this node answers ARP/NDP for")
+        .register(registry);
+  }
+
+  void state(Announcer.State state) {
+    fenced.set(state.fenced() ? 1 : 0);
+    addresses.set(state.announced().size());
+  }
+
+  /** The Services this node announces now; gauges of Services it stopped announcing go away. */
+  void announced(Map<ServiceKey, List<String>> services, AllocatorActor.Allocations allocations) {
+    Map<Tags, Gauge> now = new HashMap<>();
+    services
+        .keySet()
+        .forEach(
+            key -> {
+              AllocatorActor.Allocation a = allocations.services().get(key.toString());
+              if (a == null) {
+                return;
+              }
+              for (String ip : a.ips()) {
+                Tags tags =
+                    Tags.of(
+                        "ip", ip, "node", node, "protocol", "layer2", "service", key.toString());
+                Gauge g = announced.remove(tags);
+                now.put(
+                    tags,
+                    g != null
+                        ? g
+                        : Gauge.builder("metallb_speaker_announced", () -> 1)
+                            .description("Services being announced from this node")
+                            .tags(tags)
+                            .register(registry));
+              }
+            });
+    announced.values().forEach(registry::remove);
+    announced.clear();
+    announced.putAll(now);
+  }
+}
