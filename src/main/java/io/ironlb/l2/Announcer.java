@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.pekko.Done;
@@ -57,6 +56,13 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
   /**
+   * What changed in what this node announces, told to the observer after each message that changed
+   * something: deltas, so that a mass failover of thousands of addresses costs the observer
+   * thousands of small messages, not thousands of copies of the whole set.
+   */
+  public record Change(Set<String> started, Set<String> stopped, boolean fenced) {}
+
+  /**
    * What this node announces, whether it is fenced, and for every address it has an assignment for,
    * the node that announces it in this node's view (absent when nobody can).
    */
@@ -68,22 +74,24 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
 
   private final String self;
   private final ActorRef<LinkCommand> link;
-  private final ActorRef<State> observer;
+  private final ActorRef<Change> observer;
   private final Map<String, Assignment> assignments = new HashMap<>();
   private final Map<String, Set<String>> announced = new HashMap<>();
   private List<String> members;
+  private Set<String> memberSet;
   private Set<String> unreachable = Set.of();
   private Set<String> unavailable = Set.of();
   private boolean fenced;
+  private boolean fenceChanged;
   private boolean stopping;
 
   public static Behavior<Command> create(String self, ActorRef<LinkCommand> link) {
     return create(self, link, null);
   }
 
-  /** With an observer that hears every change of {@link State} (the status API). */
+  /** With an observer that hears every {@link Change} (the Speaker). */
   public static Behavior<Command> create(
-      String self, ActorRef<LinkCommand> link, ActorRef<State> observer) {
+      String self, ActorRef<LinkCommand> link, ActorRef<Change> observer) {
     return Behaviors.setup(ctx -> new Announcer(ctx, self, link, observer));
   }
 
@@ -91,12 +99,13 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
       ActorContext<Command> ctx,
       String self,
       ActorRef<LinkCommand> link,
-      ActorRef<State> observer) {
+      ActorRef<Change> observer) {
     super(ctx);
     this.self = self;
     this.link = link;
     this.observer = observer;
     this.members = List.of(self);
+    this.memberSet = Set.of(self);
   }
 
   @Override
@@ -122,7 +131,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
       return this; // an older decision overtaken by a newer one
     }
     assignments.put(a.vip(), a);
-    return reconcile();
+    return reconcile(List.of(a.vip()));
   }
 
   private Behavior<Command> onUnassign(Unassign m) {
@@ -130,11 +139,12 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     if (before != null && before.epoch() <= m.epoch()) {
       assignments.remove(m.vip());
     }
-    return reconcile();
+    return reconcile(List.of(m.vip()));
   }
 
   private Behavior<Command> onMembership(MembershipChanged m) {
     members = m.members().contains(self) ? List.copyOf(m.members()) : withSelf(m.members());
+    memberSet = Set.copyOf(members);
     unreachable = Set.copyOf(m.unreachable());
     Set<String> skip = new java.util.HashSet<>(m.unreachable());
     skip.addAll(m.leaving());
@@ -157,8 +167,9 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
         getContext().getLog().info("fence lifted: a majority is reachable again");
       }
       fenced = nowFenced;
+      fenceChanged = true;
     }
-    return reconcile();
+    return reconcileAll();
   }
 
   private List<String> withSelf(List<String> others) {
@@ -169,72 +180,72 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
 
   private Behavior<Command> onPlannedStop(PlannedStop m) {
     stopping = true;
-    reconcile();
+    reconcileAll();
     m.replyTo().tell(Done.getInstance());
     return this;
   }
 
-  /** Brings what is announced in line with what should be. */
-  private Behavior<Command> reconcile() {
-    Map<String, Set<String>> wanted = new HashMap<>();
-    if (!fenced && !stopping) {
-      Set<String> skip = skipped();
-      for (Assignment a : assignments.values()) {
-        if (self.equals(a.announcer(skip))) {
-          wanted.put(a.vip(), a.interfaces());
-        }
-      }
-    }
-    for (String vip : new TreeSet<>(announced.keySet())) {
-      if (!wanted.containsKey(vip)) {
+  private Behavior<Command> reconcileAll() {
+    Set<String> vips = new TreeSet<>(assignments.keySet());
+    vips.addAll(announced.keySet());
+    return reconcile(vips);
+  }
+
+  /**
+   * Brings what is announced for these addresses in line with what should be: an assignment costs
+   * the work of its own address, so thousands arriving at once cost linear time.
+   */
+  private Behavior<Command> reconcile(java.util.Collection<String> vips) {
+    Set<String> started = new TreeSet<>();
+    Set<String> stopped = new TreeSet<>();
+    for (String vip : vips) {
+      Assignment a = assignments.get(vip);
+      Set<String> want =
+          a != null && !fenced && !stopping && self.equals(a.announcer(this::canAnnounce))
+              ? a.interfaces()
+              : null;
+      Set<String> have = announced.get(vip);
+      if (want == null && have != null) {
         getContext()
             .getLog()
             .info("withdrawing {}{}", vip, fenced ? " (fenced)" : stopping ? " (stopping)" : "");
         link.tell(new LinkCommand.Withdraw(vip));
         announced.remove(vip);
+        stopped.add(vip);
+      } else if (want != null && !want.equals(have)) {
+        getContext().getLog().info("announcing {}", vip);
+        link.tell(new LinkCommand.Announce(vip, want));
+        announced.put(vip, want);
+        if (have == null) {
+          started.add(vip);
+        }
       }
     }
-    for (var e : new java.util.TreeMap<>(wanted).entrySet()) {
-      if (!Objects.equals(announced.get(e.getKey()), e.getValue())) {
-        getContext().getLog().info("announcing {}", e.getKey());
-        link.tell(new LinkCommand.Announce(e.getKey(), e.getValue()));
-        announced.put(e.getKey(), e.getValue());
-      }
+    if (observer != null && (!started.isEmpty() || !stopped.isEmpty() || fenceChanged)) {
+      observer.tell(new Change(started, stopped, fenced));
     }
-    if (observer != null) {
-      observer.tell(state());
-    }
+    fenceChanged = false;
     return this;
   }
 
   /**
-   * The candidates that cannot announce in this node's view: unreachable or leaving members, and
-   * nodes that are no longer members at all. A dead owner is downed and removed some seconds after
-   * it became unreachable; until its VIP entity forgets it, it is still first in the ranking and
-   * must not count as available again just because it left the unreachable set.
+   * Whether a candidate can announce in this node's view: this node always (the fence and planned
+   * stop are checked apart); another only while it is a member that is neither unreachable nor
+   * leaving. A dead owner is downed and removed some seconds after it became unreachable; until its
+   * VIP entity forgets it, it is still first in the ranking and must not count as available again
+   * just because it left the unreachable set.
    */
-  private Set<String> skipped() {
-    Set<String> skip = new java.util.HashSet<>(unavailable);
-    for (Assignment a : assignments.values()) {
-      for (String c : a.candidates()) {
-        if (!members.contains(c)) {
-          skip.add(c);
-        }
-      }
-    }
-    skip.remove(self);
-    return skip;
+  private boolean canAnnounce(String candidate) {
+    return candidate.equals(self)
+        || (memberSet.contains(candidate) && !unavailable.contains(candidate));
   }
 
   private State state() {
     Map<String, String> owners = new java.util.TreeMap<>();
     // A fenced or stopping node does not announce, whatever the ranking says.
-    Set<String> skip = new java.util.HashSet<>(skipped());
-    if (fenced || stopping) {
-      skip.add(self);
-    }
+    boolean silent = fenced || stopping;
     for (Assignment a : assignments.values()) {
-      String owner = a.announcer(skip);
+      String owner = a.announcer(c -> canAnnounce(c) && !(silent && c.equals(self)));
       if (owner != null) {
         owners.put(a.vip(), owner);
       }

@@ -23,6 +23,16 @@ public record Assignment(String vip, List<String> candidates, Set<String> interf
 
   /** The first candidate this node can reach (itself always included), or null. */
   public String announcer(Set<String> unreachable) {
-    return candidates.stream().filter(c -> !unreachable.contains(c)).findFirst().orElse(null);
+    return announcer(c -> !unreachable.contains(c));
+  }
+
+  /** The first candidate that can announce, or null. */
+  public String announcer(java.util.function.Predicate<String> available) {
+    for (String c : candidates) {
+      if (available.test(c)) {
+        return c;
+      }
+    }
+    return null;
   }
 }

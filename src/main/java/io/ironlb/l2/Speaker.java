@@ -76,7 +76,20 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
 
   private record AllocationsChanged(AllocatorActor.Allocations allocations) implements Command {}
 
-  private record AnnouncerChanged(Announcer.State state) implements Command {}
+  private record AnnouncerChanged(Announcer.Change change) implements Command {}
+
+  /** The Announcer's answer for a pending {@code /v1/services}. */
+  private record ServicesWithOwners(ActorRef<List<ServiceStatus>> replyTo, Announcer.State state)
+      implements Command {}
+
+  /** Time to tell the writer and the metrics what this node announces (debounced). */
+  private record RecordAnnouncements() implements Command {}
+
+  /**
+   * Announcement records (ServiceL2Status objects, events, gauges) lag the announcements by at most
+   * this: a mass failover of thousands of addresses becomes a few passes, not thousands.
+   */
+  private static final Duration RECORD_DELAY = Duration.ofMillis(200);
 
   private record Refresh() implements Command {}
 
@@ -105,7 +118,8 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
 
   private Snapshot snapshot;
   private AllocatorActor.Allocations allocations;
-  private Announcer.State announced = new Announcer.State(Set.of(), false, Map.of());
+  private final Set<String> announcing = new java.util.HashSet<>();
+  private boolean fenced;
   private Map<String, VipState.Report> sent = new HashMap<>();
   private final List<ActorRef<org.apache.pekko.Done>> stopping = new ArrayList<>();
   private final boolean allocationsFromStatus;
@@ -136,8 +150,8 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  ActorRef<Announcer.State> observer =
-                      ctx.messageAdapter(Announcer.State.class, AnnouncerChanged::new);
+                  ActorRef<Announcer.Change> observer =
+                      ctx.messageAdapter(Announcer.Change.class, AnnouncerChanged::new);
                   ActorRef<Announcer.Command> announcer =
                       ctx.spawn(Announcer.create(node, link, observer), "announcer");
                   ctx.spawn(MembershipView.adapter(announcer), "membership");
@@ -241,10 +255,19 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         .onMessage(
             AnnouncerChanged.class,
             m -> {
-              announced = m.state();
-              metrics.state(announced);
-              report(false); // whether this node announces is part of its reports
+              onAnnouncerChanged(m.change());
+              return this;
+            })
+        .onMessage(
+            RecordAnnouncements.class,
+            m -> {
               recordAnnouncements();
+              return this;
+            })
+        .onMessage(
+            ServicesWithOwners.class,
+            m -> {
+              m.replyTo().tell(serviceRows(m.state()));
               return this;
             })
         .onMessage(Refresh.class, m -> onRefresh())
@@ -266,10 +289,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               m.replyTo()
                   .tell(
                       new Layer2Status(
-                          node,
-                          announced.fenced(),
-                          List.copyOf(new TreeSet<>(announced.announced())),
-                          interfaces));
+                          node, fenced, List.copyOf(new TreeSet<>(announcing)), interfaces));
               return this;
             })
         .onMessage(PlannedStop.class, this::onPlannedStop)
@@ -346,7 +366,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         .services()
         .forEach(
             (k, a) -> {
-              if (a.ips().stream().anyMatch(announced.announced()::contains)) {
+              if (a.ips().stream().anyMatch(announcing::contains)) {
                 now.put(ServiceKey.parse(k), interfacesFor(a.ips().get(0)));
               }
             });
@@ -410,7 +430,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                         r.eligible(),
                         r.interfaces(),
                         r.preference(),
-                        announced.announced().contains(vip))));
+                        announcing.contains(vip))));
     for (String vip : sent.keySet()) {
       if (!now.containsKey(vip)) {
         entities.accept(
@@ -426,7 +446,48 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     sent = now;
   }
 
+  /**
+   * Whether this node announces an address is part of its report for it: only the reports of the
+   * addresses that changed are sent again, so a mass change stays linear.
+   */
+  private void onAnnouncerChanged(Announcer.Change c) {
+    announcing.addAll(c.started());
+    announcing.removeAll(c.stopped());
+    fenced = c.fenced();
+    metrics.state(fenced, announcing.size());
+    for (Set<String> changed : List.of(c.started(), c.stopped())) {
+      for (String vip : changed) {
+        VipState.Report r = sent.get(vip);
+        if (r != null) {
+          VipState.Report now =
+              new VipState.Report(
+                  r.node(), r.eligible(), r.interfaces(), r.preference(), announcing.contains(vip));
+          sent.put(vip, now);
+          entities.accept(vip, new VipEntity.Eligibility(now, announcer));
+        }
+      }
+    }
+    if (!timers.isTimerActive("record")) {
+      timers.startSingleTimer("record", new RecordAnnouncements(), RECORD_DELAY);
+    }
+  }
+
   private Behavior<Command> onGetServices(GetServices m) {
+    // Who announces each address is the Announcer's view: ask it, then answer.
+    getContext()
+        .ask(
+            Announcer.State.class,
+            announcer,
+            Duration.ofSeconds(3),
+            Announcer.GetState::new,
+            (state, failure) ->
+                new ServicesWithOwners(
+                    m.replyTo(),
+                    state != null ? state : new Announcer.State(Set.of(), fenced, Map.of())));
+    return this;
+  }
+
+  private List<ServiceStatus> serviceRows(Announcer.State state) {
     List<ServiceStatus> rows = new ArrayList<>();
     if (snapshot != null) {
       for (Service svc : snapshot.resources().services()) {
@@ -437,7 +498,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         AllocatorActor.Allocation a =
             allocations == null ? null : allocations.services().get(key.toString());
         List<String> ips = a == null ? List.of() : a.ips();
-        String owner = ips.isEmpty() ? null : announced.owners().get(ips.get(0));
+        String owner = ips.isEmpty() ? null : state.owners().get(ips.get(0));
         List<String> ifs = node.equals(owner) ? interfacesFor(ips.get(0)) : List.of();
         rows.add(
             new ServiceStatus(
@@ -450,7 +511,6 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                 new Bgp(List.of())));
       }
     }
-    m.replyTo().tell(rows);
-    return this;
+    return rows;
   }
 }

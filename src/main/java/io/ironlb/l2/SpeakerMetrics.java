@@ -34,9 +34,9 @@ final class SpeakerMetrics {
         .register(registry);
   }
 
-  void state(Announcer.State state) {
-    fenced.set(state.fenced() ? 1 : 0);
-    addresses.set(state.announced().size());
+  void state(boolean isFenced, int announcedAddresses) {
+    fenced.set(isFenced ? 1 : 0);
+    addresses.set(announcedAddresses);
   }
 
   /** The Services this node announces now; gauges of Services it stopped announcing go away. */

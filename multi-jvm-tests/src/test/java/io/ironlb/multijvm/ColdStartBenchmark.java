@@ -32,22 +32,28 @@ public final class ColdStartBenchmark {
         lab.start(id);
       }
       String classpath = System.getProperty("java.class.path");
-      Netns.Result sweep =
-          lab.net()
-              .in(
-                  lab.client(),
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx256m",
-                  "-cp",
-                  classpath,
-                  ArpSweep.class.getName(),
-                  "eth0",
-                  Layer2Lab.V4 + ".100",
-                  "10.222.128.0",
-                  String.valueOf(services),
-                  "170");
+      List<String> sweepCommand =
+          List.of(
+              "ip",
+              "netns",
+              "exec",
+              lab.client(),
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-Xmx256m",
+              "-cp",
+              classpath,
+              ArpSweep.class.getName(),
+              "eth0",
+              Layer2Lab.V4 + ".100",
+              "10.222.128.0",
+              String.valueOf(services),
+              "300");
+      Netns.Result sweep = Netns.run(sweepCommand, java.time.Duration.ofSeconds(330));
       long total = (System.nanoTime() - t0) / 1_000_000;
       System.out.println("ARP sweep: " + sweep.output().strip());
+      if (!sweep.output().contains("answered " + services + " of")) {
+        System.out.println(lab.logTails(30));
+      }
       System.out.printf(
           "%d addresses: all answered %d ms after the three JVMs were started%n", services, total);
       for (int id = 1; id <= 3; id++) {

@@ -162,9 +162,14 @@ public final class Netns implements AutoCloseable {
   }
 
   public static Result run(List<String> command) {
+    return run(command, java.time.Duration.ofSeconds(60));
+  }
+
+  /** Runs a command to completion, killing it after {@code limit}. */
+  public static Result run(List<String> command, java.time.Duration limit) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         return new Result(-1, "timed out: " + command);
       }
