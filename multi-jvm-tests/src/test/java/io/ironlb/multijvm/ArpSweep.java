@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ArpSweep {
   private ArpSweep() {}
 
+  /** At most about this many requests per millisecond (2,000 per second). */
+  private static final int PER_MILLISECOND = 2;
+
   public static void main(String[] args) throws Exception {
     String ifName = args[0];
     Inet4Address source = (Inet4Address) InetAddress.getByName(args[1]);
@@ -45,8 +48,12 @@ public final class ArpSweep {
       int round = 0;
       while (answered.size() < count && System.nanoTime() < deadline) {
         round++;
+        int sent = 0;
         for (long ip = first; ip < first + count; ip++) {
           if (!answered.containsKey(ip)) {
+            if (++sent % PER_MILLISECOND == 0) {
+              Thread.sleep(1); // pacing: a client population, not a flood
+            }
             link.send(
                 ArpCodec.encode(
                     new ArpPacket(
@@ -59,7 +66,7 @@ public final class ArpSweep {
                         toAddress(ip))));
           }
         }
-        Thread.sleep(500); // replies arrive on the capture thread; one round every half second
+        Thread.sleep(1000); // replies arrive on the capture thread; then ask the rest again
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
       Map<String, Integer> byMac = new TreeMap<>();

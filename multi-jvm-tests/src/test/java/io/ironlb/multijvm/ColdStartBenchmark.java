@@ -65,11 +65,21 @@ public final class ColdStartBenchmark {
         System.out.printf(
             "%s: heap used after GC %s, RSS %s, announcing %s addresses%n",
             Layer2Lab.node(id),
-            match(heapInfo, "used (\\d+K)"),
+            usedHeap(heapInfo),
             match(status, "VmRSS:\\s+(\\d+ kB)"),
             count(lab.http(id, "/v1/l2")));
       }
     }
+  }
+
+  /** The sum of every generation's "used" in GC.heap_info (serial collector). */
+  private static String usedHeap(String heapInfo) {
+    Matcher m = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(heapInfo);
+    long kb = 0;
+    while (m.find()) {
+      kb += Long.parseLong(m.group(1));
+    }
+    return kb / 1024 + " MiB";
   }
 
   private static String match(String text, String regex) {
