@@ -1,0 +1,274 @@
+package io.ironlb.multijvm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Real BGP routers in namespaces a test created: FRR 8 (zebra + bgpd), BIRD 2 and GoBGP 3, each
+ * configured to accept any speaker in a range (dynamic neighbours), multipath on, and to install
+ * routes in its namespace's kernel (FRR, BIRD). Every process is started here and stopped here by
+ * its PID; configuration, sockets and logs live in a private directory per router.
+ */
+final class BgpRouters implements AutoCloseable {
+  private final Path work;
+  private final List<Long> pids = new ArrayList<>();
+  private final List<Path> pidFiles = new ArrayList<>();
+
+  BgpRouters() throws IOException {
+    work = Files.createTempDirectory("ironlb-routers-");
+    Netns.must("chmod", "755", work.toString());
+  }
+
+  Path work() {
+    return work;
+  }
+
+  /**
+   * FRR in {@code ns} as AS {@code asn}, router id {@code id}, accepting speakers of AS {@code
+   * peerAs} from {@code v4Range} and {@code v6Range}; hold 3 s, keepalive 1 s; exports what it
+   * learns (no policy needed).
+   */
+  void startFrr(
+      Netns net, String ns, long asn, String id, long peerAs, String v4Range, String v6Range)
+      throws IOException, InterruptedException {
+    Path d = work.resolve("frr-" + ns);
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("zebra.conf"), "hostname " + ns + "\n");
+    Files.writeString(
+        d.resolve("bgpd.conf"),
+        """
+        hostname %1$s
+        router bgp %2$d
+         bgp router-id %3$s
+         no bgp ebgp-requires-policy
+         no bgp default ipv4-unicast
+         bgp bestpath as-path multipath-relax
+         neighbor NODES4 peer-group
+         neighbor NODES4 remote-as %4$d
+         neighbor NODES4 timers 1 3
+         neighbor NODES4 timers connect 1
+         neighbor NODES6 peer-group
+         neighbor NODES6 remote-as %4$d
+         neighbor NODES6 timers 1 3
+         neighbor NODES6 timers connect 1
+         bgp listen range %5$s peer-group NODES4
+         bgp listen range %6$s peer-group NODES6
+         address-family ipv4 unicast
+          neighbor NODES4 activate
+          maximum-paths 8
+         exit-address-family
+         address-family ipv6 unicast
+          neighbor NODES6 activate
+          maximum-paths 8
+         exit-address-family
+        """
+            .formatted(ns, asn, id, peerAs, v4Range, v6Range));
+    Netns.must("chown", "-R", "frr:frr", d.toString());
+    List<String> common =
+        List.of(
+            "-d", "--vty_socket", d.toString(), "-z", d.resolve("zserv.api").toString(), "-P", "0");
+    List<String> zebra = new ArrayList<>(List.of("/usr/lib/frr/zebra"));
+    zebra.addAll(common);
+    zebra.addAll(
+        List.of(
+            "-f", d.resolve("zebra.conf").toString(),
+            "-i", d.resolve("zebra.pid").toString(),
+            "--log", "file:" + d.resolve("zebra.log")));
+    net.mustIn(ns, zebra.toArray(String[]::new));
+    pidFiles.add(d.resolve("zebra.pid"));
+    waitFor(() -> Files.exists(d.resolve("zserv.api")), "FRR zebra in " + ns);
+    List<String> bgpd = new ArrayList<>(List.of("/usr/lib/frr/bgpd"));
+    bgpd.addAll(common);
+    bgpd.addAll(
+        List.of(
+            "-f", d.resolve("bgpd.conf").toString(),
+            "-i", d.resolve("bgpd.pid").toString(),
+            "--log", "file:" + d.resolve("bgpd.log")));
+    net.mustIn(ns, bgpd.toArray(String[]::new));
+    pidFiles.add(d.resolve("bgpd.pid"));
+    waitFor(() -> Files.exists(d.resolve("bgpd.vty")), "FRR bgpd in " + ns);
+  }
+
+  /** {@code vtysh -c command} against the FRR in {@code ns}. */
+  String vtysh(Netns net, String ns, String command) {
+    return net.in(ns, "vtysh", "--vty_socket", work.resolve("frr-" + ns).toString(), "-c", command)
+        .output();
+  }
+
+  /** BIRD 2 in {@code ns}: as FRR, exporting everything to the speakers and to the kernel. */
+  void startBird(
+      Netns net, String ns, long asn, String id, long peerAs, String v4Range, String v6Range)
+      throws IOException, InterruptedException {
+    Path d = work.resolve("bird-" + ns);
+    Files.createDirectories(d);
+    Files.writeString(
+        d.resolve("bird.conf"),
+        """
+        log "%1$s/bird.log" all;
+        router id %2$s;
+        protocol device { scan time 10; }
+        protocol kernel k4 { ipv4 { export all; }; merge paths on; }
+        protocol kernel k6 { ipv6 { export all; }; merge paths on; }
+        template bgp NODE {
+          local as %3$d;
+          hold time 3; keepalive time 1; connect retry time 1; error wait time 1,5;
+        }
+        protocol bgp nodes4 from NODE {
+          neighbor range %5$s as %4$d;
+          dynamic name "node4_";
+          ipv4 { import all; export all; };
+        }
+        protocol bgp nodes6 from NODE {
+          neighbor range %6$s as %4$d;
+          dynamic name "node6_";
+          ipv6 { import all; export all; };
+        }
+        """
+            .formatted(d, id, asn, peerAs, v4Range, v6Range));
+    net.mustIn(
+        ns,
+        "bird",
+        "-c",
+        d.resolve("bird.conf").toString(),
+        "-s",
+        d.resolve("bird.ctl").toString(),
+        "-P",
+        d.resolve("bird.pid").toString());
+    pidFiles.add(d.resolve("bird.pid"));
+    waitFor(() -> Files.exists(d.resolve("bird.ctl")), "BIRD in " + ns);
+  }
+
+  String birdc(Netns net, String ns, String... command) {
+    List<String> c =
+        new ArrayList<>(
+            List.of("birdc", "-s", work.resolve("bird-" + ns + "/bird.ctl").toString()));
+    c.addAll(List.of(command));
+    return net.in(ns, c.toArray(String[]::new)).output();
+  }
+
+  /** GoBGP 3 in {@code ns} as a router: dynamic neighbours per family, multipath. */
+  void startGobgp(
+      Netns net, String ns, long asn, String id, long peerAs, String v4Range, String v6Range)
+      throws IOException, InterruptedException {
+    Path d = work.resolve("gobgp-" + ns);
+    Files.createDirectories(d);
+    StringBuilder toml =
+        new StringBuilder(
+            """
+            [global.config]
+              as = %d
+              router-id = "%s"
+            [global.use-multiple-paths.config]
+              enabled = true
+            """
+                .formatted(asn, id));
+    for (String[] f : new String[][] {{"4", "ipv4", v4Range}, {"6", "ipv6", v6Range}}) {
+      toml.append(
+          """
+          [[peer-groups]]
+            [peer-groups.config]
+              peer-group-name = "nodes%1$s"
+              peer-as = %4$d
+            [peer-groups.timers.config]
+              connect-retry = 1
+              hold-time = 3
+              keepalive-interval = 1
+            [[peer-groups.afi-safis]]
+              [peer-groups.afi-safis.config]
+                afi-safi-name = "%2$s-unicast"
+          [[dynamic-neighbors]]
+            [dynamic-neighbors.config]
+              prefix = "%3$s"
+              peer-group = "nodes%1$s"
+          """
+              .formatted(f[0], f[1], f[2], peerAs));
+    }
+    Files.writeString(d.resolve("gobgpd.toml"), toml);
+    Process p =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "gobgpd",
+                "-f",
+                d.resolve("gobgpd.toml").toString(),
+                "--api-hosts",
+                "127.0.0.1:50051",
+                "--pprof-disable",
+                "-p")
+            .redirectErrorStream(true)
+            .redirectOutput(d.resolve("gobgpd.log").toFile())
+            .start();
+    pids.add(p.pid());
+    waitFor(() -> gobgp(net, ns, "global").contains("AS"), "GoBGP in " + ns);
+  }
+
+  String gobgp(Netns net, String ns, String... command) {
+    List<String> c = new ArrayList<>(List.of("gobgp", "-u", "127.0.0.1", "-p", "50051"));
+    c.addAll(List.of(command));
+    return net.in(ns, c.toArray(String[]::new)).output();
+  }
+
+  /** Starts a process of the test's own (ExaBGP, tcpdump...) and stops it with the routers. */
+  Process own(List<String> command, Path log) throws IOException {
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    pids.add(p.pid());
+    return p;
+  }
+
+  interface Check {
+    boolean ok() throws IOException;
+  }
+
+  static void waitFor(Check check, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (check.ok()) {
+          return;
+        }
+      } catch (IOException e) {
+        // not yet
+      }
+      Thread.sleep(100); // polling a daemon's start-up
+    }
+    throw new IllegalStateException(what + " did not start within 20 s");
+  }
+
+  @Override
+  public void close() {
+    stopAll();
+  }
+
+  /** Stops every process started here, by PID: SIGTERM, then SIGKILL. */
+  void stopAll() {
+    List<Long> all = new ArrayList<>(pids);
+    for (Path f : pidFiles) {
+      try {
+        all.add(Long.parseLong(Files.readString(f).strip()));
+      } catch (IOException | NumberFormatException e) {
+        // never started
+      }
+    }
+    for (long pid : all) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+    }
+    for (long pid : all) {
+      ProcessHandle.of(pid)
+          .ifPresent(
+              h -> {
+                try {
+                  h.onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  h.destroyForcibly();
+                }
+              });
+    }
+  }
+}
