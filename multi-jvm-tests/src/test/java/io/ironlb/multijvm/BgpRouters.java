@@ -44,6 +44,7 @@ final class BgpRouters implements AutoCloseable {
         hostname %1$s
         router bgp %2$d
          bgp router-id %3$s
+         bgp log-neighbor-changes
          no bgp ebgp-requires-policy
          no bgp default ipv4-unicast
          bgp bestpath as-path multipath-relax

@@ -1,0 +1,170 @@
+package io.ironlb.multijvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.ironlb.bgp.AdjRibOut;
+import io.ironlb.bgp.PeerSession;
+import io.ironlb.bgp.wire.IpPrefix;
+import io.ironlb.bgp.wire.PathAttribute;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One {@link PeerSession} (in the test's JVM, on a veth the test made) against a real FRR in its
+ * own namespace: the session comes up, FRR installs the announced routes with their communities in
+ * its kernel, a withdrawal removes one, the hold timer catches a frozen FRR, and a planned stop
+ * withdraws and ends with Cease / Administrative Shutdown.
+ */
+class PeerSessionFrrIT {
+  private static final String ROUTER = "10.222.90.1";
+  private static final String SPEAKER = "10.222.90.2";
+
+  private Netns net;
+  private BgpRouters routers;
+  private ActorTestKit kit;
+
+  @AfterEach
+  void tearDown() {
+    if (kit != null) {
+      kit.shutdownTestKit();
+    }
+    if (routers != null) {
+      routers.close();
+    }
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  private static InetAddress ip(String s) throws Exception {
+    return InetAddress.getByName(s);
+  }
+
+  @Test
+  void announcesWithdrawsHoldsAndShutsDownAgainstFrr() throws Exception {
+    assumeTrue(Netns.available("vtysh", "/usr/lib/frr/bgpd"), "needs root and FRR");
+    net = new Netns();
+    String ns = net.namespace("frr");
+    String rootEnd = net.prefix() + "v";
+    net.veth(rootEnd, ns, "eth0");
+    Netns.must("ip", "addr", "add", SPEAKER + "/24", "dev", rootEnd);
+    Netns.must("ip", "-n", ns, "addr", "add", ROUTER + "/24", "dev", "eth0");
+    routers = new BgpRouters();
+    routers.startFrr(net, ns, 64500, ROUTER, 64512, "10.222.90.0/24", "fd00:222:90::/64");
+
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
+    ActorRef<PeerSession.Command> session =
+        kit.spawn(
+            PeerSession.create(
+                new PeerSession.Config(
+                    new InetSocketAddress(ROUTER, 179),
+                    ip(SPEAKER),
+                    64512,
+                    64500,
+                    (Inet4Address) ip(SPEAKER),
+                    3,
+                    null,
+                    Duration.ofMillis(500))));
+    TestProbe<PeerSession.Status> status = kit.createTestProbe();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              session.tell(new PeerSession.GetStatus(status.ref()));
+              return status.receiveMessage().state();
+            },
+            s -> s == PeerSession.State.ESTABLISHED);
+
+    AdjRibOut.Route route =
+        new AdjRibOut.Route(
+            List.of(
+                PathAttribute.Origin.IGP,
+                PathAttribute.AsPath.sequence(64512L),
+                new PathAttribute.Communities(List.of((64512L << 16) | 100)),
+                new PathAttribute.LargeCommunities(
+                    List.of(new PathAttribute.LargeCommunity(64512, 1, 2)))),
+            ip(SPEAKER));
+    session.tell(
+        new PeerSession.Advertise(
+            Map.of(
+                IpPrefix.parse("10.222.91.1/32"), route,
+                IpPrefix.parse("10.222.91.2/32"), route)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              String path = routers.vtysh(net, ns, "show bgp ipv4 unicast 10.222.91.1/32 json");
+              assertThat(path).contains("64512:100").contains("64512:1:2").contains(SPEAKER);
+              assertThat(net.in(ns, "ip", "route", "show", "10.222.91.2").output())
+                  .contains("via " + SPEAKER);
+            });
+
+    session.tell(new PeerSession.Advertise(Map.of(IpPrefix.parse("10.222.91.2/32"), route)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> net.in(ns, "ip", "route", "show", "10.222.91.1").output().isBlank());
+    assertThat(net.in(ns, "ip", "route", "show", "10.222.91.2").output()).contains(SPEAKER);
+
+    // A frozen router stops sending KEEPALIVEs: our hold timer (3 s) ends the session.
+    long bgpd =
+        Long.parseLong(Files.readString(routers.work().resolve("frr-" + ns + "/bgpd.pid")).strip());
+    Netns.must("kill", "-STOP", String.valueOf(bgpd));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                session.tell(new PeerSession.GetStatus(status.ref()));
+                return status.receiveMessage();
+              },
+              s ->
+                  s.state() != PeerSession.State.ESTABLISHED
+                      && "hold timer expired".equals(s.lastError()));
+    } finally {
+      Netns.must("kill", "-CONT", String.valueOf(bgpd));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              session.tell(new PeerSession.GetStatus(status.ref()));
+              return status.receiveMessage().state();
+            },
+            s -> s == PeerSession.State.ESTABLISHED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> net.in(ns, "ip", "route", "show", "10.222.91.2").output().contains(SPEAKER));
+
+    // Planned stop: everything withdrawn, then Cease / Administrative Shutdown.
+    TestProbe<Done> done = kit.createTestProbe();
+    session.tell(new PeerSession.Stop(done.ref()));
+    done.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(net.in(ns, "ip", "route", "show", "10.222.91.2").output()).isBlank();
+              // FRR logs the NOTIFICATION it received (the dynamic neighbour itself is gone).
+              assertThat(Files.readString(routers.work().resolve("frr-" + ns + "/bgpd.log")))
+                  .contains("Cease/Administrative Shutdown");
+            });
+  }
+}

@@ -1,0 +1,516 @@
+package io.ironlb.bgp;
+
+import io.ironlb.bgp.wire.BgpCodec;
+import io.ironlb.bgp.wire.BgpEncoder;
+import io.ironlb.bgp.wire.BgpFrameDecoder;
+import io.ironlb.bgp.wire.BgpMessage;
+import io.ironlb.bgp.wire.BgpProtocolException;
+import io.ironlb.bgp.wire.Capability;
+import io.ironlb.bgp.wire.IpPrefix;
+import io.ironlb.bgp.wire.NotificationCode;
+import io.ironlb.bgp.wire.PathAttribute;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One BGP session to one peer: the RFC 4271 §8 state machine over a Netty channel. It connects (and
+ * retries with backoff), exchanges OPENs and checks the peer's (AS, hold time, identifier),
+ * enforces the hold timer both ways, keeps what it told the peer in an {@link AdjRibOut} and sends
+ * only differences, resends everything on ROUTE-REFRESH, accepts and ignores the peer's UPDATEs,
+ * and answers a malformed message with its NOTIFICATION. A planned stop withdraws everything and
+ * closes with Cease / Administrative Shutdown.
+ */
+public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
+
+  /**
+   * @param holdTime seconds offered in our OPEN (0: no keepalives, RFC 4271 §4.2)
+   * @param keepaliveTime seconds between KEEPALIVEs, or null for a third of the negotiated hold
+   * @param sourceAddress the local address to connect from, or null
+   */
+  public record Config(
+      InetSocketAddress peer,
+      InetAddress sourceAddress,
+      long localAs,
+      long peerAs,
+      Inet4Address routerId,
+      int holdTime,
+      Integer keepaliveTime,
+      Duration connectRetry) {
+
+    boolean ibgp() {
+      return localAs == peerAs;
+    }
+  }
+
+  /** The FSM's states (RFC 4271 §8.2.2). */
+  public enum State {
+    IDLE,
+    CONNECT,
+    ACTIVE,
+    OPEN_SENT,
+    OPEN_CONFIRM,
+    ESTABLISHED
+  }
+
+  /** Everything a PeerSession understands. */
+  public sealed interface Command {}
+
+  /** What the peer should hold: the complete set of routes, replacing the previous one. */
+  public record Advertise(Map<IpPrefix, AdjRibOut.Route> routes) implements Command {}
+
+  /** Withdraw everything, close with Cease / Administrative Shutdown, stop; replies when done. */
+  public record Stop(ActorRef<Done> replyTo) implements Command {}
+
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /** For {@code /v1/bgp/peers} and tests. */
+  public record Status(
+      String peer,
+      State state,
+      Instant since,
+      int prefixesSent,
+      long updatesSent,
+      String lastError) {}
+
+  private record Connected(Channel channel) implements Command {}
+
+  private record ConnectFailed(String reason) implements Command {}
+
+  private record Received(Channel channel, BgpMessage message) implements Command {}
+
+  private record Malformed(Channel channel, BgpProtocolException error) implements Command {}
+
+  private record Closed(Channel channel) implements Command {}
+
+  private record RetryConnect() implements Command {}
+
+  private record HoldExpired() implements Command {}
+
+  private record SendKeepalive() implements Command {}
+
+  /** RFC 4271 §8.2.2: a large hold timer while waiting for the peer's OPEN. */
+  private static final Duration OPEN_HOLD = Duration.ofMinutes(4);
+
+  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+  private final Config config;
+  private final TimerScheduler<Command> timers;
+  private Map<IpPrefix, AdjRibOut.Route> wanted = Map.of();
+  private AdjRibOut rib;
+  private Channel channel;
+  private BgpFrameDecoder decoder;
+  private BgpEncoder encoder;
+  private State state = State.IDLE;
+  private Instant since = Instant.now();
+  private int failures;
+  private long updatesSent;
+  private String lastError;
+  private Duration hold = Duration.ZERO;
+  private boolean peerGracefulRestart;
+
+  /** The address families both OPENs offered (RFC 4760 §8): only these may be sent. */
+  private java.util.Set<Integer> families = java.util.Set.of();
+
+  private ActorRef<Done> stopping;
+
+  public static Behavior<Command> create(Config config) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  PeerSession s = new PeerSession(ctx, config, timers);
+                  s.connect();
+                  return s;
+                }));
+  }
+
+  private PeerSession(ActorContext<Command> ctx, Config config, TimerScheduler<Command> timers) {
+    super(ctx);
+    this.config = config;
+    this.timers = timers;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Connected.class, this::onConnected)
+        .onMessage(ConnectFailed.class, m -> retryLater(m.reason()))
+        .onMessage(RetryConnect.class, m -> connect())
+        .onMessage(Received.class, m -> m.channel() == channel ? onReceived(m.message()) : this)
+        .onMessage(
+            Malformed.class,
+            m ->
+                m.channel() == channel
+                    ? fail(m.error().notification(), m.error().getMessage())
+                    : this)
+        .onMessage(Closed.class, m -> m.channel() == channel ? onClosed() : this)
+        .onMessage(
+            HoldExpired.class,
+            m ->
+                fail(
+                    new BgpMessage.Notification(NotificationCode.HOLD_TIMER_EXPIRED),
+                    "hold timer expired"))
+        .onMessage(SendKeepalive.class, m -> keepalive())
+        .onMessage(Advertise.class, this::onAdvertise)
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(
+            GetStatus.class,
+            m -> {
+              m.replyTo()
+                  .tell(
+                      new Status(
+                          config.peer().getAddress().getHostAddress()
+                              + ":"
+                              + config.peer().getPort(),
+                          state,
+                          since,
+                          rib == null ? 0 : rib.size(),
+                          updatesSent,
+                          lastError));
+              return this;
+            })
+        .onSignal(
+            PostStop.class,
+            s -> {
+              if (channel != null) {
+                channel.close();
+              }
+              return this;
+            })
+        .build();
+  }
+
+  private void become(State next) {
+    if (next != state) {
+      getContext().getLog().info("{}: {} -> {}", config.peer(), state, next);
+      state = next;
+      since = Instant.now();
+    }
+  }
+
+  // ------------------------------------------------------------------ connecting
+
+  private Behavior<Command> connect() {
+    become(State.CONNECT);
+    ActorRef<Command> self = getContext().getSelf();
+    Bootstrap b =
+        new Bootstrap()
+            .group(BgpTransport.get(getContext().getSystem()).group())
+            .channel(NioSocketChannel.class)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectRetry().toMillis() * 3)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new BgpFrameDecoder(), new BgpEncoder(), new Inbound(self));
+                  }
+                });
+    var future =
+        config.sourceAddress() == null
+            ? b.connect(config.peer())
+            : b.connect(config.peer(), new InetSocketAddress(config.sourceAddress(), 0));
+    future.addListener(
+        (ChannelFutureListener)
+            f ->
+                self.tell(
+                    f.isSuccess()
+                        ? new Connected(f.channel())
+                        : new ConnectFailed(String.valueOf(f.cause()))));
+    return this;
+  }
+
+  /** Connect retry with exponential backoff and jitter, capped (RFC 4271 §10 leaves it open). */
+  private Behavior<Command> retryLater(String reason) {
+    if (stopping != null) {
+      return finishStop();
+    }
+    failures++;
+    lastError = lastError == null || !lastError.startsWith("NOTIFICATION") ? reason : lastError;
+    become(State.ACTIVE);
+    long base = config.connectRetry().toMillis() << Math.min(failures - 1, 5);
+    long delay = Math.min(base, MAX_RETRY.toMillis());
+    delay += ThreadLocalRandom.current().nextLong(Math.max(1, delay / 4));
+    timers.startSingleTimer(new RetryConnect(), Duration.ofMillis(delay));
+    return this;
+  }
+
+  private Behavior<Command> onConnected(Connected m) {
+    channel = m.channel();
+    decoder = channel.pipeline().get(BgpFrameDecoder.class);
+    encoder = channel.pipeline().get(BgpEncoder.class);
+    send(open());
+    become(State.OPEN_SENT);
+    timers.startSingleTimer(new HoldExpired(), OPEN_HOLD);
+    return this;
+  }
+
+  private BgpMessage.Open open() {
+    List<Capability> caps = new ArrayList<>();
+    caps.add(new Capability.Multiprotocol(Capability.AFI_IPV4, Capability.SAFI_UNICAST));
+    caps.add(new Capability.Multiprotocol(Capability.AFI_IPV6, Capability.SAFI_UNICAST));
+    caps.add(new Capability.RouteRefresh());
+    caps.add(new Capability.FourOctetAs(config.localAs()));
+    int myAs = config.localAs() > 0xFFFF ? BgpCodec.AS_TRANS : (int) config.localAs();
+    return new BgpMessage.Open(BgpCodec.VERSION, myAs, config.holdTime(), config.routerId(), caps);
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  private Behavior<Command> onReceived(BgpMessage m) {
+    if (m instanceof BgpMessage.Notification n) {
+      lastError = "NOTIFICATION from peer: " + n;
+      getContext().getLog().warn("{}: {}", config.peer(), lastError);
+      channel.close();
+      return this; // Closed follows
+    }
+    restartHold();
+    switch (state) {
+      case OPEN_SENT:
+        if (m instanceof BgpMessage.Open o) {
+          return onOpen(o);
+        }
+        return fail(
+            new BgpMessage.Notification(NotificationCode.FSM_UNEXPECTED_IN_OPENSENT),
+            "unexpected " + m.getClass().getSimpleName() + " in OpenSent");
+      case OPEN_CONFIRM:
+        if (m instanceof BgpMessage.Keepalive) {
+          return established();
+        }
+        return fail(
+            new BgpMessage.Notification(NotificationCode.FSM_UNEXPECTED_IN_OPENCONFIRM),
+            "unexpected " + m.getClass().getSimpleName() + " in OpenConfirm");
+      case ESTABLISHED:
+        if (m instanceof BgpMessage.RouteRefresh) {
+          sendAll(rib.all()); // RFC 2918 §4: re-advertise the Adj-RIB-Out
+        } else if (m instanceof BgpMessage.Open) {
+          return fail(
+              new BgpMessage.Notification(NotificationCode.FSM_UNEXPECTED_IN_ESTABLISHED),
+              "OPEN in Established");
+        }
+        // UPDATEs: IronLB announces and learns nothing; accepted and ignored.
+        return this;
+      default:
+        return this;
+    }
+  }
+
+  private Behavior<Command> onOpen(BgpMessage.Open o) {
+    if (o.asn() != config.peerAs()) {
+      // RFC 4271 §6.2: the data is the 2-octet AS field as received.
+      return fail(
+          new BgpMessage.Notification(
+              NotificationCode.OPEN_BAD_PEER_AS,
+              new byte[] {(byte) (o.myAs() >> 8), (byte) o.myAs()}),
+          "peer AS " + o.asn() + ", expected " + config.peerAs());
+    }
+    if (config.ibgp() && o.bgpId().equals(config.routerId())) {
+      return fail(
+          new BgpMessage.Notification(NotificationCode.OPEN_BAD_BGP_IDENTIFIER),
+          "iBGP peer has our router ID " + o.bgpId().getHostAddress());
+    }
+    int negotiated = Math.min(config.holdTime(), o.holdTime());
+    hold = Duration.ofSeconds(negotiated);
+    boolean four = o.has(Capability.FourOctetAs.class);
+    BgpCodec.Options options = new BgpCodec.Options(four);
+    decoder.options(options);
+    encoder.options(options);
+    rib = new AdjRibOut(options);
+    peerGracefulRestart = o.has(Capability.GracefulRestart.class);
+    java.util.Set<Integer> offered = new java.util.HashSet<>();
+    for (Capability c : o.capabilities()) {
+      if (c instanceof Capability.Multiprotocol mp && mp.safi() == Capability.SAFI_UNICAST) {
+        offered.add(mp.afi());
+      }
+    }
+    if (!o.has(Capability.Multiprotocol.class)) {
+      offered.add(Capability.AFI_IPV4); // RFC 4760 §1: without the capability, IPv4 unicast only
+    }
+    families = java.util.Set.copyOf(offered);
+    send(new BgpMessage.Keepalive());
+    become(State.OPEN_CONFIRM);
+    restartHold();
+    if (negotiated > 0) {
+      int every =
+          config.keepaliveTime() != null ? config.keepaliveTime() : Math.max(1, negotiated / 3);
+      timers.startTimerWithFixedDelay("keepalive", new SendKeepalive(), Duration.ofSeconds(every));
+    }
+    return this;
+  }
+
+  private Behavior<Command> established() {
+    become(State.ESTABLISHED);
+    failures = 0;
+    lastError = null;
+    sendAll(rib.advance(negotiated(wanted)));
+    if (peerGracefulRestart) {
+      sendAll(endOfRib()); // RFC 4724 §2: the peer may be waiting for it
+    }
+    if (stopping != null) {
+      return onStop(new Stop(stopping));
+    }
+    return this;
+  }
+
+  /** One End-of-RIB per negotiated family (RFC 4724 §2). */
+  private List<BgpMessage.Update> endOfRib() {
+    List<BgpMessage.Update> out = new ArrayList<>();
+    if (families.contains(Capability.AFI_IPV4)) {
+      out.add(new BgpMessage.Update(List.of(), List.of(), List.of()));
+    }
+    if (families.contains(Capability.AFI_IPV6)) {
+      out.add(
+          new BgpMessage.Update(
+              List.of(),
+              List.of(
+                  new PathAttribute.MpUnreach(
+                      Capability.AFI_IPV6, Capability.SAFI_UNICAST, List.of())),
+              List.of()));
+    }
+    return out;
+  }
+
+  /** The routes of the families this session carries; the others are not the peer's to hear. */
+  private Map<IpPrefix, AdjRibOut.Route> negotiated(Map<IpPrefix, AdjRibOut.Route> routes) {
+    Map<IpPrefix, AdjRibOut.Route> out = new java.util.HashMap<>();
+    routes.forEach(
+        (p, r) -> {
+          if (families.contains(p.isIpv4() ? Capability.AFI_IPV4 : Capability.AFI_IPV6)) {
+            out.put(p, r);
+          }
+        });
+    return out;
+  }
+
+  private void restartHold() {
+    if (state == State.OPEN_SENT) {
+      return; // the 4-minute OpenSent timer stands
+    }
+    if (hold.isZero()) {
+      timers.cancel(HoldExpired.class);
+    } else {
+      timers.startSingleTimer(HoldExpired.class, new HoldExpired(), hold);
+    }
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  private Behavior<Command> onAdvertise(Advertise m) {
+    wanted = Map.copyOf(m.routes());
+    if (state == State.ESTABLISHED) {
+      sendAll(rib.advance(negotiated(wanted)));
+    }
+    return this;
+  }
+
+  private Behavior<Command> keepalive() {
+    if (channel != null && (state == State.OPEN_CONFIRM || state == State.ESTABLISHED)) {
+      send(new BgpMessage.Keepalive());
+    }
+    return this;
+  }
+
+  private void sendAll(List<BgpMessage.Update> updates) {
+    for (BgpMessage.Update u : updates) {
+      channel.write(u);
+      updatesSent++;
+    }
+    channel.flush();
+  }
+
+  private void send(BgpMessage m) {
+    channel.writeAndFlush(m);
+  }
+
+  // ------------------------------------------------------------------ ending
+
+  /** Sends a NOTIFICATION and closes (RFC 4271 §6: every error ends the session). */
+  private Behavior<Command> fail(BgpMessage.Notification n, String why) {
+    lastError = why;
+    getContext().getLog().warn("{}: {} — sending {}", config.peer(), why, n);
+    if (channel != null && channel.isActive()) {
+      channel.writeAndFlush(n).addListener(ChannelFutureListener.CLOSE);
+    }
+    return this; // Closed follows
+  }
+
+  private Behavior<Command> onClosed() {
+    timers.cancel("keepalive");
+    timers.cancel(HoldExpired.class);
+    channel = null;
+    rib = null;
+    return retryLater(lastError != null ? lastError : "connection closed by peer");
+  }
+
+  private Behavior<Command> onStop(Stop m) {
+    stopping = m.replyTo();
+    if (state != State.ESTABLISHED || channel == null) {
+      return finishStop();
+    }
+    sendAll(rib.advance(Map.of()));
+    channel
+        .writeAndFlush(new BgpMessage.Notification(NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN))
+        .addListener(ChannelFutureListener.CLOSE);
+    return this; // Closed follows, then finishStop
+  }
+
+  private Behavior<Command> finishStop() {
+    stopping.tell(Done.getInstance());
+    return Behaviors.stopped();
+  }
+
+  /** Netty's side: hands everything to the actor, never acts itself. */
+  private static final class Inbound extends SimpleChannelInboundHandler<Object> {
+    private final ActorRef<Command> session;
+
+    Inbound(ActorRef<Command> session) {
+      this.session = session;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof BgpMessage m) {
+        session.tell(new Received(ctx.channel(), m));
+      } else if (msg instanceof BgpFrameDecoder.Failure f) {
+        session.tell(new Malformed(ctx.channel(), f.error()));
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      session.tell(new Closed(ctx.channel()));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}
