@@ -71,18 +71,11 @@ public final class Eligibility {
       return Verdict.no(
           "allow-shared-ip is incompatible with serviceSelectors on L2Advertisements");
     }
-    Node n =
-        r.nodes().stream()
-            .filter(x -> node.equals(x.getMetadata().getName()))
-            .findFirst()
-            .orElse(null);
-    Map<String, String> nodeLabels = n == null ? Map.of() : labels(n.getMetadata().getLabels());
-    if (n != null && networkUnavailable(n)) {
-      return Verdict.no("node has condition NetworkUnavailable");
+    Optional<String> blocked = nodeBlocked(r, node);
+    if (blocked.isPresent()) {
+      return Verdict.no(blocked.get());
     }
-    if (nodeLabels.containsKey(EXCLUDE_LABEL)) {
-      return Verdict.no("node is labelled " + EXCLUDE_LABEL);
-    }
+    Map<String, String> nodeLabels = nodeLabels(r, node);
     List<L2Advertisement> mine =
         ads.stream()
             .filter(a -> LabelSelector.anyMatches(a.spec().nodeSelectors(), nodeLabels))
@@ -90,18 +83,9 @@ public final class Eligibility {
     if (mine.isEmpty()) {
       return Verdict.no("no L2Advertisement selects this node");
     }
-    List<Endpoint> endpoints = endpoints(r, svc);
-    boolean noSlices = endpoints == null;
-    if (!(noSlices && missingSlicesMeanServed)) {
-      List<Endpoint> serving =
-          noSlices ? List.of() : endpoints.stream().filter(Eligibility::canServe).toList();
-      if (serving.isEmpty()) {
-        return Verdict.no("no endpoint can serve");
-      }
-      boolean local = "Local".equals(svc.getSpec().getExternalTrafficPolicy());
-      if (local && serving.stream().noneMatch(e -> node.equals(e.getNodeName()))) {
-        return Verdict.no("no serving endpoint on this node (externalTrafficPolicy: Local)");
-      }
+    Optional<String> unserved = unserved(r, svc, node, missingSlicesMeanServed);
+    if (unserved.isPresent()) {
+      return Verdict.no(unserved.get());
     }
     Set<String> interfaces = new TreeSet<>();
     boolean all = false;
@@ -118,6 +102,58 @@ public final class Eligibility {
       }
     }
     return new Verdict(true, null, all ? Set.of() : Set.copyOf(interfaces), preference);
+  }
+
+  /**
+   * Why this node may announce nothing at all (MetalLB, both protocols): the NetworkUnavailable
+   * condition, or the exclude-from-external-load-balancers label; empty when it may.
+   */
+  public static Optional<String> nodeBlocked(ClusterResources r, String node) {
+    Node n = node(r, node);
+    if (n != null && networkUnavailable(n)) {
+      return Optional.of("node has condition NetworkUnavailable");
+    }
+    if (nodeLabels(r, node).containsKey(EXCLUDE_LABEL)) {
+      return Optional.of("node is labelled " + EXCLUDE_LABEL);
+    }
+    return Optional.empty();
+  }
+
+  /** The node's labels (none when the node is unknown, as in a bare standalone setup). */
+  public static Map<String, String> nodeLabels(ClusterResources r, String node) {
+    Node n = node(r, node);
+    return n == null ? Map.of() : labels(n.getMetadata().getLabels());
+  }
+
+  private static Node node(ClusterResources r, String node) {
+    return r.nodes().stream()
+        .filter(x -> node.equals(x.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Why the Service cannot be announced from this node for want of endpoints (MetalLB, both
+   * protocols): none can serve, or with {@code externalTrafficPolicy: Local} none on this node;
+   * empty when it can.
+   */
+  public static Optional<String> unserved(
+      ClusterResources r, Service svc, String node, boolean missingSlicesMeanServed) {
+    List<Endpoint> endpoints = endpoints(r, svc);
+    boolean noSlices = endpoints == null;
+    if (noSlices && missingSlicesMeanServed) {
+      return Optional.empty();
+    }
+    List<Endpoint> serving =
+        noSlices ? List.of() : endpoints.stream().filter(Eligibility::canServe).toList();
+    if (serving.isEmpty()) {
+      return Optional.of("no endpoint can serve");
+    }
+    boolean local = "Local".equals(svc.getSpec().getExternalTrafficPolicy());
+    if (local && serving.stream().noneMatch(e -> node.equals(e.getNodeName()))) {
+      return Optional.of("no serving endpoint on this node (externalTrafficPolicy: Local)");
+    }
+    return Optional.empty();
   }
 
   /** MetalLB's EndpointCanServe: ready (or unknown), else serving. */
