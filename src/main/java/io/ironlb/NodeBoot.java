@@ -2,6 +2,8 @@ package io.ironlb;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ironlb.bgp.BgpSupervisor;
+import io.ironlb.http.NodeRuntime;
 import io.ironlb.l2.LinkCommand;
 import io.ironlb.l2.LinkResponder;
 import io.ironlb.l2.Links;
@@ -13,7 +15,10 @@ import io.ironlb.l2.link.KernelAddresses;
 import io.ironlb.l2.link.LoopbackAddresses;
 import io.ironlb.l2.link.PcapLinkIo;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,6 +183,41 @@ final class NodeBoot {
                       system.scheduler());
               return done;
             });
+  }
+
+  /**
+   * The node's BGP side, registered for the status API and stopped on a planned stop before the
+   * node leaves the cluster: routes withdrawn, sessions closed with Cease / Administrative
+   * Shutdown. Its default BGP identifier is the cluster address when that is IPv4.
+   */
+  static ActorRef<BgpSupervisor.Command> bgp(
+      ActorContext<?> ctx, String node, String clusterAddress, boolean standalone) {
+    Inet4Address routerId;
+    try {
+      InetAddress a = InetAddress.getByName(HostPort.parse(clusterAddress).host());
+      routerId =
+          a instanceof Inet4Address v4 ? v4 : (Inet4Address) InetAddress.getByName("127.0.0.1");
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--cluster " + clusterAddress, e);
+    }
+    ActorRef<BgpSupervisor.Command> bgp =
+        ctx.spawn(BgpSupervisor.create(node, routerId, standalone), "bgp");
+    ActorSystem<?> system = ctx.getSystem();
+    NodeRuntime.get(system).bgp(bgp);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+            "ironlb-bgp-stop",
+            () -> {
+              CompletionStage<Done> done =
+                  AskPattern.ask(
+                      bgp,
+                      BgpSupervisor.PlannedStop::new,
+                      Duration.ofSeconds(6),
+                      system.scheduler());
+              return done;
+            });
+    return bgp;
   }
 
   /** host:port, with IPv6 hosts in brackets. */

@@ -2,6 +2,7 @@ package io.ironlb;
 
 import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.http.NodeRuntime;
 import io.ironlb.l2.LinkCommand;
 import io.ironlb.l2.Speaker;
@@ -78,6 +79,7 @@ final class SpeakerCommand implements Callable<Integer> {
           ActorSystem<Void> system = ctx.getSystem();
           VipEntity.init(system);
           ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, kernel);
+          ActorRef<BgpSupervisor.Command> bgp = NodeBoot.bgp(ctx, node, kubernetes.cluster, false);
           ClusterSharding sharding = ClusterSharding.get(system);
           ActorRef<Speaker.Command> speaker =
               ctx.spawn(
@@ -94,7 +96,8 @@ final class SpeakerCommand implements Callable<Integer> {
                           client,
                           kubernetes.namespace,
                           "ironlb-speaker",
-                          KubernetesOptions.writers())),
+                          KubernetesOptions.writers()),
+                      bgp),
                   "speaker");
           NodeRuntime.get(system).speaker(speaker);
           NodeBoot.withdrawOnShutdown(system, speaker);

@@ -2,6 +2,7 @@ package io.ironlb;
 
 import com.typesafe.config.ConfigFactory;
 import io.ironlb.NodeBoot.HostPort;
+import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.http.NodeRuntime;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.l2.LinkCommand;
@@ -123,6 +124,7 @@ final class StandaloneCommand implements Callable<Integer> {
                   topic);
           VipEntity.init(system);
           ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, kernel);
+          ActorRef<BgpSupervisor.Command> bgp = NodeBoot.bgp(ctx, node, cluster, true);
           ClusterSharding sharding = ClusterSharding.get(system);
           ActorRef<Speaker.Command> speaker =
               ctx.spawn(
@@ -135,7 +137,8 @@ final class StandaloneCommand implements Callable<Integer> {
                       (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
                       topic,
                       allocator,
-                      AnnouncementWriter.NONE),
+                      AnnouncementWriter.NONE,
+                      bgp),
                   "speaker");
           NodeRuntime.get(system).speaker(speaker);
           NodeBoot.withdrawOnShutdown(system, speaker);

@@ -80,19 +80,27 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   /** Everything a PeerSession understands. */
   public sealed interface Command {}
 
-  /** What the peer should hold: the complete set of routes, replacing the previous one. */
-  public record Advertise(Map<IpPrefix, AdjRibOut.Route> routes) implements Command {}
+  /**
+   * What the peer should hold: the complete set of prefixes, replacing the previous one. The
+   * session adds ORIGIN, AS_PATH, NEXT_HOP (its own address) and, on iBGP, LOCAL_PREF.
+   */
+  public record Advertise(Map<IpPrefix, AdvertisementPlanner.Announcement> prefixes)
+      implements Command {}
 
   /** Withdraw everything, close with Cease / Administrative Shutdown, stop; replies when done. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
-  /** For {@code /v1/bgp/peers} and tests. */
+  /**
+   * For {@code /v1/bgp/peers} and tests.
+   *
+   * @param since when the session entered its state (ISO-8601)
+   */
   public record Status(
       String peer,
       State state,
-      Instant since,
+      String since,
       int prefixesSent,
       long updatesSent,
       String lastError) {}
@@ -120,7 +128,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private final Config config;
   private final TimerScheduler<Command> timers;
-  private Map<IpPrefix, AdjRibOut.Route> wanted = Map.of();
+  private Map<IpPrefix, AdvertisementPlanner.Announcement> wanted = Map.of();
   private AdjRibOut rib;
   private Channel channel;
   private BgpFrameDecoder decoder;
@@ -188,7 +196,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                               + ":"
                               + config.peer().getPort(),
                           state,
-                          since,
+                          since.toString(),
                           rib == null ? 0 : rib.size(),
                           updatesSent,
                           lastError));
@@ -397,14 +405,49 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     return out;
   }
 
-  /** The routes of the families this session carries; the others are not the peer's to hear. */
-  private Map<IpPrefix, AdjRibOut.Route> negotiated(Map<IpPrefix, AdjRibOut.Route> routes) {
+  /**
+   * The routes this session sends: the families both ends carry, each with this end's address of
+   * that family as next hop (a prefix of a family the connection has no address in is skipped),
+   * ORIGIN IGP, our AS in the AS_PATH on eBGP (empty on iBGP, RFC 4271 §5.1.2), LOCAL_PREF on iBGP
+   * only (100 unless the advertisement sets one; RFC 4271 §5.1.5 requires it there).
+   */
+  private Map<IpPrefix, AdjRibOut.Route> negotiated(
+      Map<IpPrefix, AdvertisementPlanner.Announcement> prefixes) {
     Map<IpPrefix, AdjRibOut.Route> out = new java.util.HashMap<>();
-    routes.forEach(
-        (p, r) -> {
-          if (families.contains(p.isIpv4() ? Capability.AFI_IPV4 : Capability.AFI_IPV6)) {
-            out.put(p, r);
+    InetAddress local = ((InetSocketAddress) channel.localAddress()).getAddress();
+    prefixes.forEach(
+        (p, a) -> {
+          boolean v4 = p.isIpv4();
+          if (!families.contains(v4 ? Capability.AFI_IPV4 : Capability.AFI_IPV6)
+              || (local instanceof Inet4Address) != v4) {
+            return;
           }
+          List<PathAttribute> attrs = new ArrayList<>();
+          attrs.add(PathAttribute.Origin.IGP);
+          attrs.add(
+              config.ibgp()
+                  ? new PathAttribute.AsPath(List.of())
+                  : PathAttribute.AsPath.sequence(config.localAs()));
+          if (config.ibgp()) {
+            attrs.add(new PathAttribute.LocalPref(a.localPref() > 0 ? a.localPref() : 100));
+          }
+          if (!a.communities().isEmpty()) {
+            attrs.add(
+                new PathAttribute.Communities(
+                    new ArrayList<>(new java.util.TreeSet<>(a.communities()))));
+          }
+          if (!a.large().isEmpty()) {
+            attrs.add(
+                new PathAttribute.LargeCommunities(
+                    a.large().stream()
+                        .sorted(
+                            java.util.Comparator.comparingLong(
+                                    PathAttribute.LargeCommunity::globalAdministrator)
+                                .thenComparingLong(PathAttribute.LargeCommunity::localData1)
+                                .thenComparingLong(PathAttribute.LargeCommunity::localData2))
+                        .toList()));
+          }
+          out.put(p, new AdjRibOut.Route(attrs, local));
         });
     return out;
   }
@@ -423,7 +466,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   // ------------------------------------------------------------------ sending
 
   private Behavior<Command> onAdvertise(Advertise m) {
-    wanted = Map.copyOf(m.routes());
+    wanted = Map.copyOf(m.prefixes());
     if (state == State.ESTABLISHED) {
       sendAll(rib.advance(negotiated(wanted)));
     }

@@ -1,5 +1,6 @@
 package io.ironlb.http;
 
+import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.l2.Speaker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -37,6 +38,16 @@ public final class NodeRuntime implements Extension {
 
   public ActorRef<Speaker.Command> speaker() {
     return speaker.get();
+  }
+
+  private final AtomicReference<ActorRef<BgpSupervisor.Command>> bgp = new AtomicReference<>();
+
+  public void bgp(ActorRef<BgpSupervisor.Command> ref) {
+    bgp.set(ref);
+  }
+
+  public ActorRef<BgpSupervisor.Command> bgp() {
+    return bgp.get();
   }
 
   /** This node's metrics, scraped at {@code GET /metrics}. */

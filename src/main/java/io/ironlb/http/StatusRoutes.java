@@ -45,6 +45,9 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
             segment("v1").slash("l2"),
             () -> get(() -> completeWithFuture(askSpeaker(Speaker.GetLayer2::new)))),
         path(
+            segment("v1").slash("bgp").slash("peers"),
+            () -> get(() -> completeWithFuture(peers()))),
+        path(
             "metrics",
             () ->
                 get(
@@ -54,6 +57,30 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
                                 .withEntity(
                                     ContentTypes.TEXT_PLAIN_UTF8,
                                     NodeRuntime.get(system).metrics().scrape())))));
+  }
+
+  private CompletionStage<HttpResponse> peers() {
+    var bgp = NodeRuntime.get(system).bgp();
+    if (bgp == null) {
+      return CompletableFuture.completedFuture(
+          HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity("starting"));
+    }
+    CompletionStage<java.util.List<io.ironlb.bgp.PeerSession.Status>> reply =
+        AskPattern.ask(
+            bgp,
+            io.ironlb.bgp.BgpSupervisor.GetPeers::new,
+            Duration.ofSeconds(5),
+            system.scheduler());
+    return reply.thenApply(this::json);
+  }
+
+  private HttpResponse json(Object value) {
+    try {
+      return HttpResponse.create()
+          .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Asks this node's Speaker and answers with the reply as JSON (503 while starting). */
@@ -66,14 +93,6 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
     }
     CompletionStage<T> reply =
         AskPattern.ask(speaker, question::apply, Duration.ofSeconds(5), system.scheduler());
-    return reply.thenApply(
-        r -> {
-          try {
-            return HttpResponse.create()
-                .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsString(r));
-          } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+    return reply.thenApply(this::json);
   }
 }

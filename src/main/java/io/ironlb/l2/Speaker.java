@@ -1,6 +1,7 @@
 package io.ironlb.l2;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.http.NodeRuntime;
 import io.ironlb.ipam.AllocatorActor;
@@ -124,6 +125,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   private final List<ActorRef<org.apache.pekko.Done>> stopping = new ArrayList<>();
   private final boolean allocationsFromStatus;
   private final AnnouncementWriter writer;
+  private final ActorRef<BgpSupervisor.Command> bgp;
   private Map<ServiceKey, List<String>> owned;
   private final SpeakerMetrics metrics;
 
@@ -135,6 +137,8 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
    *     Services' status (Kubernetes mode: the controller wrote them there)
    * @param allocator the allocator singleton's proxy, or null (with a null topic)
    * @param writer where this node's announcements are recorded (ServiceL2Status, events)
+   * @param bgp this node's BGP side, told every change of configuration, Services and allocations;
+   *     or null
    */
   public static Behavior<Command> create(
       String node,
@@ -145,7 +149,8 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
       BiConsumer<String, VipEntity.Command> entities,
       ActorRef<Topic.Command<AllocatorActor.Allocations>> topic,
       ActorRef<AllocatorActor.Command> allocator,
-      AnnouncementWriter writer) {
+      AnnouncementWriter writer,
+      ActorRef<BgpSupervisor.Command> bgp) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -189,7 +194,8 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                       allocator,
                       announcer,
                       topic == null,
-                      writer);
+                      writer,
+                      bgp);
                 }));
   }
 
@@ -203,8 +209,10 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
       ActorRef<AllocatorActor.Command> allocator,
       ActorRef<Announcer.Command> announcer,
       boolean allocationsFromStatus,
-      AnnouncementWriter writer) {
+      AnnouncementWriter writer,
+      ActorRef<BgpSupervisor.Command> bgp) {
     super(ctx);
+    this.bgp = bgp;
     this.allocationsFromStatus = allocationsFromStatus;
     this.writer = writer;
     this.metrics = new SpeakerMetrics(NodeRuntime.get(ctx.getSystem()).metrics(), node);
@@ -419,6 +427,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         .forEach(
             (k, a) ->
                 allocated.put(ServiceKey.parse(k), new L2Reports.Allocated(a.ips(), a.pool())));
+    if (bgp != null) {
+      bgp.tell(new BgpSupervisor.Plan(snapshot.resources(), allocated));
+    }
     Map<String, VipState.Report> now = new java.util.TreeMap<>();
     L2Reports.compute(snapshot.resources(), allocated, node, standalone)
         .forEach(

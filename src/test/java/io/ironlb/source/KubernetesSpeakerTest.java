@@ -92,7 +92,8 @@ class KubernetesSpeakerTest {
             (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
             null,
             null,
-            new KubernetesStatusWriter(client, NS, "ironlb-speaker", writers)));
+            new KubernetesStatusWriter(client, NS, "ironlb-speaker", writers),
+            null));
 
     // The only node wins the address: it answers for it, and says so in the API.
     link.expectMessage(

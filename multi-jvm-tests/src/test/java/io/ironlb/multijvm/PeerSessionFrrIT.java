@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.ironlb.bgp.AdjRibOut;
+import io.ironlb.bgp.AdvertisementPlanner;
 import io.ironlb.bgp.PeerSession;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.PathAttribute;
@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -93,15 +92,11 @@ class PeerSessionFrrIT {
             },
             s -> s == PeerSession.State.ESTABLISHED);
 
-    AdjRibOut.Route route =
-        new AdjRibOut.Route(
-            List.of(
-                PathAttribute.Origin.IGP,
-                PathAttribute.AsPath.sequence(64512L),
-                new PathAttribute.Communities(List.of((64512L << 16) | 100)),
-                new PathAttribute.LargeCommunities(
-                    List.of(new PathAttribute.LargeCommunity(64512, 1, 2)))),
-            ip(SPEAKER));
+    AdvertisementPlanner.Announcement route =
+        new AdvertisementPlanner.Announcement(
+            0,
+            java.util.Set.of((64512L << 16) | 100),
+            java.util.Set.of(new PathAttribute.LargeCommunity(64512, 1, 2)));
     session.tell(
         new PeerSession.Advertise(
             Map.of(

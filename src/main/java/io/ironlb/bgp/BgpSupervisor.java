@@ -1,0 +1,200 @@
+package io.ironlb.bgp;
+
+import io.ironlb.bgp.wire.IpPrefix;
+import io.ironlb.config.BGPPeer;
+import io.ironlb.config.ClusterResources;
+import io.ironlb.config.ServiceKey;
+import io.ironlb.l2.L2Reports;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * A node's BGP side: one {@link PeerSession} child per BGPPeer that selects this node, each told
+ * what to announce ({@link AdvertisementPlanner}). A change to one peer's definition replaces only
+ * that session; a change that does not alter a session's definition — a new Service, an
+ * advertisement — never resets it, it only changes what the session announces.
+ */
+public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command> {
+
+  /** Everything a BgpSupervisor understands. */
+  public sealed interface Command {}
+
+  /** The node's current view: configuration, Services, endpoints and allocations. */
+  public record Plan(ClusterResources resources, Map<ServiceKey, L2Reports.Allocated> allocations)
+      implements Command {}
+
+  /** The sessions' states, for {@code /v1/bgp/peers}. */
+  public record GetPeers(ActorRef<List<PeerSession.Status>> replyTo) implements Command {}
+
+  /** Withdraw everything from every peer and close with Cease; replies when all are done. */
+  public record PlannedStop(ActorRef<Done> replyTo) implements Command {}
+
+  private record Child(PeerSession.Config config, ActorRef<PeerSession.Command> session) {}
+
+  private final String node;
+  private final Inet4Address defaultRouterId;
+  private final boolean missingSlicesMeanServed;
+  private final Map<String, Child> children = new HashMap<>();
+  private int generation;
+
+  /**
+   * @param defaultRouterId the BGP identifier when a BGPPeer names none (MetalLB: the node's IPv4)
+   */
+  public static Behavior<Command> create(
+      String node, Inet4Address defaultRouterId, boolean missingSlicesMeanServed) {
+    return Behaviors.setup(
+        ctx -> new BgpSupervisor(ctx, node, defaultRouterId, missingSlicesMeanServed));
+  }
+
+  private BgpSupervisor(
+      ActorContext<Command> ctx,
+      String node,
+      Inet4Address defaultRouterId,
+      boolean missingSlicesMeanServed) {
+    super(ctx);
+    this.node = node;
+    this.defaultRouterId = defaultRouterId;
+    this.missingSlicesMeanServed = missingSlicesMeanServed;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Plan.class, this::onPlan)
+        .onMessage(GetPeers.class, this::onGetPeers)
+        .onMessage(PlannedStop.class, this::onPlannedStop)
+        .build();
+  }
+
+  private Behavior<Command> onPlan(Plan m) {
+    Map<String, Map<IpPrefix, AdvertisementPlanner.Announcement>> plan =
+        AdvertisementPlanner.plan(m.resources(), m.allocations(), node, missingSlicesMeanServed);
+    Map<String, PeerSession.Config> wanted = new HashMap<>();
+    for (BGPPeer p : AdvertisementPlanner.peersOf(m.resources(), node)) {
+      sessionConfig(p).ifPresent(c -> wanted.put(p.metadata().name(), c));
+    }
+    for (String name : new ArrayList<>(children.keySet())) {
+      Child c = children.get(name);
+      if (!c.config().equals(wanted.get(name))) {
+        getContext().getLog().info("BGP peer {}: session removed or redefined", name);
+        c.session().tell(new PeerSession.Stop(getContext().getSystem().ignoreRef()));
+        children.remove(name);
+      }
+    }
+    wanted.forEach(
+        (name, config) -> {
+          Child c =
+              children.computeIfAbsent(
+                  name,
+                  n ->
+                      new Child(
+                          config,
+                          getContext()
+                              .spawn(
+                                  PeerSession.create(config),
+                                  "peer-"
+                                      + n.replaceAll("[^A-Za-z0-9-]", "_")
+                                      + "-"
+                                      + generation++)));
+          c.session().tell(new PeerSession.Advertise(plan.getOrDefault(name, Map.of())));
+        });
+    return this;
+  }
+
+  /** The session a BGPPeer defines; empty (and logged) when IronLB cannot run it yet. */
+  private java.util.Optional<PeerSession.Config> sessionConfig(BGPPeer p) {
+    BGPPeer.Spec s = p.spec();
+    if (s.peerAddress() == null) {
+      getContext()
+          .getLog()
+          .warn(
+              "BGP peer {}: unnumbered (interface) peering is not supported yet",
+              p.metadata().name());
+      return java.util.Optional.empty();
+    }
+    try {
+      Inet4Address routerId =
+          s.routerID() != null
+              ? (Inet4Address) InetAddress.getByName(s.routerID())
+              : defaultRouterId;
+      Duration hold = s.holdTime() == null ? Duration.ofSeconds(90) : s.holdTime().value();
+      Integer keepalive =
+          s.keepaliveTime() == null ? null : (int) s.keepaliveTime().value().toSeconds();
+      Duration connect = s.connectTime() == null ? Duration.ofSeconds(1) : s.connectTime().value();
+      return java.util.Optional.of(
+          new PeerSession.Config(
+              new InetSocketAddress(InetAddress.getByName(s.peerAddress()), s.peerPort()),
+              s.sourceAddress() == null ? null : InetAddress.getByName(s.sourceAddress()),
+              s.localASN() > 0 ? s.localASN() : s.myASN(),
+              s.peerASN(),
+              routerId,
+              (int) hold.toSeconds(),
+              keepalive,
+              connect));
+    } catch (UnknownHostException | ClassCastException e) {
+      getContext().getLog().warn("BGP peer {}: {}", p.metadata().name(), e.toString());
+      return java.util.Optional.empty();
+    }
+  }
+
+  private Behavior<Command> onGetPeers(GetPeers m) {
+    List<CompletionStage<PeerSession.Status>> all = new ArrayList<>();
+    for (Child c : children.values()) {
+      all.add(
+          AskPattern.ask(
+              c.session(),
+              PeerSession.GetStatus::new,
+              Duration.ofSeconds(3),
+              getContext().getSystem().scheduler()));
+    }
+    CompletableFuture.allOf(
+            all.stream()
+                .map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new))
+        .handle(
+            (ok, e) ->
+                all.stream()
+                    .map(CompletionStage::toCompletableFuture)
+                    .filter(f -> !f.isCompletedExceptionally())
+                    .map(CompletableFuture::join)
+                    .sorted(java.util.Comparator.comparing(PeerSession.Status::peer))
+                    .toList())
+        .thenAccept(m.replyTo()::tell);
+    return this;
+  }
+
+  private Behavior<Command> onPlannedStop(PlannedStop m) {
+    List<CompletableFuture<Done>> all = new ArrayList<>();
+    for (Child c : children.values()) {
+      all.add(
+          AskPattern.<PeerSession.Command, Done>ask(
+                  c.session(),
+                  PeerSession.Stop::new,
+                  Duration.ofSeconds(5),
+                  getContext().getSystem().scheduler())
+              .toCompletableFuture());
+    }
+    children.clear();
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .handle((ok, e) -> Done.getInstance())
+        .thenAccept(m.replyTo()::tell);
+    return this;
+  }
+}
