@@ -166,6 +166,11 @@ final class Layer2Lab implements AutoCloseable {
     return namespaces.get(id);
   }
 
+  /** Another host on the lab's segment (a router, say): namespace {@code prefix-name}. */
+  String extraHost(String name, int id) {
+    return net.host(lan, name, id, V4, V6);
+  }
+
   /** Starts node ID; every node is a seed, so any of them can (re)join the others. */
   IronlbProcess start(int id) throws IOException {
     List<String> seeds = new ArrayList<>();
