@@ -28,6 +28,9 @@ class BgpInteropIT {
   private static final String BIRD = "10.222.70.102";
   private static final String GOBGP = "10.222.70.103";
 
+  /** FRR's IPv6 address: Netns numbers hosts in hex (101 = 0x65). */
+  private static final String FRR6 = "fd00:222:70::65";
+
   @TempDir Path config;
   private Layer2Lab lab;
   private BgpRouters routers;
@@ -65,13 +68,50 @@ class BgpInteropIT {
             + peer("frr", FRR)
             + peer("bird", BIRD)
             + peer("gobgp", GOBGP)
+            + peer("frr6", FRR6)
             + """
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: IPAddressPool
+            metadata: {name: routed6, namespace: metallb-system}
+            spec: {addresses: ["fd00:222:75::10-fd00:222:75::20"]}
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BGPAdvertisement
+            metadata: {name: routed6, namespace: metallb-system}
+            spec: {ipAddressPools: [routed6], peers: [frr6]}
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: IPAddressPool
+            metadata: {name: summarised, namespace: metallb-system}
+            spec: {addresses: [10.222.76.0/24]}
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BGPAdvertisement
+            metadata: {name: summarised, namespace: metallb-system}
+            spec: {ipAddressPools: [summarised], aggregationLength: 24, peers: [frr]}
             ---
             apiVersion: v1
             kind: Service
             metadata: {name: web, namespace: default, annotations: {metallb.io/address-pool: routed}}
             spec: {type: LoadBalancer, ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web6, namespace: default, annotations: {metallb.io/address-pool: routed6}}
+            spec: {type: LoadBalancer, ipFamilies: [IPv6], ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: summed, namespace: default, annotations: {metallb.io/address-pool: summarised}}
+            spec: {type: LoadBalancer, ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: local, namespace: default, annotations: {metallb.io/address-pool: routed}}
+            spec: {type: LoadBalancer, externalTrafficPolicy: Local, ports: [{port: 80}]}
             """);
+    writeSlice("node-1", "node-3");
     lab = new Layer2Lab(config, 3, IronlbProcess.PATIENT_DETECTOR);
     routers = new BgpRouters();
     frr = lab.extraHost("rfrr", 101);
@@ -80,6 +120,37 @@ class BgpInteropIT {
     routers.startFrr(lab.net(), frr, 64500, FRR, 64512, "10.222.70.0/24", "fd00:222:70::/64");
     routers.startBird(lab.net(), bird, 64500, BIRD, 64512, "10.222.70.0/24", "fd00:222:70::/64");
     routers.startGobgp(lab.net(), gobgp, 64500, GOBGP, 64512, "10.222.70.0/24", "fd00:222:70::/64");
+  }
+
+  /** The {@code local} Service's endpoints (externalTrafficPolicy: Local) on these nodes. */
+  private void writeSlice(String... nodes) throws java.io.IOException {
+    StringBuilder eps = new StringBuilder();
+    int i = 1;
+    for (String n : nodes) {
+      eps.append(eps.length() == 0 ? "" : ", ")
+          .append("{addresses: [10.1.1.")
+          .append(i++)
+          .append("], nodeName: ")
+          .append(n)
+          .append(", conditions: {ready: true}}");
+    }
+    // Written aside and renamed, so the directory source never reads half a file.
+    Path tmp = config.resolve(".slice.tmp");
+    java.nio.file.Files.writeString(
+        tmp,
+        """
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: local-1, namespace: default, labels: {kubernetes.io/service-name: local}}
+        addressType: IPv4
+        endpoints: [%s]
+        """
+            .formatted(eps));
+    java.nio.file.Files.move(
+        tmp,
+        config.resolve("slice.yaml"),
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static String peer(String name, String address) {
@@ -133,6 +204,42 @@ class BgpInteropIT {
     return hops.isArray() ? hops.size() : 1;
   }
 
+  private String ipOf(String service) {
+    return await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              String body = lab.http(1, "/v1/services");
+              if (body == null) {
+                return null;
+              }
+              for (JsonNode row : JSON.readTree(body)) {
+                if (row.path("name").asText().equals(service) && row.path("ips").size() > 0) {
+                  return row.path("ips").get(0).asText();
+                }
+              }
+              return null;
+            },
+            v -> v != null);
+  }
+
+  private void awaitFrrPaths(String family, String prefix, int n) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              String out =
+                  routers.vtysh(
+                      lab.net(), frr, "show bgp " + family + " unicast " + prefix + " json");
+              JsonNode paths = out.isBlank() ? null : JSON.readTree(out).path("paths");
+              assertThat(paths == null || !paths.isArray() ? 0 : paths.size())
+                  .as("FRR paths for %s", prefix)
+                  .isEqualTo(n);
+            });
+  }
+
   private void awaitPaths(String ip, int n) {
     String prefix = ip + "/32";
     await()
@@ -153,37 +260,41 @@ class BgpInteropIT {
     for (int id = 1; id <= 3; id++) {
       lab.start(id);
     }
-    String ip =
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(
-                () -> {
-                  String body = lab.http(1, "/v1/services");
-                  if (body == null) {
-                    return null;
-                  }
-                  for (JsonNode row : JSON.readTree(body)) {
-                    if (row.path("name").asText().equals("web") && row.path("ips").size() > 0) {
-                      return row.path("ips").get(0).asText();
-                    }
-                  }
-                  return null;
-                },
-                v -> v != null);
+    String ip = ipOf("web");
     awaitPaths(ip, 3);
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
               JsonNode peers = JSON.readTree(lab.http(2, "/v1/bgp/peers"));
-              assertThat(peers).hasSize(3);
+              assertThat(peers).hasSize(4); // FRR, BIRD, GoBGP, and FRR over IPv6
               peers.forEach(p -> assertThat(p.path("state").asText()).isEqualTo("ESTABLISHED"));
             });
     assertThat(routers.vtysh(lab.net(), frr, "show bgp ipv4 unicast " + ip + "/32 json"))
         .contains("64512:100")
         .contains("64512:1:2");
 
+    // IPv6 over its own session (MP-BGP), and a pool summarised as a /24.
+    awaitFrrPaths("ipv6", ipOf("web6") + "/128", 3);
+    awaitFrrPaths("ipv4", "10.222.76.0/24", 3);
+    // externalTrafficPolicy: Local — only nodes with an endpoint announce; one leaving withdraws.
+    String local = ipOf("local");
+    awaitFrrPaths("ipv4", local + "/32", 2);
+    writeSlice("node-1");
+    awaitFrrPaths("ipv4", local + "/32", 1);
+
+    // A frozen speaker sends no KEEPALIVE: the routers' 3 s hold timer removes its path; it comes
+    // back when the process resumes.
+    long frozen = lab.process(3).pid();
+    Netns.must("kill", "-STOP", String.valueOf(frozen));
+    try {
+      awaitPaths(ip, 2);
+    } finally {
+      Netns.must("kill", "-CONT", String.valueOf(frozen));
+    }
+    awaitPaths(ip, 3);
+
+    // A killed speaker: the kernel closes its TCP sessions and the routers drop the path at once.
     lab.kill(2);
     awaitPaths(ip, 2);
   }
