@@ -395,7 +395,8 @@ public final class BgpCodec {
                 data,
                 "unrecognized well-known attribute " + type);
           }
-          return new PathAttribute.Unknown(flags, type, v.rest());
+          // Extended length is how the value was framed, not part of the attribute.
+          return new PathAttribute.Unknown(flags & ~EXTENDED_LENGTH, type, v.rest());
       }
     } catch (Truncated e) {
       if (type == PathAttribute.MP_REACH_NLRI || type == PathAttribute.MP_UNREACH_NLRI) {
