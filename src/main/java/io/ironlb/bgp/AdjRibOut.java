@@ -1,6 +1,7 @@
 package io.ironlb.bgp;
 
 import io.ironlb.bgp.wire.BgpCodec;
+import io.ironlb.bgp.wire.BgpMessage;
 import io.ironlb.bgp.wire.BgpMessage.Update;
 import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.IpPrefix;
@@ -18,9 +19,9 @@ import java.util.Objects;
 /**
  * What one session has told its peer (RFC 4271 §3.2's Adj-RIB-Out), and the UPDATEs that move it to
  * a new wanted state: only differences, with every prefix that shares attributes packed into as few
- * UPDATEs as fit in 4,096 bytes (MetalLB's native speaker sends one UPDATE per prefix). IPv4 routes
- * use the classic NLRI and NEXT_HOP; IPv6 ones MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760). Pure: no
- * I/O, no actor.
+ * UPDATEs as fit in 4,096 bytes, 65,535 with RFC 8654 Extended Messages (MetalLB's native speaker
+ * sends one UPDATE per prefix). IPv4 routes use the classic NLRI and NEXT_HOP; IPv6 ones
+ * MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760). Pure: no I/O, no actor.
  */
 public final class AdjRibOut {
 
@@ -83,11 +84,12 @@ public final class AdjRibOut {
     List<IpPrefix> v4 = sorted(prefixes.stream().filter(IpPrefix::isIpv4).toList());
     List<IpPrefix> v6 = sorted(prefixes.stream().filter(p -> !p.isIpv4()).toList());
     // Header 19 + two length fields 4: the rest is for withdrawn prefixes.
-    for (List<IpPrefix> chunk : chunks(v4, BgpCodec.MAX_LENGTH - 23)) {
+    int max = options.maxLength(BgpMessage.UPDATE);
+    for (List<IpPrefix> chunk : chunks(v4, max - 23)) {
       out.add(new Update(chunk, List.of(), List.of()));
     }
     // MP_UNREACH_NLRI: attribute header 4 (extended length) + AFI/SAFI 3.
-    for (List<IpPrefix> chunk : chunks(v6, BgpCodec.MAX_LENGTH - 23 - 7)) {
+    for (List<IpPrefix> chunk : chunks(v6, max - 23 - 7)) {
       out.add(
           new Update(
               List.of(),
@@ -100,10 +102,8 @@ public final class AdjRibOut {
 
   private List<Update> announcements(Map<IpPrefix, Route> routes) {
     Map<Route, List<IpPrefix>> byRoute = new LinkedHashMap<>();
-    routes.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey(PREFIX_ORDER))
-        .forEach(
-            e -> byRoute.computeIfAbsent(e.getValue(), r -> new ArrayList<>()).add(e.getKey()));
+    routes.forEach((p, r) -> byRoute.computeIfAbsent(r, x -> new ArrayList<>()).add(p));
+    byRoute.replaceAll((r, prefixes) -> sorted(prefixes));
     List<Update> out = new ArrayList<>();
     byRoute.forEach(
         (route, prefixes) -> {
@@ -112,7 +112,7 @@ public final class AdjRibOut {
           if (!v4.isEmpty() && route.nextHop() instanceof Inet4Address nh) {
             List<PathAttribute> attrs = new ArrayList<>(route.attributes());
             attrs.add(new PathAttribute.NextHop(nh));
-            int room = BgpCodec.MAX_LENGTH - 23 - attributesSize(attrs);
+            int room = options.maxLength(BgpMessage.UPDATE) - 23 - attributesSize(attrs);
             for (List<IpPrefix> chunk : chunks(v4, room)) {
               out.add(new Update(List.of(), attrs, chunk));
             }
@@ -120,7 +120,12 @@ public final class AdjRibOut {
           if (!v6.isEmpty()) {
             int nhLength = route.nextHop().getAddress().length;
             // MP_REACH_NLRI: attribute header 4 + AFI/SAFI 3 + next-hop length 1 + hop + reserved 1
-            int room = BgpCodec.MAX_LENGTH - 23 - attributesSize(route.attributes()) - 9 - nhLength;
+            int room =
+                options.maxLength(BgpMessage.UPDATE)
+                    - 23
+                    - attributesSize(route.attributes())
+                    - 9
+                    - nhLength;
             for (List<IpPrefix> chunk : chunks(v6, room)) {
               List<PathAttribute> attrs = new ArrayList<>(route.attributes());
               attrs.add(
@@ -141,13 +146,15 @@ public final class AdjRibOut {
     return BgpCodec.encode(new Update(List.of(), attrs, List.of()), options).length - 23;
   }
 
-  private static final Comparator<IpPrefix> PREFIX_ORDER =
-      Comparator.comparing(
-              (IpPrefix p) -> p.address().getAddress(), java.util.Arrays::compareUnsigned)
-          .thenComparingInt(IpPrefix::length);
-
+  /** Sorted by address then length, each address's bytes copied once (not per comparison). */
   private static List<IpPrefix> sorted(List<IpPrefix> prefixes) {
-    return prefixes.stream().sorted(PREFIX_ORDER).toList();
+    Map<IpPrefix, byte[]> keys = new HashMap<>();
+    prefixes.forEach(p -> keys.put(p, p.address().getAddress()));
+    List<IpPrefix> out = new ArrayList<>(prefixes);
+    out.sort(
+        Comparator.comparing((IpPrefix p) -> keys.get(p), java.util.Arrays::compareUnsigned)
+            .thenComparingInt(IpPrefix::length));
+    return out;
   }
 
   /** Splits prefixes into runs whose encoded size fits in {@code room} bytes. */

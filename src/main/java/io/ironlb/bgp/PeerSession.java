@@ -140,6 +140,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private String lastError;
   private Duration hold = Duration.ZERO;
   private boolean peerGracefulRestart;
+  private final List<BgpMessage.Update> pending = new ArrayList<>();
 
   /** The address families both OPENs offered (RFC 4760 §8): only these may be sent. */
   private java.util.Set<Integer> families = java.util.Set.of();
@@ -276,7 +277,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     encoder = channel.pipeline().get(BgpEncoder.class);
     send(open());
     become(State.OPEN_SENT);
-    timers.startSingleTimer(new HoldExpired(), OPEN_HOLD);
+    timers.startSingleTimer(HoldExpired.class, new HoldExpired(), OPEN_HOLD);
     return this;
   }
 
@@ -286,6 +287,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     caps.add(new Capability.Multiprotocol(Capability.AFI_IPV6, Capability.SAFI_UNICAST));
     caps.add(new Capability.RouteRefresh());
     caps.add(new Capability.FourOctetAs(config.localAs()));
+    caps.add(new Capability.ExtendedMessage());
     int myAs = config.localAs() > 0xFFFF ? BgpCodec.AS_TRANS : (int) config.localAs();
     return new BgpMessage.Open(BgpCodec.VERSION, myAs, config.holdTime(), config.routerId(), caps);
   }
@@ -347,7 +349,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     int negotiated = Math.min(config.holdTime(), o.holdTime());
     hold = Duration.ofSeconds(negotiated);
     boolean four = o.has(Capability.FourOctetAs.class);
-    BgpCodec.Options options = new BgpCodec.Options(four);
+    // RFC 8654: larger UPDATEs only when both ends offered them.
+    BgpCodec.Options options = new BgpCodec.Options(four, o.has(Capability.ExtendedMessage.class));
     decoder.options(options);
     encoder.options(options);
     rib = new AdjRibOut(options);
@@ -364,6 +367,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     families = java.util.Set.copyOf(offered);
     send(new BgpMessage.Keepalive());
     become(State.OPEN_CONFIRM);
+    // Prepared while the peer's KEEPALIVE is on its way, sent the moment it arrives.
+    pending.addAll(rib.advance(negotiated(wanted)));
     restartHold();
     if (negotiated > 0) {
       int every =
@@ -377,7 +382,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     become(State.ESTABLISHED);
     failures = 0;
     lastError = null;
-    sendAll(rib.advance(negotiated(wanted)));
+    sendAll(pending);
+    pending.clear();
     if (peerGracefulRestart) {
       sendAll(endOfRib()); // RFC 4724 §2: the peer may be waiting for it
     }
@@ -415,6 +421,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       Map<IpPrefix, AdvertisementPlanner.Announcement> prefixes) {
     Map<IpPrefix, AdjRibOut.Route> out = new java.util.HashMap<>();
     InetAddress local = ((InetSocketAddress) channel.localAddress()).getAddress();
+    // Thousands of prefixes share a handful of announcements: one Route each, shared.
+    Map<AdvertisementPlanner.Announcement, AdjRibOut.Route> routes = new java.util.HashMap<>();
     prefixes.forEach(
         (p, a) -> {
           boolean v4 = p.isIpv4();
@@ -422,34 +430,37 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
               || (local instanceof Inet4Address) != v4) {
             return;
           }
-          List<PathAttribute> attrs = new ArrayList<>();
-          attrs.add(PathAttribute.Origin.IGP);
-          attrs.add(
-              config.ibgp()
-                  ? new PathAttribute.AsPath(List.of())
-                  : PathAttribute.AsPath.sequence(config.localAs()));
-          if (config.ibgp()) {
-            attrs.add(new PathAttribute.LocalPref(a.localPref() > 0 ? a.localPref() : 100));
-          }
-          if (!a.communities().isEmpty()) {
-            attrs.add(
-                new PathAttribute.Communities(
-                    new ArrayList<>(new java.util.TreeSet<>(a.communities()))));
-          }
-          if (!a.large().isEmpty()) {
-            attrs.add(
-                new PathAttribute.LargeCommunities(
-                    a.large().stream()
-                        .sorted(
-                            java.util.Comparator.comparingLong(
-                                    PathAttribute.LargeCommunity::globalAdministrator)
-                                .thenComparingLong(PathAttribute.LargeCommunity::localData1)
-                                .thenComparingLong(PathAttribute.LargeCommunity::localData2))
-                        .toList()));
-          }
-          out.put(p, new AdjRibOut.Route(attrs, local));
+          out.put(p, routes.computeIfAbsent(a, x -> route(x, local)));
         });
     return out;
+  }
+
+  private AdjRibOut.Route route(AdvertisementPlanner.Announcement a, InetAddress local) {
+    List<PathAttribute> attrs = new ArrayList<>();
+    attrs.add(PathAttribute.Origin.IGP);
+    attrs.add(
+        config.ibgp()
+            ? new PathAttribute.AsPath(List.of())
+            : PathAttribute.AsPath.sequence(config.localAs()));
+    if (config.ibgp()) {
+      attrs.add(new PathAttribute.LocalPref(a.localPref() > 0 ? a.localPref() : 100));
+    }
+    if (!a.communities().isEmpty()) {
+      attrs.add(
+          new PathAttribute.Communities(new ArrayList<>(new java.util.TreeSet<>(a.communities()))));
+    }
+    if (!a.large().isEmpty()) {
+      attrs.add(
+          new PathAttribute.LargeCommunities(
+              a.large().stream()
+                  .sorted(
+                      java.util.Comparator.comparingLong(
+                              PathAttribute.LargeCommunity::globalAdministrator)
+                          .thenComparingLong(PathAttribute.LargeCommunity::localData1)
+                          .thenComparingLong(PathAttribute.LargeCommunity::localData2))
+                  .toList()));
+    }
+    return new AdjRibOut.Route(attrs, local);
   }
 
   private void restartHold() {
@@ -469,6 +480,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     wanted = Map.copyOf(m.prefixes());
     if (state == State.ESTABLISHED) {
       sendAll(rib.advance(negotiated(wanted)));
+    } else if (state == State.OPEN_CONFIRM) {
+      pending.addAll(rib.advance(negotiated(wanted)));
     }
     return this;
   }
@@ -509,6 +522,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     timers.cancel(HoldExpired.class);
     channel = null;
     rib = null;
+    pending.clear();
     return retryLater(lastError != null ? lastError : "connection closed by peer");
   }
 

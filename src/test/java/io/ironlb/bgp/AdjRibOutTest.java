@@ -1,6 +1,7 @@
 package io.ironlb.bgp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpMessage.Update;
@@ -70,6 +71,23 @@ class AdjRibOutTest {
     assertThat(updates)
         .allSatisfy(u -> assertThat(BgpCodec.encode(u, FOUR).length).isLessThanOrEqualTo(4096));
     assertThat(announced(updates)).hasSize(10_000).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void withExtendedMessagesTenThousandPrefixesFitInOneUpdate() throws Exception {
+    BgpCodec.Options extended = new BgpCodec.Options(true, true);
+    List<Update> updates = new AdjRibOut(extended).advance(hosts(10_000, VIA_1));
+    assertThat(updates).hasSize(1);
+    byte[] wire = BgpCodec.encode(updates.get(0), extended);
+    assertThat(wire.length).isGreaterThan(4096).isLessThanOrEqualTo(65535);
+    // A peer that did not offer Extended Message would be right to refuse it (RFC 8654 §4).
+    assertThatThrownBy(() -> BgpCodec.decode(wire, FOUR))
+        .isInstanceOfSatisfying(
+            io.ironlb.bgp.wire.BgpProtocolException.class,
+            e ->
+                assertThat(e.notification().code() + "/" + e.notification().subcode())
+                    .isEqualTo("1/2"));
+    assertThat(announced(List.of((Update) BgpCodec.decode(wire, extended)))).hasSize(10_000);
   }
 
   @Test

@@ -38,9 +38,26 @@ public final class BgpCodec {
    *
    * @param fourOctetAs both advertised the 4-octet AS capability: AS_PATH carries 4-octet ASNs
    */
-  public record Options(boolean fourOctetAs) {
-    public static final Options BEFORE_OPEN = new Options(false);
+  public record Options(boolean fourOctetAs, boolean extendedMessages) {
+    public static final Options BEFORE_OPEN = new Options(false, false);
+
+    public Options(boolean fourOctetAs) {
+      this(fourOctetAs, false);
+    }
+
+    /**
+     * The largest message of a type: 65,535 bytes once both ends offered Extended Message (RFC
+     * 8654), except OPEN and KEEPALIVE, which stay within 4,096.
+     */
+    public int maxLength(int type) {
+      return extendedMessages && type != BgpMessage.OPEN && type != BgpMessage.KEEPALIVE
+          ? MAX_EXTENDED_LENGTH
+          : MAX_LENGTH;
+    }
   }
+
+  /** RFC 8654. */
+  public static final int MAX_EXTENDED_LENGTH = 65535;
 
   private static final int OPTIONAL = 0x80;
   private static final int TRANSITIVE = 0x40;
@@ -54,6 +71,11 @@ public final class BgpCodec {
    * §6.1.
    */
   public static int checkHeader(byte[] h, int offset) throws BgpProtocolException {
+    return checkHeader(h, offset, Options.BEFORE_OPEN);
+  }
+
+  /** As {@link #checkHeader(byte[], int)}, with the session's limits. */
+  public static int checkHeader(byte[] h, int offset, Options options) throws BgpProtocolException {
     for (int i = 0; i < 16; i++) {
       if (h[offset + i] != (byte) 0xFF) {
         throw new BgpProtocolException(
@@ -75,10 +97,11 @@ public final class BgpCodec {
           default -> HEADER_LENGTH;
         };
     boolean fixed = type == BgpMessage.KEEPALIVE || type == BgpMessage.ROUTE_REFRESH;
-    if (type == BgpMessage.ROUTE_REFRESH && length >= HEADER_LENGTH && length <= MAX_LENGTH) {
+    int max = options.maxLength(type);
+    if (type == BgpMessage.ROUTE_REFRESH && length >= HEADER_LENGTH && length <= max) {
       return length; // a wrong length has its own code, with the whole message: see decode
     }
-    if (length < min || length > MAX_LENGTH || (fixed && length != min)) {
+    if (length < min || length > max || (fixed && length != min)) {
       throw new BgpProtocolException(
           NotificationCode.HEADER_BAD_MESSAGE_LENGTH,
           new byte[] {h[offset + 16], h[offset + 17]},
@@ -95,7 +118,7 @@ public final class BgpCodec {
       throw new BgpProtocolException(
           NotificationCode.HEADER_BAD_MESSAGE_LENGTH, "only " + message.length + " bytes");
     }
-    int length = checkHeader(message, 0);
+    int length = checkHeader(message, 0, options);
     if (length != message.length) {
       throw new BgpProtocolException(
           NotificationCode.HEADER_BAD_MESSAGE_LENGTH,
@@ -213,6 +236,11 @@ public final class BgpCodec {
       case 65:
         if (len == 4) {
           return new Capability.FourOctetAs(c.u32());
+        }
+        break;
+      case 6:
+        if (len == 0) {
+          return new Capability.ExtendedMessage();
         }
         break;
       default:
@@ -605,8 +633,9 @@ public final class BgpCodec {
       w.u8(rr.safi());
     } // a KEEPALIVE is the header alone
     byte[] out = w.toByteArray();
-    if (out.length > MAX_LENGTH) {
-      throw new IllegalArgumentException("message of " + out.length + " bytes exceeds 4096");
+    if (out.length > options.maxLength(m.type())) {
+      throw new IllegalArgumentException(
+          "message of " + out.length + " bytes exceeds " + options.maxLength(m.type()));
     }
     out[16] = (byte) (out.length >>> 8);
     out[17] = (byte) out.length;

@@ -35,7 +35,7 @@ public final class BgpFrameDecoder extends ByteToMessageDecoder {
       in.getBytes(in.readerIndex(), header);
       int length;
       try {
-        length = BgpCodec.checkHeader(header, 0);
+        length = BgpCodec.checkHeader(header, 0, options);
       } catch (BgpProtocolException e) {
         fail(in, out, e);
         return;

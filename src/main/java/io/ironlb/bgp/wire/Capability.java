@@ -46,6 +46,14 @@ public sealed interface Capability {
   /** One family of {@link GracefulRestart}: forwarding state preserved (the F bit) or not. */
   record GracefulRestartFamily(int afi, int safi, boolean forwardingPreserved) {}
 
+  /** RFC 8654: UPDATEs (and NOTIFICATIONs, ROUTE-REFRESHes) of up to 65,535 bytes. */
+  record ExtendedMessage() implements Capability {
+    @Override
+    public int code() {
+      return 6;
+    }
+  }
+
   /** RFC 6793 §3. */
   record FourOctetAs(long asn) implements Capability {
     @Override
