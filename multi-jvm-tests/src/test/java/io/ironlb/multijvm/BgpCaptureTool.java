@@ -7,16 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.Pcaps;
-import org.pcap4j.packet.IpPacket;
-import org.pcap4j.packet.Packet;
-import org.pcap4j.packet.TcpPacket;
 
 /**
  * Records the BGP messages real routers send — FRR 8, BIRD 2 and GoBGP 3 — for the codec's
@@ -221,59 +214,19 @@ public final class BgpCaptureTool {
   /** The distinct BGP messages {@code router} sent, in order, as output lines. */
   static List<String> messages(Path pcap, String name, InetAddress v4, InetAddress v6)
       throws Exception {
-    Map<String, TreeMap<Long, byte[]>> flows = new LinkedHashMap<>();
-    try (PcapHandle h = Pcaps.openOffline(pcap.toString())) {
-      for (Packet p; (p = h.getNextPacket()) != null; ) {
-        IpPacket ip = p.get(IpPacket.class);
-        TcpPacket tcp = p.get(TcpPacket.class);
-        if (ip == null || tcp == null || tcp.getPayload() == null) {
-          continue;
-        }
-        InetAddress src = ip.getHeader().getSrcAddr();
-        if (!src.equals(v4) && !src.equals(v6)) {
-          continue; // only what the router sent
-        }
-        String flow =
-            src.getHostAddress()
-                + ">"
-                + ip.getHeader().getDstAddr().getHostAddress()
-                + ":"
-                + tcp.getHeader().getDstPort().valueAsInt();
-        flows
-            .computeIfAbsent(flow, k -> new TreeMap<>())
-            .putIfAbsent(tcp.getHeader().getSequenceNumberAsLong(), tcp.getPayload().getRawData());
-      }
-    }
-    Set<String> lines = new LinkedHashSet<>();
     String[] types = {"?", "OPEN", "UPDATE", "NOTIFICATION", "KEEPALIVE", "ROUTE-REFRESH"};
-    for (var f : flows.entrySet()) {
-      java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
-      f.getValue().values().forEach(stream::writeBytes);
-      byte[] b = stream.toByteArray();
-      String pair = f.getKey().substring(0, f.getKey().lastIndexOf(':'));
-      for (int i = 0; i + 19 <= b.length; ) {
-        int len = ((b[i + 16] & 0xFF) << 8) | (b[i + 17] & 0xFF);
-        if (len < 19 || i + len > b.length) {
-          break;
-        }
-        int type = b[i + 18] & 0xFF;
-        String hex = HexFormat.of().formatHex(b, i, i + len);
-        lines.add(
-            name
-                + " "
-                + pair
-                + " "
-                + (type < types.length ? types[type] : "TYPE" + type)
-                + " "
-                + hex);
-        i += len;
-      }
-    }
     // One line per distinct message (keepalives repeat), whoever it went to.
     Map<String, String> distinct = new LinkedHashMap<>();
-    for (String l : lines) {
-      distinct.putIfAbsent(l.substring(l.indexOf(' ', l.indexOf(' ') + 1) + 1), l);
-    }
+    BgpPcap.messages(pcap, Set.of(v4, v6))
+        .forEach(
+            (pair, messages) -> {
+              for (byte[] m : messages) {
+                int type = m[18] & 0xFF;
+                String hex = HexFormat.of().formatHex(m);
+                String what = (type < types.length ? types[type] : "TYPE" + type) + " " + hex;
+                distinct.putIfAbsent(what, name + " " + pair + " " + what);
+              }
+            });
     return new ArrayList<>(distinct.values());
   }
 }

@@ -7,13 +7,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.Pcaps;
-import org.pcap4j.packet.IpPacket;
-import org.pcap4j.packet.Packet;
-import org.pcap4j.packet.TcpPacket;
 
 /**
  * BGP convergence for many prefixes: one speaker announces N /32s (default 10,000) to FRR, and the
@@ -209,35 +202,15 @@ public final class BgpConvergenceBenchmark {
 
   /** UPDATE messages and their bytes sent by {@code speaker}, from the capture. */
   private static long[] updates(Path pcap, InetAddress speaker) throws Exception {
-    Map<Long, byte[]> segments = new TreeMap<>();
-    try (PcapHandle h = Pcaps.openOffline(pcap.toString())) {
-      for (Packet p; (p = h.getNextPacket()) != null; ) {
-        IpPacket ip = p.get(IpPacket.class);
-        TcpPacket tcp = p.get(TcpPacket.class);
-        if (ip != null
-            && tcp != null
-            && tcp.getPayload() != null
-            && ip.getHeader().getSrcAddr().equals(speaker)) {
-          segments.putIfAbsent(
-              tcp.getHeader().getSequenceNumberAsLong(), tcp.getPayload().getRawData());
-        }
-      }
-    }
-    java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
-    segments.values().forEach(stream::writeBytes);
-    byte[] b = stream.toByteArray();
     long count = 0;
     long bytes = 0;
-    for (int i = 0; i + 19 <= b.length; ) {
-      int len = ((b[i + 16] & 0xFF) << 8) | (b[i + 17] & 0xFF);
-      if (len < 19) {
-        break;
+    for (List<byte[]> messages : BgpPcap.messages(pcap, java.util.Set.of(speaker)).values()) {
+      for (byte[] m : messages) {
+        if (m[18] == 2) {
+          count++;
+          bytes += m.length;
+        }
       }
-      if (b[i + 18] == 2) {
-        count++;
-        bytes += len;
-      }
-      i += len;
     }
     return new long[] {count, bytes};
   }
