@@ -71,6 +71,26 @@ public final class AdvertisementPlanner {
       Map<ServiceKey, L2Reports.Allocated> allocations,
       String node,
       boolean missingSlicesMeanServed) {
+    return plan(r, allocations, node, missingSlicesMeanServed, new java.util.HashSet<>());
+  }
+
+  /** The Services this node announces to at least one peer (the status API's {@code bgp.nodes}). */
+  public static Set<ServiceKey> announcedServices(
+      ClusterResources r,
+      Map<ServiceKey, L2Reports.Allocated> allocations,
+      String node,
+      boolean missingSlicesMeanServed) {
+    Set<ServiceKey> out = new java.util.HashSet<>();
+    plan(r, allocations, node, missingSlicesMeanServed, out);
+    return out;
+  }
+
+  private static Map<String, Map<IpPrefix, Announcement>> plan(
+      ClusterResources r,
+      Map<ServiceKey, L2Reports.Allocated> allocations,
+      String node,
+      boolean missingSlicesMeanServed,
+      Set<ServiceKey> announced) {
     Map<String, Map<IpPrefix, Announcement>> out = new TreeMap<>();
     List<BGPPeer> peers = peersOf(r, node);
     peers.forEach(p -> out.put(p.metadata().name(), new HashMap<>()));
@@ -104,6 +124,7 @@ public final class AdvertisementPlanner {
           for (BGPPeer p : peers) {
             if (s.peers().isEmpty() || s.peers().contains(p.metadata().name())) {
               out.get(p.metadata().name()).merge(prefix, ann, Announcement::merge);
+              announced.add(ServiceKey.of(svc));
             }
           }
         }

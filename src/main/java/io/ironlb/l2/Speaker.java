@@ -498,9 +498,40 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     return this;
   }
 
+  /**
+   * Service → the nodes announcing it over BGP: the planner run for every speaker in the cluster
+   * (each node's rules are a function of the shared configuration and Services).
+   */
+  private Map<ServiceKey, List<String>> bgpNodes() {
+    Map<ServiceKey, List<String>> out = new HashMap<>();
+    if (allocations == null || snapshot.resources().bgpPeers().isEmpty()) {
+      return out;
+    }
+    Map<ServiceKey, L2Reports.Allocated> allocated = new HashMap<>();
+    allocations
+        .services()
+        .forEach(
+            (k, a) ->
+                allocated.put(ServiceKey.parse(k), new L2Reports.Allocated(a.ips(), a.pool())));
+    Set<String> nodes = new TreeSet<>();
+    Cluster.get(getContext().getSystem())
+        .state()
+        .getMembers()
+        .forEach(m -> MembershipView.nodeName(m).ifPresent(nodes::add));
+    for (String n : nodes) {
+      for (ServiceKey k :
+          io.ironlb.bgp.AdvertisementPlanner.announcedServices(
+              snapshot.resources(), allocated, n, standalone)) {
+        out.computeIfAbsent(k, x -> new ArrayList<>()).add(n);
+      }
+    }
+    return out;
+  }
+
   private List<ServiceStatus> serviceRows(Announcer.State state) {
     List<ServiceStatus> rows = new ArrayList<>();
     if (snapshot != null) {
+      Map<ServiceKey, List<String>> bgpNodes = bgpNodes();
       for (Service svc : snapshot.resources().services()) {
         if (svc.getSpec() == null || !"LoadBalancer".equals(svc.getSpec().getType())) {
           continue;
@@ -519,7 +550,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                 a == null ? null : a.pool(),
                 a == null ? "not allocated yet" : a.error(),
                 new L2(owner, ifs),
-                new Bgp(List.of())));
+                new Bgp(bgpNodes.getOrDefault(key, List.of()))));
       }
     }
     return rows;

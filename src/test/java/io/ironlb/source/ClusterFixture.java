@@ -21,7 +21,11 @@ public final class ClusterFixture {
                     + "pekko.cluster.roles = ["
                     + String.join(",", roles.stream().map(r -> "\"" + r + "\"").toList())
                     + "]\n"
-                    + "pekko.loglevel = WARNING\n")
+                    + "pekko.loglevel = WARNING\n"
+                    // A member that leaves while it is the leader may shut down before the other
+                    // has seen it Exiting; the other then downs it as unreachable, after
+                    // stable-after (20 s by default: longer than the tests wait).
+                    + "pekko.cluster.split-brain-resolver.stable-after = 3s\n")
             .withFallback(ConfigFactory.load());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ironlb", config);
     Cluster cluster = Cluster.get(system);

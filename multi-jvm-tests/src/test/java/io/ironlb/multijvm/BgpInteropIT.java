@@ -280,6 +280,21 @@ class BgpInteropIT {
     // externalTrafficPolicy: Local — only nodes with an endpoint announce; one leaving withdraws.
     String local = ipOf("local");
     awaitFrrPaths("ipv4", local + "/32", 2);
+    // The status API says the same: who announces each Service over BGP.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode rows = JSON.readTree(lab.http(2, "/v1/services"));
+              for (JsonNode row : rows) {
+                String nodes = row.path("bgp").path("nodes").toString();
+                switch (row.path("name").asText()) {
+                  case "web" -> assertThat(nodes).isEqualTo("[\"node-1\",\"node-2\",\"node-3\"]");
+                  case "local" -> assertThat(nodes).isEqualTo("[\"node-1\",\"node-3\"]");
+                  default -> {}
+                }
+              }
+            });
     writeSlice("node-1");
     awaitFrrPaths("ipv4", local + "/32", 1);
 
