@@ -37,6 +37,7 @@ class BgpInteropIT {
   private String frr;
   private String bird;
   private String gobgp;
+  private String ibgp;
 
   @RegisterExtension
   final AfterTestExecutionCallback logsOnFailure =
@@ -63,12 +64,19 @@ class BgpInteropIT {
         apiVersion: metallb.io/v1beta1
         kind: BGPAdvertisement
         metadata: {name: routed, namespace: metallb-system}
-        spec: {ipAddressPools: [routed], communities: ["64512:100", "large:64512:1:2"]}
+        spec: {ipAddressPools: [routed], communities: ["64512:100", "large:64512:1:2"], localPref: 250}
         """
             + peer("frr", FRR)
             + peer("bird", BIRD)
             + peer("gobgp", GOBGP)
             + peer("frr6", FRR6)
+            + """
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: ibgp, namespace: metallb-system}
+            spec: {myASN: 64512, peerASN: 64512, peerAddress: 10.222.70.104, holdTime: 3s}
+            """
             + """
             ---
             apiVersion: metallb.io/v1beta1
@@ -120,6 +128,10 @@ class BgpInteropIT {
     routers.startFrr(lab.net(), frr, 64500, FRR, 64512, "10.222.70.0/24", "fd00:222:70::/64");
     routers.startBird(lab.net(), bird, 64500, BIRD, 64512, "10.222.70.0/24", "fd00:222:70::/64");
     routers.startGobgp(lab.net(), gobgp, 64500, GOBGP, 64512, "10.222.70.0/24", "fd00:222:70::/64");
+    // An iBGP neighbour (same AS as the speakers): the only kind that sees LOCAL_PREF.
+    ibgp = lab.extraHost("ribgp", 104);
+    routers.startFrr(
+        lab.net(), ibgp, 64512, "10.222.70.104", 64512, "10.222.70.0/24", "fd00:222:70::/64");
   }
 
   /** The {@code local} Service's endpoints (externalTrafficPolicy: Local) on these nodes. */
@@ -267,12 +279,25 @@ class BgpInteropIT {
         .untilAsserted(
             () -> {
               JsonNode peers = JSON.readTree(lab.http(2, "/v1/bgp/peers"));
-              assertThat(peers).hasSize(4); // FRR, BIRD, GoBGP, and FRR over IPv6
+              assertThat(peers).hasSize(5); // FRR, BIRD, GoBGP, FRR over IPv6, iBGP FRR
               peers.forEach(p -> assertThat(p.path("state").asText()).isEqualTo("ESTABLISHED"));
             });
     assertThat(routers.vtysh(lab.net(), frr, "show bgp ipv4 unicast " + ip + "/32 json"))
         .contains("64512:100")
         .contains("64512:1:2");
+    // LOCAL_PREF reaches the iBGP neighbour (the speakers send it on iBGP sessions only).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode paths =
+                  JSON.readTree(
+                          routers.vtysh(
+                              lab.net(), ibgp, "show bgp ipv4 unicast " + ip + "/32 json"))
+                      .path("paths");
+              assertThat(paths.size()).isEqualTo(3);
+              paths.forEach(p -> assertThat(p.path("locPrf").asInt()).isEqualTo(250));
+            });
 
     // IPv6 over its own session (MP-BGP), and a pool summarised as a /24.
     awaitFrrPaths("ipv6", ipOf("web6") + "/128", 3);
