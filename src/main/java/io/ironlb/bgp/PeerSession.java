@@ -128,6 +128,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private final Config config;
   private final TimerScheduler<Command> timers;
+  private final Duration openHold;
   private Map<IpPrefix, AdvertisementPlanner.Announcement> wanted = Map.of();
   private AdjRibOut rib;
   private Channel channel;
@@ -148,20 +149,27 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private ActorRef<Done> stopping;
 
   public static Behavior<Command> create(Config config) {
+    return create(config, OPEN_HOLD);
+  }
+
+  /** With another OpenSent hold time (tests: the timer must not outlive OpenSent). */
+  static Behavior<Command> create(Config config, Duration openHold) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  PeerSession s = new PeerSession(ctx, config, timers);
+                  PeerSession s = new PeerSession(ctx, config, timers, openHold);
                   s.connect();
                   return s;
                 }));
   }
 
-  private PeerSession(ActorContext<Command> ctx, Config config, TimerScheduler<Command> timers) {
+  private PeerSession(
+      ActorContext<Command> ctx, Config config, TimerScheduler<Command> timers, Duration openHold) {
     super(ctx);
     this.config = config;
     this.timers = timers;
+    this.openHold = openHold;
   }
 
   @Override
@@ -277,7 +285,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     encoder = channel.pipeline().get(BgpEncoder.class);
     send(open());
     become(State.OPEN_SENT);
-    timers.startSingleTimer(HoldExpired.class, new HoldExpired(), OPEN_HOLD);
+    timers.startSingleTimer(HoldExpired.class, new HoldExpired(), openHold);
     return this;
   }
 

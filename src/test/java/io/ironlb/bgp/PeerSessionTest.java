@@ -1,0 +1,160 @@
+package io.ironlb.bgp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import io.ironlb.bgp.wire.BgpCodec;
+import io.ironlb.bgp.wire.BgpMessage;
+import io.ironlb.bgp.wire.Capability;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session's timers against a scripted peer on loopback (the real routers are the multi-JVM
+ * tests' job): the OpenSent hold timer ends with OpenSent, and the negotiated hold timer ends a
+ * session whose peer falls silent, with Hold Timer Expired.
+ */
+class PeerSessionTest {
+  private static final BgpCodec.Options FOUR = new BgpCodec.Options(true);
+  private ActorTestKit kit;
+  private ServerSocket server;
+  private final AtomicBoolean keepalives = new AtomicBoolean(true);
+  private final List<BgpMessage> received = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() throws IOException {
+    keepalives.set(false);
+    if (kit != null) {
+      kit.shutdownTestKit();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** A router that answers OPEN with OPEN (hold 3 s) and sends KEEPALIVEs while asked to. */
+  private void peer() throws IOException {
+    server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Thread t =
+        new Thread(
+            () -> {
+              try (Socket s = server.accept()) {
+                OutputStream out = s.getOutputStream();
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                Thread reader =
+                    new Thread(
+                        () -> {
+                          try {
+                            while (true) {
+                              byte[] h = new byte[19];
+                              in.readFully(h);
+                              int len = ((h[16] & 0xFF) << 8) | (h[17] & 0xFF);
+                              byte[] m = new byte[len];
+                              System.arraycopy(h, 0, m, 0, 19);
+                              in.readFully(m, 19, len - 19);
+                              received.add(BgpCodec.decode(m, FOUR));
+                            }
+                          } catch (Exception e) {
+                            // closed
+                          }
+                        });
+                reader.setDaemon(true);
+                reader.start();
+                out.write(
+                    BgpCodec.encode(
+                        new BgpMessage.Open(
+                            4,
+                            64500,
+                            3,
+                            (Inet4Address) InetAddress.getByName("10.222.0.1"),
+                            List.of(
+                                new Capability.Multiprotocol(1, 1),
+                                new Capability.FourOctetAs(64500))),
+                        FOUR));
+                while (!s.isClosed()) {
+                  if (keepalives.get()) {
+                    out.write(BgpCodec.encode(new BgpMessage.Keepalive(), FOUR));
+                  }
+                  Thread.sleep(500); // the peer's keepalive interval
+                }
+              } catch (Exception e) {
+                // the test is over
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private PeerSession.State state(
+      ActorRef<PeerSession.Command> session, TestProbe<PeerSession.Status> p) {
+    session.tell(new PeerSession.GetStatus(p.ref()));
+    return p.receiveMessage().state();
+  }
+
+  @Test
+  void theOpenSentTimerEndsWithOpenSentAndSilenceEndsTheSession() throws Exception {
+    peer();
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
+    ActorRef<PeerSession.Command> session =
+        kit.spawn(
+            PeerSession.create(
+                new PeerSession.Config(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
+                    null,
+                    64512,
+                    64500,
+                    (Inet4Address) InetAddress.getByName("10.222.0.2"),
+                    3,
+                    null,
+                    Duration.ofMillis(200)),
+                Duration.ofSeconds(1)));
+    TestProbe<PeerSession.Status> probe = kit.createTestProbe();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> state(session, probe) == PeerSession.State.ESTABLISHED);
+    // Well past the 1 s OpenSent timer: the negotiated hold time (3 s, refreshed by the peer's
+    // KEEPALIVEs) is the only one running.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> state(session, probe) == PeerSession.State.ESTABLISHED);
+    assertThat(received).anyMatch(m -> m instanceof BgpMessage.Keepalive);
+
+    keepalives.set(false);
+    await()
+        .atMost(Duration.ofSeconds(6))
+        .until(
+            () -> {
+              session.tell(new PeerSession.GetStatus(probe.ref()));
+              return probe.receiveMessage();
+            },
+            s ->
+                s.state() != PeerSession.State.ESTABLISHED
+                    && "hold timer expired".equals(s.lastError()));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                received.stream()
+                    .anyMatch(m -> m instanceof BgpMessage.Notification n && n.code() == 4));
+  }
+}
