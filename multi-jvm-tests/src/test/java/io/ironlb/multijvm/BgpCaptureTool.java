@@ -42,21 +42,7 @@ public final class BgpCaptureTool {
       Path work = routers.work();
       for (String[] r : ROUTERS) {
         String n = ns.get(r[0]);
-        routers.own(
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                n,
-                "tcpdump",
-                "-i",
-                "eth0",
-                "-n",
-                "-U",
-                "-w",
-                work.resolve(r[0] + ".pcap").toString(),
-                "tcp port 179"),
-            work.resolve(r[0] + ".tcpdump.log"));
+        routers.capture(n, work.resolve(r[0] + ".pcap"));
       }
       routers.startFrr(net, ns.get("rfrr"), 64500, V4 + ".1", 64512, V4 + ".0/24", V6 + "::/64");
       routers.startBird(net, ns.get("rbird"), 64500, V4 + ".2", 64512, V4 + ".0/24", V6 + "::/64");

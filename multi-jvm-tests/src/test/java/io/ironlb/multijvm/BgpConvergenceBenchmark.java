@@ -46,21 +46,7 @@ public final class BgpConvergenceBenchmark {
       String r = net.host(lan, "r", 1, "10.222.85", "fd00:222:85");
       String s = net.host(lan, "s", 11, "10.222.85", "fd00:222:85");
       Path pcap = routers.work().resolve(which + ".pcap");
-      routers.own(
-          List.of(
-              "ip",
-              "netns",
-              "exec",
-              r,
-              "tcpdump",
-              "-i",
-              "eth0",
-              "-n",
-              "-U",
-              "-w",
-              pcap.toString(),
-              "tcp port 179"),
-          routers.work().resolve("tcpdump.log"));
+      routers.capture(r, pcap);
       routers.startFrr(net, r, 64500, ROUTER, 64512, "10.222.85.0/24", "fd00:222:85::/64");
       Path dir = Files.createTempDirectory("ironlb-bgpbench-");
       IronlbProcess node = null;

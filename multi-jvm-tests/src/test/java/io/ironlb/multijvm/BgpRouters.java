@@ -215,6 +215,25 @@ final class BgpRouters implements AutoCloseable {
     return net.in(ns, c.toArray(String[]::new)).output();
   }
 
+  /** Records BGP (TCP port 179) on {@code eth0} of {@code ns} into {@code file}, until stopped. */
+  void capture(String ns, Path file) throws IOException {
+    own(
+        List.of(
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            "tcpdump",
+            "-i",
+            "eth0",
+            "-n",
+            "-U",
+            "-w",
+            file.toString(),
+            "tcp port 179"),
+        file.resolveSibling(file.getFileName() + ".log"));
+  }
+
   /** Starts a process of the test's own (ExaBGP, tcpdump...) and stops it with the routers. */
   Process own(List<String> command, Path log) throws IOException {
     Process p =
