@@ -147,7 +147,8 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
               routerId,
               (int) hold.toSeconds(),
               keepalive,
-              connect));
+              connect,
+              s.password()));
     } catch (UnknownHostException | ClassCastException e) {
       getContext().getLog().warn("BGP peer {}: {}", p.metadata().name(), e.toString());
       return java.util.Optional.empty();

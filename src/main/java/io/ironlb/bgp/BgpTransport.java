@@ -2,18 +2,26 @@ package io.ironlb.bgp;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
  * One Netty event loop for every BGP session of an actor system (a speaker has a handful of
- * sessions; one thread moves their bytes), shut down with the system.
+ * sessions; one thread moves their bytes), shut down with the system. Native epoll where the
+ * platform has it — TCP MD5 signatures (RFC 2385) need it — and Java NIO elsewhere.
  */
 public final class BgpTransport implements Extension {
+  private final boolean epoll = Epoll.isAvailable();
   private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+      new MultiThreadIoEventLoopGroup(
+          1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 
   public static final ExtensionId<BgpTransport> ID =
       new ExtensionId<>() {
@@ -31,5 +39,14 @@ public final class BgpTransport implements Extension {
 
   EventLoopGroup group() {
     return group;
+  }
+
+  Class<? extends SocketChannel> channelType() {
+    return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  /** Whether sessions can sign their segments with TCP MD5. */
+  boolean md5() {
+    return epoll;
   }
 }

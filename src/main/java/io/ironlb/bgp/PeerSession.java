@@ -16,8 +16,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,6 +51,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
    * @param holdTime seconds offered in our OPEN (0: no keepalives, RFC 4271 §4.2)
    * @param keepaliveTime seconds between KEEPALIVEs, or null for a third of the negotiated hold
    * @param sourceAddress the local address to connect from, or null
+   * @param password the TCP MD5 key (RFC 2385), or null
    */
   public record Config(
       InetSocketAddress peer,
@@ -60,7 +61,42 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       Inet4Address routerId,
       int holdTime,
       Integer keepaliveTime,
-      Duration connectRetry) {
+      Duration connectRetry,
+      String password) {
+
+    public Config(
+        InetSocketAddress peer,
+        InetAddress sourceAddress,
+        long localAs,
+        long peerAs,
+        Inet4Address routerId,
+        int holdTime,
+        Integer keepaliveTime,
+        Duration connectRetry) {
+      this(
+          peer,
+          sourceAddress,
+          localAs,
+          peerAs,
+          routerId,
+          holdTime,
+          keepaliveTime,
+          connectRetry,
+          null);
+    }
+
+    /** Never shows the key. */
+    @Override
+    public String toString() {
+      return "Config["
+          + peer
+          + ", AS "
+          + localAs
+          + " -> "
+          + peerAs
+          + (password == null ? "" : ", TCP MD5")
+          + "]";
+    }
 
     boolean ibgp() {
       return localAs == peerAs;
@@ -235,10 +271,11 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Behavior<Command> connect() {
     become(State.CONNECT);
     ActorRef<Command> self = getContext().getSelf();
+    BgpTransport transport = BgpTransport.get(getContext().getSystem());
     Bootstrap b =
         new Bootstrap()
-            .group(BgpTransport.get(getContext().getSystem()).group())
-            .channel(NioSocketChannel.class)
+            .group(transport.group())
+            .channel(transport.channelType())
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectRetry().toMillis() * 3)
             .option(ChannelOption.TCP_NODELAY, true)
@@ -250,6 +287,17 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                         .addLast(new BgpFrameDecoder(), new BgpEncoder(), new Inbound(self));
                   }
                 });
+    if (config.password() != null) {
+      if (!transport.md5()) {
+        return retryLater("TCP MD5 needs Linux epoll, which this platform lacks");
+      }
+      // RFC 2385: every segment of this connection signed with the peer's key.
+      b.option(
+          EpollChannelOption.TCP_MD5SIG,
+          Map.of(
+              config.peer().getAddress(),
+              config.password().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
     var future =
         config.sourceAddress() == null
             ? b.connect(config.peer())

@@ -35,6 +35,20 @@ final class BgpRouters implements AutoCloseable {
   void startFrr(
       Netns net, String ns, long asn, String id, long peerAs, String v4Range, String v6Range)
       throws IOException, InterruptedException {
+    startFrr(net, ns, asn, id, peerAs, v4Range, v6Range, null);
+  }
+
+  /** As above, with every session signed with TCP MD5 {@code password} (RFC 2385). */
+  void startFrr(
+      Netns net,
+      String ns,
+      long asn,
+      String id,
+      long peerAs,
+      String v4Range,
+      String v6Range,
+      String password)
+      throws IOException, InterruptedException {
     Path d = work.resolve("frr-" + ns);
     Files.createDirectories(d);
     Files.writeString(d.resolve("zebra.conf"), "hostname " + ns + "\n");
@@ -58,6 +72,7 @@ final class BgpRouters implements AutoCloseable {
          neighbor NODES6 timers connect 1
          bgp listen range %5$s peer-group NODES4
          bgp listen range %6$s peer-group NODES6
+        %7$s
          address-family ipv4 unicast
           neighbor NODES4 activate
           maximum-paths 8
@@ -67,7 +82,19 @@ final class BgpRouters implements AutoCloseable {
           maximum-paths 8
          exit-address-family
         """
-            .formatted(ns, asn, id, peerAs, v4Range, v6Range));
+            .formatted(
+                ns,
+                asn,
+                id,
+                peerAs,
+                v4Range,
+                v6Range,
+                password == null
+                    ? ""
+                    : " neighbor NODES4 password "
+                        + password
+                        + "\n neighbor NODES6 password "
+                        + password));
     Netns.must("chown", "-R", "frr:frr", d.toString());
     List<String> common =
         List.of(

@@ -162,4 +162,64 @@ class PeerSessionFrrIT {
                   .contains("Cease/Administrative Shutdown");
             });
   }
+
+  @Test
+  void anMd5SessionEstablishesOnlyWithTheRightKey() throws Exception {
+    assumeTrue(Netns.available("vtysh", "/usr/lib/frr/bgpd"), "needs root and FRR");
+    net = new Netns();
+    String ns = net.namespace("frr");
+    String rootEnd = net.prefix() + "v";
+    net.veth(rootEnd, ns, "eth0");
+    Netns.must("ip", "addr", "add", SPEAKER + "/24", "dev", rootEnd);
+    Netns.must("ip", "-n", ns, "addr", "add", ROUTER + "/24", "dev", "eth0");
+    routers = new BgpRouters();
+    routers.startFrr(
+        net, ns, 64500, ROUTER, 64512, "10.222.90.0/24", "fd00:222:90::/64", "s3cret-md5");
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
+    TestProbe<PeerSession.Status> status = kit.createTestProbe();
+
+    // The wrong key: FRR's kernel drops every segment, the session never comes up.
+    ActorRef<PeerSession.Command> wrong = kit.spawn(PeerSession.create(md5Config("not-the-key")));
+    await()
+        .during(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(8))
+        .until(
+            () -> {
+              wrong.tell(new PeerSession.GetStatus(status.ref()));
+              return status.receiveMessage().state();
+            },
+            s -> s != PeerSession.State.ESTABLISHED);
+    TestProbe<Done> done = kit.createTestProbe();
+    wrong.tell(new PeerSession.Stop(done.ref()));
+    done.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+
+    // The right key: Established, and FRR agrees.
+    ActorRef<PeerSession.Command> right = kit.spawn(PeerSession.create(md5Config("s3cret-md5")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              right.tell(new PeerSession.GetStatus(status.ref()));
+              return status.receiveMessage().state();
+            },
+            s -> s == PeerSession.State.ESTABLISHED);
+    assertThat(routers.vtysh(net, ns, "show bgp summary")).contains(SPEAKER);
+  }
+
+  private static PeerSession.Config md5Config(String key) throws Exception {
+    return new PeerSession.Config(
+        new InetSocketAddress(ROUTER, 179),
+        ip(SPEAKER),
+        64512,
+        64500,
+        (Inet4Address) ip(SPEAKER),
+        3,
+        null,
+        Duration.ofMillis(500),
+        key);
+  }
 }
