@@ -163,21 +163,7 @@ public final class BgpCaptureTool {
       }
     }
     Files.writeString(d.resolve("gobgpd.toml"), toml);
-    routers.own(
-        List.of(
-            "ip",
-            "netns",
-            "exec",
-            ns,
-            "gobgpd",
-            "-f",
-            d.resolve("gobgpd.toml").toString(),
-            "--api-hosts",
-            "127.0.0.1:50051",
-            "--pprof-disable",
-            "-p"),
-        d.resolve("gobgpd.log"));
-    BgpRouters.waitFor(() -> routers.gobgp(net, ns, "global").contains("AS"), "GoBGP speaker");
+    routers.startGobgpd(net, ns, d);
     routers.gobgp(
         net,
         ns,

@@ -216,23 +216,28 @@ final class BgpRouters implements AutoCloseable {
               .formatted(f[0], f[1], f[2], peerAs));
     }
     Files.writeString(d.resolve("gobgpd.toml"), toml);
-    Process p =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                "gobgpd",
-                "-f",
-                d.resolve("gobgpd.toml").toString(),
-                "--api-hosts",
-                "127.0.0.1:50051",
-                "--pprof-disable",
-                "-p")
-            .redirectErrorStream(true)
-            .redirectOutput(d.resolve("gobgpd.log").toFile())
-            .start();
-    pids.add(p.pid());
+    startGobgpd(net, ns, d);
+  }
+
+  /**
+   * gobgpd in {@code ns} with {@code dir/gobgpd.toml} (a router or a speaker), its gRPC API on the
+   * namespace's own loopback; returns once the API answers.
+   */
+  void startGobgpd(Netns net, String ns, Path dir) throws IOException, InterruptedException {
+    own(
+        List.of(
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            "gobgpd",
+            "-f",
+            dir.resolve("gobgpd.toml").toString(),
+            "--api-hosts",
+            "127.0.0.1:50051",
+            "--pprof-disable",
+            "-p"),
+        dir.resolve("gobgpd.log"));
     waitFor(() -> gobgp(net, ns, "global").contains("AS"), "GoBGP in " + ns);
   }
 

@@ -49,12 +49,12 @@ class PeerSessionFrrIT {
     }
   }
 
-  private static InetAddress ip(String s) throws Exception {
-    return InetAddress.getByName(s);
-  }
-
-  @Test
-  void announcesWithdrawsHoldsAndShutsDownAgainstFrr() throws Exception {
+  /**
+   * FRR (AS 64500) in a namespace of its own at {@value #ROUTER}, reached over a veth from the
+   * test's namespace ({@value #SPEAKER}); with TCP MD5 when {@code password} is set. Also the actor
+   * test kit the sessions run in.
+   */
+  private String frr(String password) throws Exception {
     assumeTrue(Netns.available("vtysh", "/usr/lib/frr/bgpd"), "needs root and FRR");
     net = new Netns();
     String ns = net.namespace("frr");
@@ -63,12 +63,28 @@ class PeerSessionFrrIT {
     Netns.must("ip", "addr", "add", SPEAKER + "/24", "dev", rootEnd);
     Netns.must("ip", "-n", ns, "addr", "add", ROUTER + "/24", "dev", "eth0");
     routers = new BgpRouters();
-    routers.startFrr(net, ns, 64500, ROUTER, 64512, "10.222.90.0/24", "fd00:222:90::/64");
-
+    routers.startFrr(net, ns, 64500, ROUTER, 64512, "10.222.90.0/24", "fd00:222:90::/64", password);
     kit =
         ActorTestKit.create(
             ConfigFactory.parseString("pekko.actor.provider = local")
                 .withFallback(ConfigFactory.load()));
+    return ns;
+  }
+
+  private PeerSession.Status status(ActorRef<PeerSession.Command> session) {
+    TestProbe<PeerSession.Status> probe = kit.createTestProbe();
+    session.tell(new PeerSession.GetStatus(probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  private static InetAddress ip(String s) throws Exception {
+    return InetAddress.getByName(s);
+  }
+
+  @Test
+  void announcesWithdrawsHoldsAndShutsDownAgainstFrr() throws Exception {
+    String ns = frr(null);
+
     ActorRef<PeerSession.Command> session =
         kit.spawn(
             PeerSession.create(
@@ -81,16 +97,10 @@ class PeerSessionFrrIT {
                     3,
                     null,
                     Duration.ofMillis(500))));
-    TestProbe<PeerSession.Status> status = kit.createTestProbe();
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              session.tell(new PeerSession.GetStatus(status.ref()));
-              return status.receiveMessage().state();
-            },
-            s -> s == PeerSession.State.ESTABLISHED);
+        .until(() -> status(session).state(), s -> s == PeerSession.State.ESTABLISHED);
 
     AdvertisementPlanner.Announcement route =
         new AdvertisementPlanner.Announcement(
@@ -126,10 +136,7 @@ class PeerSessionFrrIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
-              () -> {
-                session.tell(new PeerSession.GetStatus(status.ref()));
-                return status.receiveMessage();
-              },
+              () -> status(session),
               s ->
                   s.state() != PeerSession.State.ESTABLISHED
                       && "hold timer expired".equals(s.lastError()));
@@ -138,12 +145,7 @@ class PeerSessionFrrIT {
     }
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              session.tell(new PeerSession.GetStatus(status.ref()));
-              return status.receiveMessage().state();
-            },
-            s -> s == PeerSession.State.ESTABLISHED);
+        .until(() -> status(session).state(), s -> s == PeerSession.State.ESTABLISHED);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> net.in(ns, "ip", "route", "show", "10.222.91.2").output().contains(SPEAKER));
@@ -165,33 +167,14 @@ class PeerSessionFrrIT {
 
   @Test
   void anMd5SessionEstablishesOnlyWithTheRightKey() throws Exception {
-    assumeTrue(Netns.available("vtysh", "/usr/lib/frr/bgpd"), "needs root and FRR");
-    net = new Netns();
-    String ns = net.namespace("frr");
-    String rootEnd = net.prefix() + "v";
-    net.veth(rootEnd, ns, "eth0");
-    Netns.must("ip", "addr", "add", SPEAKER + "/24", "dev", rootEnd);
-    Netns.must("ip", "-n", ns, "addr", "add", ROUTER + "/24", "dev", "eth0");
-    routers = new BgpRouters();
-    routers.startFrr(
-        net, ns, 64500, ROUTER, 64512, "10.222.90.0/24", "fd00:222:90::/64", "s3cret-md5");
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
-    TestProbe<PeerSession.Status> status = kit.createTestProbe();
+    String ns = frr("s3cret-md5");
 
     // The wrong key: FRR's kernel drops every segment, the session never comes up.
     ActorRef<PeerSession.Command> wrong = kit.spawn(PeerSession.create(md5Config("not-the-key")));
     await()
         .during(Duration.ofSeconds(6))
         .atMost(Duration.ofSeconds(8))
-        .until(
-            () -> {
-              wrong.tell(new PeerSession.GetStatus(status.ref()));
-              return status.receiveMessage().state();
-            },
-            s -> s != PeerSession.State.ESTABLISHED);
+        .until(() -> status(wrong).state(), s -> s != PeerSession.State.ESTABLISHED);
     TestProbe<Done> done = kit.createTestProbe();
     wrong.tell(new PeerSession.Stop(done.ref()));
     done.expectMessage(Duration.ofSeconds(10), Done.getInstance());
@@ -201,12 +184,7 @@ class PeerSessionFrrIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              right.tell(new PeerSession.GetStatus(status.ref()));
-              return status.receiveMessage().state();
-            },
-            s -> s == PeerSession.State.ESTABLISHED);
+        .until(() -> status(right).state(), s -> s == PeerSession.State.ESTABLISHED);
     assertThat(routers.vtysh(net, ns, "show bgp summary")).contains(SPEAKER);
   }
 
