@@ -9,8 +9,8 @@ import io.ironlb.bgp.wire.PathAttribute;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,14 +51,17 @@ public final class AdjRibOut {
         withdrawn.add(p);
       }
     }
-    Map<IpPrefix, Route> changed = new HashMap<>();
-    wanted.forEach(
-        (p, r) -> {
-          if (!r.equals(sent.get(p))) {
-            changed.put(p, r);
-          }
-        });
-    withdrawn.forEach(sent::remove);
+    Map<IpPrefix, Route> changed = new HashMap<>(Math.max(16, wanted.size() * 4 / 3 + 1));
+    for (Map.Entry<IpPrefix, Route> e : wanted.entrySet()) {
+      Route before = sent.get(e.getKey());
+      // Routes are shared between prefixes: identity first spares a deep comparison.
+      if (before != e.getValue() && !e.getValue().equals(before)) {
+        changed.put(e.getKey(), e.getValue());
+      }
+    }
+    for (IpPrefix p : withdrawn) {
+      sent.remove(p);
+    }
     sent.putAll(changed);
     List<Update> out = new ArrayList<>(withdrawals(withdrawn));
     out.addAll(announcements(changed));
@@ -75,14 +78,19 @@ public final class AdjRibOut {
     sent.clear();
   }
 
+  public BgpCodec.Options options() {
+    return options;
+  }
+
   public int size() {
     return sent.size();
   }
 
   private List<Update> withdrawals(List<IpPrefix> prefixes) {
     List<Update> out = new ArrayList<>();
-    List<IpPrefix> v4 = sorted(prefixes.stream().filter(IpPrefix::isIpv4).toList());
-    List<IpPrefix> v6 = sorted(prefixes.stream().filter(p -> !p.isIpv4()).toList());
+    List<IpPrefix> v4 = new ArrayList<>();
+    List<IpPrefix> v6 = new ArrayList<>();
+    split(prefixes, v4, v6);
     // Header 19 + two length fields 4: the rest is for withdrawn prefixes.
     int max = options.maxLength(BgpMessage.UPDATE);
     for (List<IpPrefix> chunk : chunks(v4, max - 23)) {
@@ -101,14 +109,20 @@ public final class AdjRibOut {
   }
 
   private List<Update> announcements(Map<IpPrefix, Route> routes) {
+    // Grouped by identity first (thousands of prefixes share a few Route objects, and a record's
+    // hash walks all its attributes), then equal Routes merged.
+    Map<Route, List<IpPrefix>> byIdentity = new IdentityHashMap<>();
+    for (Map.Entry<IpPrefix, Route> e : routes.entrySet()) {
+      byIdentity.computeIfAbsent(e.getValue(), x -> new ArrayList<>()).add(e.getKey());
+    }
     Map<Route, List<IpPrefix>> byRoute = new LinkedHashMap<>();
-    routes.forEach((p, r) -> byRoute.computeIfAbsent(r, x -> new ArrayList<>()).add(p));
-    byRoute.replaceAll((r, prefixes) -> sorted(prefixes));
+    byIdentity.forEach((r, ps) -> byRoute.computeIfAbsent(r, x -> new ArrayList<>()).addAll(ps));
     List<Update> out = new ArrayList<>();
     byRoute.forEach(
         (route, prefixes) -> {
-          List<IpPrefix> v4 = prefixes.stream().filter(IpPrefix::isIpv4).toList();
-          List<IpPrefix> v6 = prefixes.stream().filter(p -> !p.isIpv4()).toList();
+          List<IpPrefix> v4 = new ArrayList<>();
+          List<IpPrefix> v6 = new ArrayList<>();
+          split(prefixes, v4, v6);
           if (!v4.isEmpty() && route.nextHop() instanceof Inet4Address nh) {
             List<PathAttribute> attrs = new ArrayList<>(route.attributes());
             attrs.add(new PathAttribute.NextHop(nh));
@@ -146,15 +160,51 @@ public final class AdjRibOut {
     return BgpCodec.encode(new Update(List.of(), attrs, List.of()), options).length - 23;
   }
 
-  /** Sorted by address then length, each address's bytes copied once (not per comparison). */
-  private static List<IpPrefix> sorted(List<IpPrefix> prefixes) {
-    Map<IpPrefix, byte[]> keys = new HashMap<>();
-    prefixes.forEach(p -> keys.put(p, p.address().getAddress()));
-    List<IpPrefix> out = new ArrayList<>(prefixes);
-    out.sort(
-        Comparator.comparing((IpPrefix p) -> keys.get(p), java.util.Arrays::compareUnsigned)
-            .thenComparingInt(IpPrefix::length));
-    return out;
+  /**
+   * Splits prefixes by family, each sorted by address then length (the UPDATEs come out the same
+   * for the same routes, whatever order a map gave them in). The sort runs on primitive keys: a
+   * comparator that read each address's bytes would copy them at every comparison.
+   */
+  private static void split(List<IpPrefix> prefixes, List<IpPrefix> v4, List<IpPrefix> v6) {
+    List<Keyed> four = new ArrayList<>();
+    List<Keyed> six = new ArrayList<>();
+    for (IpPrefix p : prefixes) {
+      byte[] a = p.address().getAddress();
+      if (a.length == 4) {
+        four.add(new Keyed(((long) word(a, 0) << 32) >>> 24 | p.length(), 0, p));
+      } else {
+        long hi = (long) word(a, 0) << 32 | word(a, 4) & 0xFFFFFFFFL;
+        long lo = (long) word(a, 8) << 32 | word(a, 12) & 0xFFFFFFFFL;
+        six.add(new Keyed(hi, lo, p));
+      }
+    }
+    four.sort(null);
+    six.sort(null);
+    for (Keyed k : four) {
+      v4.add(k.prefix());
+    }
+    for (Keyed k : six) {
+      v6.add(k.prefix());
+    }
+  }
+
+  private static int word(byte[] a, int at) {
+    return (a[at] & 0xFF) << 24
+        | (a[at + 1] & 0xFF) << 16
+        | (a[at + 2] & 0xFF) << 8
+        | a[at + 3] & 0xFF;
+  }
+
+  /** A prefix with its sort key: IPv4 address and length in one long; IPv6 address in two. */
+  private record Keyed(long hi, long lo, IpPrefix prefix) implements Comparable<Keyed> {
+    @Override
+    public int compareTo(Keyed o) {
+      int c = Long.compareUnsigned(hi, o.hi);
+      if (c == 0) {
+        c = Long.compareUnsigned(lo, o.lo);
+      }
+      return c != 0 ? c : Integer.compare(prefix.length(), o.prefix.length());
+    }
   }
 
   /** Splits prefixes into runs whose encoded size fits in {@code room} bytes. */
