@@ -2,6 +2,7 @@ package io.ironlb;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ironlb.bgp.BgpMetrics;
 import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.http.NodeRuntime;
 import io.ironlb.l2.LinkCommand;
@@ -14,6 +15,7 @@ import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
 import io.ironlb.l2.link.LoopbackAddresses;
 import io.ironlb.l2.link.PcapLinkIo;
+import io.ironlb.source.AnnouncementWriter;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -191,7 +193,11 @@ final class NodeBoot {
    * Shutdown. Its default BGP identifier is the cluster address when that is IPv4.
    */
   static ActorRef<BgpSupervisor.Command> bgp(
-      ActorContext<?> ctx, String node, String clusterAddress, boolean standalone) {
+      ActorContext<?> ctx,
+      String node,
+      String clusterAddress,
+      boolean standalone,
+      AnnouncementWriter writer) {
     Inet4Address routerId;
     try {
       InetAddress a = InetAddress.getByName(HostPort.parse(clusterAddress).host());
@@ -201,7 +207,14 @@ final class NodeBoot {
       throw new IllegalArgumentException("--cluster " + clusterAddress, e);
     }
     ActorRef<BgpSupervisor.Command> bgp =
-        ctx.spawn(BgpSupervisor.create(node, routerId, standalone), "bgp");
+        ctx.spawn(
+            BgpSupervisor.create(
+                node,
+                routerId,
+                standalone,
+                new BgpMetrics(NodeRuntime.get(ctx.getSystem()).families()),
+                writer),
+            "bgp");
     ActorSystem<?> system = ctx.getSystem();
     NodeRuntime.get(system).bgp(bgp);
     CoordinatedShutdown.get(system)

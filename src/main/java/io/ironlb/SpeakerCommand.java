@@ -79,7 +79,11 @@ final class SpeakerCommand implements Callable<Integer> {
           ActorSystem<Void> system = ctx.getSystem();
           VipEntity.init(system);
           ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, kernel);
-          ActorRef<BgpSupervisor.Command> bgp = NodeBoot.bgp(ctx, node, kubernetes.cluster, false);
+          KubernetesStatusWriter writer =
+              new KubernetesStatusWriter(
+                  client, kubernetes.namespace, "ironlb-speaker", KubernetesOptions.writers());
+          ActorRef<BgpSupervisor.Command> bgp =
+              NodeBoot.bgp(ctx, node, kubernetes.cluster, false, writer);
           ClusterSharding sharding = ClusterSharding.get(system);
           ActorRef<Speaker.Command> speaker =
               ctx.spawn(
@@ -92,11 +96,7 @@ final class SpeakerCommand implements Callable<Integer> {
                       (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
                       null,
                       null,
-                      new KubernetesStatusWriter(
-                          client,
-                          kubernetes.namespace,
-                          "ironlb-speaker",
-                          KubernetesOptions.writers()),
+                      writer,
                       bgp),
                   "speaker");
           NodeRuntime.get(system).speaker(speaker);

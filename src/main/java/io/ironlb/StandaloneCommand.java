@@ -124,7 +124,8 @@ final class StandaloneCommand implements Callable<Integer> {
                   topic);
           VipEntity.init(system);
           ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, kernel);
-          ActorRef<BgpSupervisor.Command> bgp = NodeBoot.bgp(ctx, node, cluster, true);
+          ActorRef<BgpSupervisor.Command> bgp =
+              NodeBoot.bgp(ctx, node, cluster, true, AnnouncementWriter.NONE);
           ClusterSharding sharding = ClusterSharding.get(system);
           ActorRef<Speaker.Command> speaker =
               ctx.spawn(

@@ -71,7 +71,21 @@ public final class AdvertisementPlanner {
       Map<ServiceKey, L2Reports.Allocated> allocations,
       String node,
       boolean missingSlicesMeanServed) {
-    return plan(r, allocations, node, missingSlicesMeanServed, new java.util.HashSet<>());
+    return plan(r, allocations, node, missingSlicesMeanServed, new HashMap<>());
+  }
+
+  /**
+   * Service → the names of the BGPPeers this node announces it to (a ServiceBGPStatus each), for
+   * the Services announced to at least one.
+   */
+  public static Map<ServiceKey, Set<String>> peersByService(
+      ClusterResources r,
+      Map<ServiceKey, L2Reports.Allocated> allocations,
+      String node,
+      boolean missingSlicesMeanServed) {
+    Map<ServiceKey, Set<String>> out = new HashMap<>();
+    plan(r, allocations, node, missingSlicesMeanServed, out);
+    return out;
   }
 
   /** The Services this node announces to at least one peer (the status API's {@code bgp.nodes}). */
@@ -80,17 +94,19 @@ public final class AdvertisementPlanner {
       Map<ServiceKey, L2Reports.Allocated> allocations,
       String node,
       boolean missingSlicesMeanServed) {
-    Set<ServiceKey> out = new java.util.HashSet<>();
-    plan(r, allocations, node, missingSlicesMeanServed, out);
-    return out;
+    return peersByService(r, allocations, node, missingSlicesMeanServed).keySet();
   }
 
-  private static Map<String, Map<IpPrefix, Announcement>> plan(
+  /**
+   * Peer name → prefix → announcement, for this node; {@code announced} receives Service → the
+   * peers it is announced to.
+   */
+  public static Map<String, Map<IpPrefix, Announcement>> plan(
       ClusterResources r,
       Map<ServiceKey, L2Reports.Allocated> allocations,
       String node,
       boolean missingSlicesMeanServed,
-      Set<ServiceKey> announced) {
+      Map<ServiceKey, Set<String>> announced) {
     Map<String, Map<IpPrefix, Announcement>> out = new TreeMap<>();
     List<BGPPeer> peers = peersOf(r, node);
     peers.forEach(p -> out.put(p.metadata().name(), new HashMap<>()));
@@ -124,7 +140,9 @@ public final class AdvertisementPlanner {
           for (BGPPeer p : peers) {
             if (s.peers().isEmpty() || s.peers().contains(p.metadata().name())) {
               out.get(p.metadata().name()).merge(prefix, ann, Announcement::merge);
-              announced.add(ServiceKey.of(svc));
+              announced
+                  .computeIfAbsent(ServiceKey.of(svc), k -> new TreeSet<>())
+                  .add(p.metadata().name());
             }
           }
         }

@@ -5,6 +5,7 @@ import io.ironlb.config.BGPPeer;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.l2.L2Reports;
+import io.ironlb.source.AnnouncementWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -51,6 +53,10 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   private final String node;
   private final Inet4Address defaultRouterId;
   private final boolean missingSlicesMeanServed;
+  private final BgpMetrics metrics;
+  private final AnnouncementWriter writer;
+  private Plan last;
+  private Map<ServiceKey, List<String>> statuses;
   private final Map<String, Child> children = new HashMap<>();
   private int generation;
 
@@ -58,17 +64,27 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
    * @param defaultRouterId the BGP identifier when a BGPPeer names none (MetalLB: the node's IPv4)
    */
   public static Behavior<Command> create(
-      String node, Inet4Address defaultRouterId, boolean missingSlicesMeanServed) {
+      String node,
+      Inet4Address defaultRouterId,
+      boolean missingSlicesMeanServed,
+      BgpMetrics metrics,
+      AnnouncementWriter writer) {
     return Behaviors.setup(
-        ctx -> new BgpSupervisor(ctx, node, defaultRouterId, missingSlicesMeanServed));
+        ctx ->
+            new BgpSupervisor(
+                ctx, node, defaultRouterId, missingSlicesMeanServed, metrics, writer));
   }
 
   private BgpSupervisor(
       ActorContext<Command> ctx,
       String node,
       Inet4Address defaultRouterId,
-      boolean missingSlicesMeanServed) {
+      boolean missingSlicesMeanServed,
+      BgpMetrics metrics,
+      AnnouncementWriter writer) {
     super(ctx);
+    this.metrics = metrics;
+    this.writer = writer;
     this.node = node;
     this.defaultRouterId = defaultRouterId;
     this.missingSlicesMeanServed = missingSlicesMeanServed;
@@ -84,11 +100,26 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   }
 
   private Behavior<Command> onPlan(Plan m) {
+    // The Speaker re-sends its view on every refresh; the same view plans the same.
+    if (last != null
+        && m.resources() == last.resources()
+        && m.allocations().equals(last.allocations())) {
+      return this;
+    }
+    last = m;
+    Map<ServiceKey, Set<String>> byService = new HashMap<>();
     Map<String, Map<IpPrefix, AdvertisementPlanner.Announcement>> plan =
-        AdvertisementPlanner.plan(m.resources(), m.allocations(), node, missingSlicesMeanServed);
+        AdvertisementPlanner.plan(
+            m.resources(), m.allocations(), node, missingSlicesMeanServed, byService);
+    Map<ServiceKey, List<String>> now = new HashMap<>();
+    byService.forEach((k, peers) -> now.put(k, List.copyOf(peers)));
+    if (!now.equals(statuses)) {
+      statuses = now;
+      writer.announcingBgp(node, now);
+    }
     Map<String, PeerSession.Config> wanted = new HashMap<>();
     for (BGPPeer p : AdvertisementPlanner.peersOf(m.resources(), node)) {
-      sessionConfig(p).ifPresent(c -> wanted.put(p.metadata().name(), c));
+      sessionConfig(p, m.resources()).ifPresent(c -> wanted.put(p.metadata().name(), c));
     }
     for (String name : new ArrayList<>(children.keySet())) {
       Child c = children.get(name);
@@ -108,7 +139,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
                           config,
                           getContext()
                               .spawn(
-                                  PeerSession.create(config),
+                                  PeerSession.create(config, metrics),
                                   "peer-"
                                       + n.replaceAll("[^A-Za-z0-9-]", "_")
                                       + "-"
@@ -119,7 +150,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   }
 
   /** The session a BGPPeer defines; empty (and logged) when IronLB cannot run it yet. */
-  private java.util.Optional<PeerSession.Config> sessionConfig(BGPPeer p) {
+  private java.util.Optional<PeerSession.Config> sessionConfig(BGPPeer p, ClusterResources r) {
     BGPPeer.Spec s = p.spec();
     if (s.peerAddress() == null) {
       getContext()
@@ -127,6 +158,18 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
           .warn(
               "BGP peer {}: unnumbered (interface) peering is not supported yet",
               p.metadata().name());
+      return java.util.Optional.empty();
+    }
+    java.util.Optional<String> password = r.bgpPassword(p);
+    if (password.isEmpty() && s.passwordSecretName().isPresent()) {
+      // Without its key the router would drop every segment (RFC 2385): wait for the Secret.
+      getContext()
+          .getLog()
+          .warn(
+              "BGP peer {}: passwordSecret {} is not readable (missing, wrong type, or no"
+                  + " 'password' key); the session waits for it",
+              p.metadata().name(),
+              s.passwordSecretName().get());
       return java.util.Optional.empty();
     }
     try {
@@ -148,7 +191,8 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
               (int) hold.toSeconds(),
               keepalive,
               connect,
-              s.password()));
+              password.orElse(null),
+              s.ebgpMultiHop()));
     } catch (UnknownHostException | ClassCastException e) {
       getContext().getLog().warn("BGP peer {}: {}", p.metadata().name(), e.toString());
       return java.util.Optional.empty();

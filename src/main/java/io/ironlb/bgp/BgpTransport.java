@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.ExtensionId;
 /**
  * One Netty event loop for every BGP session of an actor system (a speaker has a handful of
  * sessions; one thread moves their bytes), shut down with the system. Native epoll where the
- * platform has it — TCP MD5 signatures (RFC 2385) need it — and Java NIO elsewhere.
+ * platform has it — TCP MD5 signatures (RFC 2385) and the IP TTL need it — and Java NIO elsewhere.
  */
 public final class BgpTransport implements Extension {
   private final boolean epoll = Epoll.isAvailable();
@@ -45,8 +45,8 @@ public final class BgpTransport implements Extension {
     return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
-  /** Whether sessions can sign their segments with TCP MD5. */
-  boolean md5() {
+  /** Whether sessions can set Linux socket options: TCP MD5 signatures, the IP TTL. */
+  boolean linuxSocketOptions() {
     return epoll;
   }
 }

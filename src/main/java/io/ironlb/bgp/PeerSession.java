@@ -10,6 +10,7 @@ import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.NotificationCode;
 import io.ironlb.bgp.wire.PathAttribute;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,14 +19,17 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -52,6 +56,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
    * @param keepaliveTime seconds between KEEPALIVEs, or null for a third of the negotiated hold
    * @param sourceAddress the local address to connect from, or null
    * @param password the TCP MD5 key (RFC 2385), or null
+   * @param ebgpMultiHop the eBGP peer is more than one hop away (its packets leave with TTL 255)
    */
   public record Config(
       InetSocketAddress peer,
@@ -62,7 +67,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       int holdTime,
       Integer keepaliveTime,
       Duration connectRetry,
-      String password) {
+      String password,
+      boolean ebgpMultiHop) {
 
     public Config(
         InetSocketAddress peer,
@@ -82,7 +88,32 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           holdTime,
           keepaliveTime,
           connectRetry,
-          null);
+          null,
+          false);
+    }
+
+    /** A directly connected peer with a TCP MD5 key. */
+    public Config(
+        InetSocketAddress peer,
+        InetAddress sourceAddress,
+        long localAs,
+        long peerAs,
+        Inet4Address routerId,
+        int holdTime,
+        Integer keepaliveTime,
+        Duration connectRetry,
+        String password) {
+      this(
+          peer,
+          sourceAddress,
+          localAs,
+          peerAs,
+          routerId,
+          holdTime,
+          keepaliveTime,
+          connectRetry,
+          password,
+          false);
     }
 
     /** Never shows the key. */
@@ -95,11 +126,21 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           + " -> "
           + peerAs
           + (password == null ? "" : ", TCP MD5")
+          + (ebgpMultiHop ? ", multi-hop" : "")
           + "]";
     }
 
     boolean ibgp() {
       return localAs == peerAs;
+    }
+
+    /**
+     * The TTL (hop limit) of the session's packets: 1 to a directly connected eBGP peer, so a
+     * session can never form through a router by mistake; 255 to an iBGP or multi-hop eBGP one (as
+     * FRR does, and as MetalLB's {@code ebgpMultiHop} asks).
+     */
+    int ttl() {
+      return ibgp() || ebgpMultiHop ? 255 : 1;
     }
   }
 
@@ -162,9 +203,20 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
+  /** setsockopt(IPPROTO_IP, IP_TTL) and (IPPROTO_IPV6, IPV6_UNICAST_HOPS), from Linux's in.h. */
+  private static final IntegerUnixChannelOption IP_TTL =
+      new IntegerUnixChannelOption("IP_TTL", 0, 2);
+
+  private static final IntegerUnixChannelOption IPV6_UNICAST_HOPS =
+      new IntegerUnixChannelOption("IPV6_UNICAST_HOPS", 41, 16);
+
+  /** The codec options our OPEN offers: 4-octet AS (RFC 6793), Extended Messages (RFC 8654). */
+  private static final BgpCodec.Options OFFERED = new BgpCodec.Options(true, true);
+
   private final Config config;
   private final TimerScheduler<Command> timers;
   private final Duration openHold;
+  private final BgpMetrics.Peer metrics;
   private Map<IpPrefix, AdvertisementPlanner.Announcement> wanted = Map.of();
   private AdjRibOut rib;
   private Channel channel;
@@ -177,35 +229,62 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private String lastError;
   private Duration hold = Duration.ZERO;
   private boolean peerGracefulRestart;
-  private final List<BgpMessage.Update> pending = new ArrayList<>();
+
+  /**
+   * UPDATEs that wait for Established, already encoded: the first burst goes out without running
+   * the encoder on the critical path.
+   */
+  private final List<byte[]> pending = new ArrayList<>();
 
   /** The address families both OPENs offered (RFC 4760 §8): only these may be sent. */
-  private java.util.Set<Integer> families = java.util.Set.of();
+  private Set<Integer> families = Set.of();
 
   private ActorRef<Done> stopping;
 
+  /** A session whose metrics are kept nowhere (tests, tools). */
   public static Behavior<Command> create(Config config) {
-    return create(config, OPEN_HOLD);
+    return create(config, BgpMetrics.unregistered(), OPEN_HOLD);
+  }
+
+  public static Behavior<Command> create(Config config, BgpMetrics metrics) {
+    return create(config, metrics, OPEN_HOLD);
   }
 
   /** With another OpenSent hold time (tests: the timer must not outlive OpenSent). */
-  static Behavior<Command> create(Config config, Duration openHold) {
+  static Behavior<Command> create(Config config, BgpMetrics metrics, Duration openHold) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  PeerSession s = new PeerSession(ctx, config, timers, openHold);
+                  PeerSession s = new PeerSession(ctx, config, timers, metrics, openHold);
                   s.connect();
                   return s;
                 }));
   }
 
   private PeerSession(
-      ActorContext<Command> ctx, Config config, TimerScheduler<Command> timers, Duration openHold) {
+      ActorContext<Command> ctx,
+      Config config,
+      TimerScheduler<Command> timers,
+      BgpMetrics metrics,
+      Duration openHold) {
     super(ctx);
     this.config = config;
     this.timers = timers;
     this.openHold = openHold;
+    this.metrics = metrics.peer(label(config));
+    this.metrics.state(false, 0, 0);
+  }
+
+  /** The peer as MetalLB labels it: {@code address:port}. */
+  private static String label(Config config) {
+    return config.peer().getAddress().getHostAddress() + ":" + config.peer().getPort();
+  }
+
+  /** MetalLB's gauges: up, what the peer holds, and what it should hold but cannot yet. */
+  private void recordState() {
+    boolean up = state == State.ESTABLISHED;
+    metrics.state(up, up && rib != null ? rib.size() : 0, up ? 0 : wanted.size());
   }
 
   @Override
@@ -237,9 +316,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
               m.replyTo()
                   .tell(
                       new Status(
-                          config.peer().getAddress().getHostAddress()
-                              + ":"
-                              + config.peer().getPort(),
+                          label(config),
                           state,
                           since.toString(),
                           rib == null ? 0 : rib.size(),
@@ -253,6 +330,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
               if (channel != null) {
                 channel.close();
               }
+              metrics.remove();
               return this;
             })
         .build();
@@ -263,6 +341,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       getContext().getLog().info("{}: {} -> {}", config.peer(), state, next);
       state = next;
       since = Instant.now();
+      recordState();
     }
   }
 
@@ -287,8 +366,13 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                         .addLast(new BgpFrameDecoder(), new BgpEncoder(), new Inbound(self));
                   }
                 });
+    if (transport.linuxSocketOptions()) {
+      b.option(
+          config.peer().getAddress() instanceof Inet4Address ? IP_TTL : IPV6_UNICAST_HOPS,
+          config.ttl());
+    }
     if (config.password() != null) {
-      if (!transport.md5()) {
+      if (!transport.linuxSocketOptions()) {
         return retryLater("TCP MD5 needs Linux epoll, which this platform lacks");
       }
       // RFC 2385: every segment of this connection signed with the peer's key.
@@ -334,7 +418,18 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     send(open());
     become(State.OPEN_SENT);
     timers.startSingleTimer(HoldExpired.class, new HoldExpired(), openHold);
+    // The first UPDATEs are built while the peer's OPEN is on its way, assuming it accepts what
+    // ours offered (most routers do): the router gets its routes the moment it is Established.
+    prepare(OFFERED, Set.of(Capability.AFI_IPV4, Capability.AFI_IPV6));
     return this;
+  }
+
+  /** A fresh Adj-RIB-Out for these options and families, and the UPDATEs that fill it. */
+  private void prepare(BgpCodec.Options options, Set<Integer> families) {
+    this.families = families;
+    rib = new AdjRibOut(options);
+    pending.clear();
+    queue(rib.advance(negotiated(wanted)));
   }
 
   private BgpMessage.Open open() {
@@ -409,9 +504,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     BgpCodec.Options options = new BgpCodec.Options(four, o.has(Capability.ExtendedMessage.class));
     decoder.options(options);
     encoder.options(options);
-    rib = new AdjRibOut(options);
     peerGracefulRestart = o.has(Capability.GracefulRestart.class);
-    java.util.Set<Integer> offered = new java.util.HashSet<>();
+    Set<Integer> offered = new HashSet<>();
     for (Capability c : o.capabilities()) {
       if (c instanceof Capability.Multiprotocol mp && mp.safi() == Capability.SAFI_UNICAST) {
         offered.add(mp.afi());
@@ -420,11 +514,19 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     if (!o.has(Capability.Multiprotocol.class)) {
       offered.add(Capability.AFI_IPV4); // RFC 4760 §1: without the capability, IPv4 unicast only
     }
-    families = java.util.Set.copyOf(offered);
+    int localFamily =
+        ((InetSocketAddress) channel.localAddress()).getAddress() instanceof Inet4Address
+            ? Capability.AFI_IPV4
+            : Capability.AFI_IPV6;
+    // What was prepared in OpenSent holds unless the peer took fewer options, or not the family
+    // this connection's next hop is in (only that family's prefixes are ever sent).
+    if (!options.equals(rib.options()) || !offered.contains(localFamily)) {
+      prepare(options, Set.copyOf(offered));
+    } else {
+      families = Set.copyOf(offered);
+    }
     send(new BgpMessage.Keepalive());
     become(State.OPEN_CONFIRM);
-    // Prepared while the peer's KEEPALIVE is on its way, sent the moment it arrives.
-    pending.addAll(rib.advance(negotiated(wanted)));
     restartHold();
     if (negotiated > 0) {
       int every =
@@ -438,7 +540,11 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     become(State.ESTABLISHED);
     failures = 0;
     lastError = null;
-    sendAll(pending);
+    for (byte[] update : pending) {
+      channel.write(Unpooled.wrappedBuffer(update));
+    }
+    channel.flush();
+    counted(pending.size());
     pending.clear();
     if (peerGracefulRestart) {
       sendAll(endOfRib()); // RFC 4724 §2: the peer may be waiting for it
@@ -536,9 +642,10 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     wanted = Map.copyOf(m.prefixes());
     if (state == State.ESTABLISHED) {
       sendAll(rib.advance(negotiated(wanted)));
-    } else if (state == State.OPEN_CONFIRM) {
-      pending.addAll(rib.advance(negotiated(wanted)));
+    } else if (rib != null) { // OpenSent or OpenConfirm: queued behind what was prepared
+      queue(rib.advance(negotiated(wanted)));
     }
+    recordState();
     return this;
   }
 
@@ -552,9 +659,22 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private void sendAll(List<BgpMessage.Update> updates) {
     for (BgpMessage.Update u : updates) {
       channel.write(u);
-      updatesSent++;
     }
     channel.flush();
+    counted(updates.size());
+  }
+
+  private void counted(int updates) {
+    updatesSent += updates;
+    metrics.updatesSent(updates);
+    recordState();
+  }
+
+  /** Encodes UPDATEs for after Established, with the options the Adj-RIB-Out was built for. */
+  private void queue(List<BgpMessage.Update> updates) {
+    for (BgpMessage.Update u : updates) {
+      pending.add(BgpCodec.encode(u, rib.options()));
+    }
   }
 
   private void send(BgpMessage m) {

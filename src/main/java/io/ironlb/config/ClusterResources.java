@@ -5,8 +5,11 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -60,6 +63,54 @@ public record ClusterResources(
 
   public Optional<BFDProfile> bfdProfile(String name) {
     return bfdProfiles.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The Secret a BGPPeer's {@code passwordSecret} names: in the reference's namespace, else the
+   * peer's own (MetalLB's rule). Empty when the peer names none or it is not (yet) read.
+   */
+  public Optional<Secret> passwordSecret(BGPPeer peer) {
+    BGPPeer.SecretReference ref = peer.spec().passwordSecret();
+    if (peer.spec().passwordSecretName().isEmpty()) {
+      return Optional.empty();
+    }
+    String namespace =
+        ref.namespace() != null && !ref.namespace().isEmpty()
+            ? ref.namespace()
+            : Objects.requireNonNullElse(peer.metadata().namespace(), "");
+    return secrets.stream()
+        .filter(x -> ref.name().equals(x.getMetadata().getName()))
+        .filter(
+            x ->
+                namespace.isEmpty()
+                    || namespace.equals(
+                        Objects.requireNonNullElse(x.getMetadata().getNamespace(), "")))
+        .findFirst();
+  }
+
+  /**
+   * The TCP MD5 password a BGPPeer's session uses: {@code spec.password}, or the {@code password}
+   * key of its {@code kubernetes.io/basic-auth} Secret ({@code data} is base64, {@code stringData}
+   * plain, as the API server accepts both). Empty when there is none.
+   */
+  public Optional<String> bgpPassword(BGPPeer peer) {
+    String inline = peer.spec().password();
+    if (inline != null && !inline.isEmpty()) {
+      return Optional.of(inline);
+    }
+    return passwordSecret(peer)
+        .filter(s -> "kubernetes.io/basic-auth".equals(s.getType()))
+        .flatMap(
+            s -> {
+              if (s.getData() != null && s.getData().get("password") != null) {
+                return Optional.of(
+                    new String(
+                        Base64.getDecoder().decode(s.getData().get("password").strip()),
+                        StandardCharsets.UTF_8));
+              }
+              return Optional.ofNullable(
+                  s.getStringData() == null ? null : s.getStringData().get("password"));
+            });
   }
 
   /** These core objects with the {@code metallb.io} configuration of {@code config}. */

@@ -305,20 +305,7 @@ public final class ConfigValidator {
 
     /** MetalLB requires a kubernetes.io/basic-auth Secret with the key {@code password}. */
     private void passwordSecret(BGPPeer peer, BGPPeer.Spec s, String name) {
-      String namespace =
-          s.passwordSecret().namespace() != null && !s.passwordSecret().namespace().isEmpty()
-              ? s.passwordSecret().namespace()
-              : peer.metadata().namespace();
-      Secret secret =
-          r.secrets().stream()
-              .filter(x -> name.equals(x.getMetadata().getName()))
-              .filter(
-                  x ->
-                      namespace.isEmpty()
-                          || namespace.equals(
-                              Objects.requireNonNullElse(x.getMetadata().getNamespace(), "")))
-              .findFirst()
-              .orElse(null);
+      Secret secret = r.passwordSecret(peer).orElse(null);
       if (secret == null) {
         warning(
             peer,

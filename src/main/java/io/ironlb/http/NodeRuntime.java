@@ -2,6 +2,7 @@ package io.ironlb.http;
 
 import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.l2.Speaker;
+import io.ironlb.metrics.MetricFamilies;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +20,7 @@ public final class NodeRuntime implements Extension {
   private final AtomicReference<ActorRef<Speaker.Command>> speaker = new AtomicReference<>();
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final MetricFamilies families = new MetricFamilies();
 
   public static final ExtensionId<NodeRuntime> ID =
       new ExtensionId<>() {
@@ -53,5 +55,15 @@ public final class NodeRuntime implements Extension {
   /** This node's metrics, scraped at {@code GET /metrics}. */
   public PrometheusMeterRegistry metrics() {
     return metrics;
+  }
+
+  /** The metrics rendered under MetalLB's exact names, scraped with the others. */
+  public MetricFamilies families() {
+    return families;
+  }
+
+  /** Everything {@code GET /metrics} shows. */
+  public String scrape() {
+    return metrics.scrape() + families.render();
   }
 }

@@ -56,7 +56,7 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
                             HttpResponse.create()
                                 .withEntity(
                                     ContentTypes.TEXT_PLAIN_UTF8,
-                                    NodeRuntime.get(system).metrics().scrape())))));
+                                    NodeRuntime.get(system).scrape())))));
   }
 
   private CompletionStage<HttpResponse> peers() {

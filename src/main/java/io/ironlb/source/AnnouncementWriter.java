@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a speaker tells the cluster about its layer-2 announcements: one ServiceL2Status object per
- * Service it announces, and a {@code nodeAssigned} event when it starts announcing one (MetalLB's
- * speaker does both). Calls never block; the writer may skip intermediate states, the last call
- * always wins.
+ * What a speaker tells the cluster about its announcements: one ServiceL2Status or ServiceBGPStatus
+ * object per Service it announces, and a {@code nodeAssigned} event when it starts announcing one
+ * (MetalLB's speaker does both). Calls never block; the writer may skip intermediate states, the
+ * last call always wins.
  */
 public interface AnnouncementWriter {
 
@@ -19,6 +19,12 @@ public interface AnnouncementWriter {
    */
   void announcing(String node, Map<ServiceKey, List<String>> services);
 
+  /**
+   * This node announces exactly these Services over BGP now (Service → the BGPPeers it is announced
+   * to): one ServiceBGPStatus each, the same way as {@link #announcing}.
+   */
+  void announcingBgp(String node, Map<ServiceKey, List<String>> peers);
+
   /** Records a {@code nodeAssigned} event: this node started announcing the Service. */
   void nodeAssigned(ServiceKey service, String node);
 
@@ -27,6 +33,9 @@ public interface AnnouncementWriter {
       new AnnouncementWriter() {
         @Override
         public void announcing(String node, Map<ServiceKey, List<String>> services) {}
+
+        @Override
+        public void announcingBgp(String node, Map<ServiceKey, List<String>> peers) {}
 
         @Override
         public void nodeAssigned(ServiceKey service, String node) {}

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpMessage;
 import io.ironlb.bgp.wire.Capability;
+import io.ironlb.bgp.wire.IpPrefix;
+import io.ironlb.metrics.MetricFamilies;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +19,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -32,6 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 class PeerSessionTest {
   private static final BgpCodec.Options FOUR = new BgpCodec.Options(true);
+  private static final AdvertisementPlanner.Announcement ANNOUNCEMENT =
+      new AdvertisementPlanner.Announcement(0, Set.of(), Set.of());
+  private final MetricFamilies families = new MetricFamilies();
   private ActorTestKit kit;
   private ServerSocket server;
   private final AtomicBoolean keepalives = new AtomicBoolean(true);
@@ -126,11 +133,29 @@ class PeerSessionTest {
                     3,
                     null,
                     Duration.ofMillis(200)),
+                new BgpMetrics(families),
                 Duration.ofSeconds(1)));
+    session.tell(
+        new PeerSession.Advertise(
+            Map.of(
+                IpPrefix.parse("10.222.9.1/32"), ANNOUNCEMENT,
+                IpPrefix.parse("10.222.9.2/32"), ANNOUNCEMENT)));
     TestProbe<PeerSession.Status> probe = kit.createTestProbe();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> state(session, probe) == PeerSession.State.ESTABLISHED);
+    String peer = "peer=\"127.0.0.1:" + server.getLocalPort() + "\"";
+    // MetalLB's names, exactly: the peer holds both prefixes from one UPDATE, none pending.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(families.render())
+                    .contains("metallb_bgp_session_up{" + peer + "} 1\n")
+                    .contains("metallb_bgp_announced_prefixes_total{" + peer + "} 2\n")
+                    .contains("metallb_bgp_pending_prefixes_total{" + peer + "} 0\n")
+                    .contains("# TYPE metallb_bgp_updates_total counter\n")
+                    .contains("metallb_bgp_updates_total{" + peer + "} 1\n"));
     // Well past the 1 s OpenSent timer: the negotiated hold time (3 s, refreshed by the peer's
     // KEEPALIVEs) is the only one running.
     await()
@@ -156,5 +181,10 @@ class PeerSessionTest {
             () ->
                 received.stream()
                     .anyMatch(m -> m instanceof BgpMessage.Notification n && n.code() == 4));
+    // Down: nothing held by the peer, both prefixes pending.
+    assertThat(families.render())
+        .contains("metallb_bgp_session_up{" + peer + "} 0\n")
+        .contains("metallb_bgp_announced_prefixes_total{" + peer + "} 0\n")
+        .contains("metallb_bgp_pending_prefixes_total{" + peer + "} 2\n");
   }
 }

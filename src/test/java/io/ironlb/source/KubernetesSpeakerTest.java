@@ -149,6 +149,82 @@ class KubernetesSpeakerTest {
                     .isEqualTo("api"));
   }
 
+  /**
+   * BGP mode: the Services this node announces get a ServiceBGPStatus naming the peers they go to,
+   * whether or not the session is up (the peer here, loopback's discard port, never completes one);
+   * a Service no advertisement covers any more loses its object.
+   */
+  @Test
+  void bgpAnnouncementsAreWrittenAsServiceBgpStatus() throws Exception {
+    // A peer port MetalLB's validation accepts (1-16384).
+    apply(
+        """
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: router, namespace: metallb-system}
+        spec: {myASN: 64512, peerASN: 64500, peerAddress: 127.0.0.1, peerPort: 9}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: BGPAdvertisement
+        metadata: {name: web-only, namespace: metallb-system}
+        spec: {serviceSelectors: [{matchLabels: {app: web}}]}
+        """);
+    service("web", "10.222.7.0", null);
+    service("api", "10.222.7.1", null);
+    var web = client.services().inNamespace("default").withName("web").get();
+    web.getMetadata().setLabels(Map.of("app", "web"));
+    client.services().inNamespace("default").resource(web).update();
+
+    KubernetesStatusWriter writer =
+        new KubernetesStatusWriter(client, NS, "ironlb-speaker", writers);
+    var bgp =
+        kit.spawn(
+            io.ironlb.bgp.BgpSupervisor.create(
+                NODE,
+                (java.net.Inet4Address) java.net.InetAddress.getByName("10.222.7.50"),
+                false,
+                new io.ironlb.bgp.BgpMetrics(new io.ironlb.metrics.MetricFamilies()),
+                writer));
+    ClusterSharding sharding = ClusterSharding.get(system);
+    kit.spawn(
+        Speaker.create(
+            NODE,
+            false,
+            List.of("eth0"),
+            KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
+            kit.<LinkCommand>createTestProbe().ref(),
+            (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
+            null,
+            null,
+            writer,
+            bgp));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(statuses(ObjectKind.SERVICE_BGP_STATUS))
+                    .containsExactly(
+                        Map.of(
+                            "node",
+                            NODE,
+                            "serviceName",
+                            "web",
+                            "serviceNamespace",
+                            "default",
+                            "peers",
+                            List.of("router"))));
+
+    client
+        .genericKubernetesResources(KubernetesSource.context(ObjectKind.BGP_ADVERTISEMENT))
+        .inNamespace(NS)
+        .withName("web-only")
+        .delete();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> statuses(ObjectKind.SERVICE_BGP_STATUS).isEmpty());
+  }
+
   /** A LoadBalancer Service with a ready endpoint on this node and the given status address. */
   private void service(String name, String ip, String poolAnnotation) {
     var svc =
@@ -194,10 +270,14 @@ class KubernetesSpeakerTest {
         .create();
   }
 
-  @SuppressWarnings("unchecked")
   private List<Map<String, Object>> l2Statuses() {
+    return statuses(ObjectKind.SERVICE_L2_STATUS);
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> statuses(ObjectKind kind) {
     return client
-        .genericKubernetesResources(KubernetesSource.context(ObjectKind.SERVICE_L2_STATUS))
+        .genericKubernetesResources(KubernetesSource.context(kind))
         .inNamespace(NS)
         .list()
         .getItems()

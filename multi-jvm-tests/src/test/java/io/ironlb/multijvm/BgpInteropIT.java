@@ -281,6 +281,19 @@ class BgpInteropIT {
               JsonNode peers = JSON.readTree(lab.http(2, "/v1/bgp/peers"));
               assertThat(peers).hasSize(5); // FRR, BIRD, GoBGP, FRR over IPv6, iBGP FRR
               peers.forEach(p -> assertThat(p.path("state").asText()).isEqualTo("ESTABLISHED"));
+              // MetalLB's session metrics, under its names, one series per peer "addr:port".
+              String metrics = lab.http(2, "/metrics");
+              for (JsonNode p : peers) {
+                String label = "{peer=\"" + p.path("peer").asText() + "\"}";
+                assertThat(metrics)
+                    .contains("metallb_bgp_session_up" + label + " 1\n")
+                    .contains("metallb_bgp_pending_prefixes_total" + label + " 0\n")
+                    .contains("metallb_bgp_updates_total" + label + " ")
+                    .containsPattern(
+                        "metallb_bgp_announced_prefixes_total"
+                            + java.util.regex.Pattern.quote(label)
+                            + " [1-9]");
+              }
             });
     assertThat(routers.vtysh(lab.net(), frr, "show bgp ipv4 unicast " + ip + "/32 json"))
         .contains("64512:100")

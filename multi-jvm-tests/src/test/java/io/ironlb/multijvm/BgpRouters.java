@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Real BGP routers in namespaces a test created: FRR 8 (zebra + bgpd), BIRD 2 and GoBGP 3, each
@@ -35,10 +37,13 @@ final class BgpRouters implements AutoCloseable {
   void startFrr(
       Netns net, String ns, long asn, String id, long peerAs, String v4Range, String v6Range)
       throws IOException, InterruptedException {
-    startFrr(net, ns, asn, id, peerAs, v4Range, v6Range, null);
+    startFrr(net, ns, asn, id, peerAs, v4Range, v6Range, List.of());
   }
 
-  /** As above, with every session signed with TCP MD5 {@code password} (RFC 2385). */
+  /**
+   * As above, with more neighbor settings for every speaker ({@code "password KEY"} for TCP MD5,
+   * RFC 2385; {@code "ebgp-multihop 255"} for speakers behind a router).
+   */
   void startFrr(
       Netns net,
       String ns,
@@ -47,7 +52,7 @@ final class BgpRouters implements AutoCloseable {
       long peerAs,
       String v4Range,
       String v6Range,
-      String password)
+      List<String> neighborSettings)
       throws IOException, InterruptedException {
     Path d = work.resolve("frr-" + ns);
     Files.createDirectories(d);
@@ -89,12 +94,9 @@ final class BgpRouters implements AutoCloseable {
                 peerAs,
                 v4Range,
                 v6Range,
-                password == null
-                    ? ""
-                    : " neighbor NODES4 password "
-                        + password
-                        + "\n neighbor NODES6 password "
-                        + password));
+                neighborSettings.stream()
+                    .flatMap(n -> Stream.of(" neighbor NODES4 " + n, " neighbor NODES6 " + n))
+                    .collect(Collectors.joining("\n"))));
     Netns.must("chown", "-R", "frr:frr", d.toString());
     List<String> common =
         List.of(

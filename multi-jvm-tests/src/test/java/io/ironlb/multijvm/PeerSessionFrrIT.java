@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -63,7 +64,15 @@ class PeerSessionFrrIT {
     Netns.must("ip", "addr", "add", SPEAKER + "/24", "dev", rootEnd);
     Netns.must("ip", "-n", ns, "addr", "add", ROUTER + "/24", "dev", "eth0");
     routers = new BgpRouters();
-    routers.startFrr(net, ns, 64500, ROUTER, 64512, "10.222.90.0/24", "fd00:222:90::/64", password);
+    routers.startFrr(
+        net,
+        ns,
+        64500,
+        ROUTER,
+        64512,
+        "10.222.90.0/24",
+        "fd00:222:90::/64",
+        password == null ? List.of() : List.of("password " + password));
     kit =
         ActorTestKit.create(
             ConfigFactory.parseString("pekko.actor.provider = local")
@@ -186,6 +195,81 @@ class PeerSessionFrrIT {
         .pollInterval(Duration.ofMillis(200))
         .until(() -> status(right).state(), s -> s == PeerSession.State.ESTABLISHED);
     assertThat(routers.vtysh(net, ns, "show bgp summary")).contains(SPEAKER);
+  }
+
+  /**
+   * FRR one router away: the test's namespace (10.222.93.2) – a forwarding namespace – FRR
+   * (10.222.94.2, accepting multi-hop speakers). A single-hop eBGP session leaves with TTL 1 and
+   * dies at the router in between, so it never forms; the same session with {@code ebgpMultiHop}
+   * leaves with TTL 255 and comes up.
+   */
+  @Test
+  void ebgpMultiHopReachesAPeerBehindARouterAndSingleHopNeverDoes() throws Exception {
+    assumeTrue(Netns.available("vtysh", "/usr/lib/frr/bgpd"), "needs root and FRR");
+    net = new Netns();
+    String mid = net.namespace("mid");
+    String ns = net.namespace("frr");
+    String rootEnd = net.prefix() + "v";
+    net.veth(rootEnd, mid, "eth0");
+    Netns.must("ip", "addr", "add", "10.222.93.2/24", "dev", rootEnd);
+    // Only this test's subnet, through its own veth; removed with the veth.
+    Netns.must("ip", "route", "add", "10.222.94.0/24", "via", "10.222.93.1", "dev", rootEnd);
+    net.mustIn(mid, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    Netns.must("ip", "-n", mid, "addr", "add", "10.222.93.1/24", "dev", "eth0");
+    Netns.must(
+        "ip", "-n", mid, "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns",
+        ns);
+    Netns.must("ip", "-n", mid, "addr", "add", "10.222.94.1/24", "dev", "eth1");
+    Netns.must("ip", "-n", mid, "link", "set", "eth1", "up");
+    Netns.must("ip", "-n", ns, "addr", "add", "10.222.94.2/24", "dev", "eth0");
+    Netns.must("ip", "-n", ns, "link", "set", "eth0", "up");
+    Netns.must("ip", "-n", ns, "route", "add", "default", "via", "10.222.94.1");
+    routers = new BgpRouters();
+    routers.startFrr(
+        net,
+        ns,
+        64500,
+        "10.222.94.2",
+        64512,
+        "10.222.93.0/24",
+        "fd00:222:93::/64",
+        List.of("ebgp-multihop 255"));
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
+
+    ActorRef<PeerSession.Command> singleHop = kit.spawn(PeerSession.create(multiHop(false)));
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(8))
+        .until(() -> status(singleHop).state(), s -> s != PeerSession.State.ESTABLISHED);
+    assertThat(status(singleHop).lastError()).isNotNull();
+    assertThat(routers.vtysh(net, ns, "show bgp summary")).doesNotContain("10.222.93.2");
+    TestProbe<Done> done = kit.createTestProbe();
+    singleHop.tell(new PeerSession.Stop(done.ref()));
+    done.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+
+    ActorRef<PeerSession.Command> multiHop = kit.spawn(PeerSession.create(multiHop(true)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> status(multiHop).state(), s -> s == PeerSession.State.ESTABLISHED);
+    assertThat(routers.vtysh(net, ns, "show bgp summary")).contains("10.222.93.2");
+  }
+
+  private static PeerSession.Config multiHop(boolean multiHop) throws Exception {
+    return new PeerSession.Config(
+        new InetSocketAddress("10.222.94.2", 179),
+        ip("10.222.93.2"),
+        64512,
+        64500,
+        (Inet4Address) ip("10.222.93.2"),
+        3,
+        null,
+        Duration.ofMillis(500),
+        null,
+        multiHop);
   }
 
   private static PeerSession.Config md5Config(String key) throws Exception {

@@ -35,12 +35,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Writes allocation results (the controller) and layer-2 announcements (a speaker: ServiceL2Status
- * objects, {@code nodeAssigned} events) to the API server. Every write is a read-modify-write
- * guarded by the object's resourceVersion (optimistic concurrency): on 409 Conflict it reads again
- * and retries, so a write never clobbers a change made in between. fabric8's client blocks, so
- * writes run on the given executor; writes for one Service are chained so they land in the order
- * they were made.
+ * Writes allocation results (the controller) and announcements (a speaker: ServiceL2Status and
+ * ServiceBGPStatus objects, {@code nodeAssigned} events) to the API server. Every write is a
+ * read-modify-write guarded by the object's resourceVersion (optimistic concurrency): on 409
+ * Conflict it reads again and retries, so a write never clobbers a change made in between.
+ * fabric8's client blocks, so writes run on the given executor; writes for one Service are chained
+ * so they land in the order they were made.
  */
 public final class KubernetesStatusWriter implements StatusWriter, AnnouncementWriter {
 
@@ -51,12 +51,11 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
   private final String component;
   private final Executor executor;
   private final Map<Object, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
-  private final AtomicReference<Announcing> announcing = new AtomicReference<>();
-  private final AtomicBoolean announcingQueued = new AtomicBoolean();
 
-  private record Announcing(String node, Map<ServiceKey, List<String>> services) {}
+  /** One node's wanted status objects of one kind: Service → the object's status. */
+  private record Announcing(String node, Map<ServiceKey, Map<String, Object>> services) {}
 
-  /** Labels on ServiceL2Status objects, as MetalLB's speaker sets them. */
+  /** Labels on ServiceL2Status and ServiceBGPStatus objects, as MetalLB's speaker sets them. */
   static final String NODE_LABEL = "metallb.io/node";
 
   static final String SERVICE_NAME_LABEL = "metallb.io/service-name";
@@ -209,25 +208,67 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
 
   @Override
   public void announcing(String node, Map<ServiceKey, List<String>> services) {
-    announcing.set(new Announcing(node, Map.copyOf(services)));
+    Map<ServiceKey, Map<String, Object>> statuses = new HashMap<>();
+    services.forEach(
+        (key, interfaces) ->
+            statuses.put(
+                key,
+                status(
+                    node,
+                    key,
+                    "interfaces",
+                    interfaces.stream().sorted().map(i -> Map.of("name", i)).toList())));
+    sync(l2, new Announcing(node, statuses));
+  }
+
+  @Override
+  public void announcingBgp(String node, Map<ServiceKey, List<String>> peers) {
+    Map<ServiceKey, Map<String, Object>> statuses = new HashMap<>();
+    peers.forEach(
+        (key, names) ->
+            statuses.put(key, status(node, key, "peers", names.stream().sorted().toList())));
+    sync(bgp, new Announcing(node, statuses));
+  }
+
+  /** One kind of per-node Service status object (ServiceL2Status, ServiceBGPStatus). */
+  private final class StatusKind {
+    private final ObjectKind kind;
+    private final String prefix;
+    private final AtomicReference<Announcing> wanted = new AtomicReference<>();
+    private final AtomicBoolean queued = new AtomicBoolean();
+
+    StatusKind(ObjectKind kind, String prefix) {
+      this.kind = kind;
+      this.prefix = prefix;
+    }
+  }
+
+  private final StatusKind l2 = new StatusKind(ObjectKind.SERVICE_L2_STATUS, "l2-");
+  private final StatusKind bgp = new StatusKind(ObjectKind.SERVICE_BGP_STATUS, "bgp-");
+
+  private void sync(StatusKind k, Announcing want) {
+    k.wanted.set(want);
     // One sync queued at a time, reading the newest state when it runs: a mass failover's
     // thousands of changes become a few list-and-diff passes.
-    if (announcingQueued.compareAndSet(false, true)) {
+    if (k.queued.compareAndSet(false, true)) {
       chain(
-          "l2-status",
+          k.prefix + "status",
           () -> {
-            announcingQueued.set(false);
-            syncL2Statuses(announcing.get());
+            k.queued.set(false);
+            syncStatuses(k, k.wanted.get());
           });
     }
   }
 
-  private void syncL2Statuses(Announcing want) {
+  /**
+   * Makes this node's objects of one kind exactly {@code want}: creates the missing, rewrites the
+   * changed, deletes this node's others, and deletes other nodes' objects for the Services this
+   * node now announces (left by a node that died; MetalLB's speaker cleans them up the same way).
+   */
+  private void syncStatuses(StatusKind k, Announcing want) {
     var statuses =
-        client
-            .genericKubernetesResources(KubernetesSource.context(ObjectKind.SERVICE_L2_STATUS))
-            .inNamespace(namespace);
-    Map<ServiceKey, List<String>> missing = new HashMap<>(want.services());
+        client.genericKubernetesResources(KubernetesSource.context(k.kind)).inNamespace(namespace);
+    Map<ServiceKey, Map<String, Object>> missing = new HashMap<>(want.services());
     for (GenericKubernetesResource existing : statuses.list().getItems()) {
       Map<String, String> labels =
           Objects.requireNonNullElse(existing.getMetadata().getLabels(), Map.of());
@@ -240,21 +281,20 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
       boolean mine = want.node().equals(labels.get(NODE_LABEL));
       if (mine
           && want.services().containsKey(key)
-          && l2Status(want.node(), key, want.services().get(key))
-              .equals(existing.getAdditionalProperties().get("status"))) {
+          && want.services().get(key).equals(existing.getAdditionalProperties().get("status"))) {
         missing.remove(key);
       } else if (mine || want.services().containsKey(key)) {
         statuses.resource(existing).delete();
       }
     }
     missing.forEach(
-        (key, interfaces) -> {
+        (key, body) -> {
           GenericKubernetesResource status = new GenericKubernetesResource();
-          status.setApiVersion(ObjectKind.GROUP + "/" + ObjectKind.SERVICE_L2_STATUS.version());
-          status.setKind(ObjectKind.SERVICE_L2_STATUS.kind());
+          status.setApiVersion(ObjectKind.GROUP + "/" + k.kind.version());
+          status.setKind(k.kind.kind());
           status.setMetadata(
               new ObjectMetaBuilder()
-                  .withName(l2StatusName(want.node(), key))
+                  .withName(statusName(k.prefix, want.node(), key))
                   .withNamespace(namespace)
                   .withLabels(
                       Map.of(
@@ -262,30 +302,31 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
                           SERVICE_NAME_LABEL, key.name(),
                           SERVICE_NAMESPACE_LABEL, key.namespace()))
                   .build());
-          status.setAdditionalProperty("status", l2Status(want.node(), key, interfaces));
+          status.setAdditionalProperty("status", body);
           // status is a subresource: the object first, then its status.
           GenericKubernetesResource created = statuses.resource(status).createOr(e -> e.update());
-          created.setAdditionalProperty("status", l2Status(want.node(), key, interfaces));
+          created.setAdditionalProperty("status", body);
           statuses.resource(created).updateStatus();
         });
   }
 
-  private static Map<String, Object> l2Status(String node, ServiceKey key, List<String> ifs) {
+  private static Map<String, Object> status(
+      String node, ServiceKey key, String field, List<?> value) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("node", node);
     status.put("serviceName", key.name());
     status.put("serviceNamespace", key.namespace());
-    status.put("interfaces", ifs.stream().sorted().map(i -> Map.of("name", i)).toList());
+    status.put(field, value);
     return status;
   }
 
   /** Stable per node and Service, so a restarted speaker finds its own objects. */
-  static String l2StatusName(String node, ServiceKey key) {
+  static String statusName(String prefix, String node, ServiceKey key) {
     try {
       byte[] h =
           MessageDigest.getInstance("SHA-256")
               .digest((node + "/" + key).getBytes(StandardCharsets.UTF_8));
-      return "l2-" + HexFormat.of().formatHex(h, 0, 8);
+      return prefix + HexFormat.of().formatHex(h, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JRE has SHA-256", e);
     }

@@ -1,0 +1,68 @@
+package io.ironlb.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class MetricFamiliesTest {
+
+  @Test
+  void rendersExactNamesSortedSeriesAndEscapedLabels() {
+    MetricFamilies f = new MetricFamilies();
+    MetricFamilies.Family prefixes =
+        f.gauge("metallb_bgp_announced_prefixes_total", "Prefixes\\advertised\nnow", "peer");
+    MetricFamilies.Family updates =
+        f.counter("metallb_layer2_requests_received", "Requests received", "ip");
+    prefixes.set(3, "10.222.0.9:179");
+    prefixes.set(2, "10.222.0.10:179");
+    prefixes.set(7, "10.222.0.10:179");
+    updates.add(1, "a\"b\\c\nd");
+    updates.add(2.5, "a\"b\\c\nd");
+
+    assertThat(f.render())
+        .isEqualTo(
+            """
+            # HELP metallb_bgp_announced_prefixes_total Prefixes\\\\advertised\\nnow
+            # TYPE metallb_bgp_announced_prefixes_total gauge
+            metallb_bgp_announced_prefixes_total{peer="10.222.0.10:179"} 7
+            metallb_bgp_announced_prefixes_total{peer="10.222.0.9:179"} 3
+            # HELP metallb_layer2_requests_received Requests received
+            # TYPE metallb_layer2_requests_received counter
+            metallb_layer2_requests_received{ip="a\\"b\\\\c\\nd"} 3.5
+            """);
+  }
+
+  @Test
+  void removedSeriesAndEmptyFamiliesAreNotRendered() {
+    MetricFamilies f = new MetricFamilies();
+    MetricFamilies.Family up = f.gauge("metallb_bgp_session_up", "up", "peer");
+    f.gauge("metallb_bgp_pending_prefixes_total", "pending", "peer");
+    up.set(1, "p1");
+    up.set(0, "p2");
+    up.remove("p1");
+
+    assertThat(f.render())
+        .isEqualTo(
+            """
+            # HELP metallb_bgp_session_up up
+            # TYPE metallb_bgp_session_up gauge
+            metallb_bgp_session_up{peer="p2"} 0
+            """);
+    assertThat(up.value("p1")).isZero();
+  }
+
+  @Test
+  void misuseIsRefusedWithTheFamilyNamed() {
+    MetricFamilies f = new MetricFamilies();
+    MetricFamilies.Family c = f.counter("x_total", "x", "peer");
+    assertThatThrownBy(() -> c.add(-1, "p"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("x_total");
+    assertThatThrownBy(() -> c.set(1, "p")).hasMessageContaining("x_total is a counter");
+    assertThatThrownBy(() -> c.add(1)).hasMessageContaining("x_total has labels [peer]");
+    assertThatThrownBy(() -> f.gauge("x_total", "x", "peer"))
+        .hasMessageContaining("already a counter");
+    assertThatThrownBy(() -> f.gauge("bad-name", "x")).hasMessageContaining("bad-name");
+  }
+}
