@@ -1,5 +1,6 @@
 package io.ironlb.bgp;
 
+import io.ironlb.bgp.bfd.BfdMetrics;
 import io.ironlb.metrics.MetricFamilies;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,11 +16,13 @@ public final class BgpMetrics {
   private final MetricFamilies.Family updates;
   private final MetricFamilies.Family announced;
   private final MetricFamilies.Family pending;
+  private final BfdMetrics bfd;
 
   /** The session that currently speaks for each peer label: a replaced one must not write. */
   private final Map<String, Peer> current = new ConcurrentHashMap<>();
 
   public BgpMetrics(MetricFamilies families) {
+    bfd = new BfdMetrics(families);
     up = families.gauge("metallb_bgp_session_up", "BGP session state (1 is up, 0 is down)", "peer");
     updates =
         families.counter("metallb_bgp_updates_total", "Number of BGP UPDATE messages sent", "peer");
@@ -33,6 +36,11 @@ public final class BgpMetrics {
             "metallb_bgp_pending_prefixes_total",
             "Number of prefixes that should be advertised on the BGP session but are not yet",
             "peer");
+  }
+
+  /** The BFD sessions' metrics, in the same families. */
+  BfdMetrics bfd() {
+    return bfd;
   }
 
   /** Metrics kept nowhere: for sessions started without a node (tests, tools). */

@@ -1,5 +1,6 @@
 package io.ironlb.bgp;
 
+import io.ironlb.bgp.bfd.BfdStateMachine;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.config.BGPPeer;
 import io.ironlb.config.ClusterResources;
@@ -192,11 +193,29 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
               keepalive,
               connect,
               password.orElse(null),
-              s.ebgpMultiHop()));
+              s.ebgpMultiHop(),
+              bfd(p, r)));
     } catch (UnknownHostException | ClassCastException e) {
       getContext().getLog().warn("BGP peer {}: {}", p.metadata().name(), e.toString());
       return java.util.Optional.empty();
     }
+  }
+
+  /** The BFD timers of the peer's BFDProfile (validation made sure it exists), or null. */
+  private static BfdStateMachine.Settings bfd(BGPPeer p, ClusterResources r) {
+    String name = p.spec().bfdProfile();
+    if (name == null || name.isEmpty()) {
+      return null;
+    }
+    return r.bfdProfile(name)
+        .map(
+            profile ->
+                new BfdStateMachine.Settings(
+                    profile.spec().transmitInterval() * 1000L,
+                    profile.spec().receiveInterval() * 1000L,
+                    profile.spec().detectMultiplier(),
+                    profile.spec().passiveMode()))
+        .orElse(null);
   }
 
   private Behavior<Command> onGetPeers(GetPeers m) {

@@ -37,7 +37,7 @@ public final class BgpTransport implements Extension {
     return system.registerExtension(ID);
   }
 
-  EventLoopGroup group() {
+  public EventLoopGroup group() {
     return group;
   }
 
@@ -46,7 +46,7 @@ public final class BgpTransport implements Extension {
   }
 
   /** Whether sessions can set Linux socket options: TCP MD5 signatures, the IP TTL. */
-  boolean linuxSocketOptions() {
+  public boolean linuxSocketOptions() {
     return epoll;
   }
 }

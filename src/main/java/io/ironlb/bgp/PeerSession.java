@@ -1,5 +1,9 @@
 package io.ironlb.bgp;
 
+import io.ironlb.bgp.bfd.BfdPacket;
+import io.ironlb.bgp.bfd.BfdSession;
+import io.ironlb.bgp.bfd.BfdStateMachine;
+import io.ironlb.bgp.bfd.BfdTransport;
 import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpEncoder;
 import io.ironlb.bgp.wire.BgpFrameDecoder;
@@ -57,6 +61,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
    * @param sourceAddress the local address to connect from, or null
    * @param password the TCP MD5 key (RFC 2385), or null
    * @param ebgpMultiHop the eBGP peer is more than one hop away (its packets leave with TTL 255)
+   * @param bfd the BFD timers when the peer names a BFDProfile, else null
    */
   public record Config(
       InetSocketAddress peer,
@@ -68,7 +73,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       Integer keepaliveTime,
       Duration connectRetry,
       String password,
-      boolean ebgpMultiHop) {
+      boolean ebgpMultiHop,
+      BfdStateMachine.Settings bfd) {
 
     public Config(
         InetSocketAddress peer,
@@ -89,7 +95,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           keepaliveTime,
           connectRetry,
           null,
-          false);
+          false,
+          null);
     }
 
     /** A directly connected peer with a TCP MD5 key. */
@@ -113,7 +120,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           keepaliveTime,
           connectRetry,
           password,
-          false);
+          false,
+          null);
     }
 
     /** Never shows the key. */
@@ -127,6 +135,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           + peerAs
           + (password == null ? "" : ", TCP MD5")
           + (ebgpMultiHop ? ", multi-hop" : "")
+          + (bfd == null ? "" : ", BFD")
           + "]";
     }
 
@@ -195,6 +204,9 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private record RetryConnect() implements Command {}
 
   private record HoldExpired() implements Command {}
+
+  /** The protecting BFD session went Up or left Up. */
+  private record BfdChanged(BfdSession.Changed change) implements Command {}
 
   private record SendKeepalive() implements Command {}
 
@@ -274,6 +286,32 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     this.openHold = openHold;
     this.metrics = metrics.peer(label(config));
     this.metrics.state(false, 0, 0);
+    if (config.bfd() != null) {
+      ctx.spawn(
+          BfdSession.create(
+              new BfdSession.Config(
+                  config.peer().getAddress(),
+                  config.sourceAddress(),
+                  BfdTransport.get(ctx.getSystem()).port(),
+                  config.bfd()),
+              ctx.messageAdapter(BfdSession.Changed.class, BfdChanged::new),
+              metrics.bfd()),
+          "bfd");
+    }
+  }
+
+  /**
+   * RFC 5882 §4.3: the forwarding path to the peer is gone, so the session goes at once instead of
+   * after the hold time (Cease / BFD Down, RFC 9384); it reconnects as after any error. A BFD
+   * session that is merely not yet Up holds nothing back.
+   */
+  private Behavior<Command> onBfdChanged(BfdChanged m) {
+    if (m.change().state() != BfdPacket.State.UP && channel != null) {
+      return fail(
+          new BgpMessage.Notification(NotificationCode.CEASE_BFD_DOWN),
+          "BFD session down (" + m.change().diag() + ")");
+    }
+    return this;
   }
 
   /** The peer as MetalLB labels it: {@code address:port}. */
@@ -308,6 +346,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                     new BgpMessage.Notification(NotificationCode.HOLD_TIMER_EXPIRED),
                     "hold timer expired"))
         .onMessage(SendKeepalive.class, m -> keepalive())
+        .onMessage(BfdChanged.class, this::onBfdChanged)
         .onMessage(Advertise.class, this::onAdvertise)
         .onMessage(Stop.class, this::onStop)
         .onMessage(

@@ -63,9 +63,25 @@ public final class ConfigValidator {
       pools();
       communities();
       peers();
+      bfdProfiles();
       l2Advertisements();
       bgpAdvertisements();
       return List.copyOf(problems);
+    }
+
+    /**
+     * IronLB's BFD runs Asynchronous mode only: a profile asking for Echo is refused, not ignored.
+     */
+    private void bfdProfiles() {
+      for (BFDProfile p : r.bfdProfiles()) {
+        if (p.spec().echoMode()) {
+          error(
+              p,
+              "spec.echoMode",
+              "BFD Echo is not implemented by IronLB's native speaker (Asynchronous mode only);"
+                  + " set echoMode: false");
+        }
+      }
     }
 
     private void error(MetalLbObject o, String field, String reason) {

@@ -269,7 +269,8 @@ class PeerSessionFrrIT {
         null,
         Duration.ofMillis(500),
         null,
-        multiHop);
+        multiHop,
+        null);
   }
 
   private static PeerSession.Config md5Config(String key) throws Exception {

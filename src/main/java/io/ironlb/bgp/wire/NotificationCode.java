@@ -43,6 +43,8 @@ public enum NotificationCode {
   CEASE_CONNECTION_COLLISION(6, 7, "Cease / Connection Collision Resolution"),
   CEASE_OUT_OF_RESOURCES(6, 8, "Cease / Out of Resources"),
   CEASE_HARD_RESET(6, 9, "Cease / Hard Reset"),
+  /** RFC 9384: the BFD session that protects this BGP session went down. */
+  CEASE_BFD_DOWN(6, 10, "Cease / BFD Down"),
   ROUTE_REFRESH_INVALID_LENGTH(7, 1, "ROUTE-REFRESH Message Error / Invalid Message Length");
 
   private final int code;
