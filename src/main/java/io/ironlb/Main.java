@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       SpeakerCommand.class,
       ControllerCommand.class,
       CrdsCommand.class,
+      DrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

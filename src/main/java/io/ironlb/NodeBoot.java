@@ -69,6 +69,21 @@ final class NodeBoot {
         })
     boolean localVips;
 
+    @Option(
+        names = "--write-routes",
+        description = {
+          "Serve the status port's write routes too: POST /v1/drain (what 'ironlb drain' calls)",
+          "and Pekko Management's member operations. Off by default: protect the port first."
+        })
+    boolean writeRoutes;
+
+    /** The node's settings with the write routes on or off as asked. */
+    Config withWriteRoutes(Config settings) {
+      return ConfigFactory.parseString(
+              "pekko.management.http.route-providers-read-only = " + !writeRoutes)
+          .withFallback(settings);
+    }
+
     /** The responders to run: named interfaces, or every eligible one minus MetalLB's excludes. */
     Map<String, InterfaceSelection.Responders> chosen() throws SocketException {
       List<InterfaceSelection.InterfaceInfo> all = InterfaceSelection.scan();
@@ -226,7 +241,11 @@ final class NodeBoot {
                   AskPattern.ask(
                       bgp,
                       BgpSupervisor.PlannedStop::new,
-                      Duration.ofSeconds(6),
+                      system
+                          .settings()
+                          .config()
+                          .getDuration("ironlb.bgp.drain-time")
+                          .plusSeconds(6),
                       system.scheduler());
               return done;
             });

@@ -64,7 +64,7 @@ final class SpeakerCommand implements Callable<Integer> {
         ActorSystem.create(
             guardian(client, chosen, kernel),
             "ironlb",
-            kubernetes.settings(NodeBoot.speakerRoles(node), true));
+            layer2.withWriteRoutes(kubernetes.settings(NodeBoot.speakerRoles(node), true)));
     kubernetes.run(system, client);
     return 0;
   }

@@ -99,7 +99,9 @@ final class StandaloneCommand implements Callable<Integer> {
         ActorSystem.create(
             guardian(chosen, kernel),
             "ironlb",
-            NodeBoot.settings(HostPort.parse(cluster), roles, seeds, HostPort.parse(http), true));
+            layer2.withWriteRoutes(
+                NodeBoot.settings(
+                    HostPort.parse(cluster), roles, seeds, HostPort.parse(http), true)));
     PekkoManagement.get(Adapter.toClassic(system)).start();
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;

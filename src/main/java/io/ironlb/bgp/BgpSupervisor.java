@@ -46,8 +46,18 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   /** The sessions' states, for {@code /v1/bgp/peers}. */
   public record GetPeers(ActorRef<List<PeerSession.Status>> replyTo) implements Command {}
 
-  /** Withdraw everything from every peer and close with Cease; replies when all are done. */
+  /**
+   * The process is stopping: sessions with graceful restart close quietly so their peers keep the
+   * routes (RFC 4724; the process is expected back); the others drain (RFC 8326) and close with
+   * Cease. Replies when all are done.
+   */
   public record PlannedStop(ActorRef<Done> replyTo) implements Command {}
+
+  /**
+   * Takes this node out of BGP for good (maintenance): every session drains (RFC 8326) and closes,
+   * graceful restart or not, and none starts again until the process restarts. Replies when done.
+   */
+  public record Drain(ActorRef<Done> replyTo) implements Command {}
 
   private record Child(PeerSession.Config config, ActorRef<PeerSession.Command> session) {}
 
@@ -56,6 +66,8 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   private final boolean missingSlicesMeanServed;
   private final BgpMetrics metrics;
   private final AnnouncementWriter writer;
+  private final Duration drainTime;
+  private boolean drained;
   private Plan last;
   private Map<ServiceKey, List<String>> statuses;
   private final Map<String, Child> children = new HashMap<>();
@@ -86,6 +98,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     super(ctx);
     this.metrics = metrics;
     this.writer = writer;
+    this.drainTime = ctx.getSystem().settings().config().getDuration("ironlb.bgp.drain-time");
     this.node = node;
     this.defaultRouterId = defaultRouterId;
     this.missingSlicesMeanServed = missingSlicesMeanServed;
@@ -96,11 +109,21 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     return newReceiveBuilder()
         .onMessage(Plan.class, this::onPlan)
         .onMessage(GetPeers.class, this::onGetPeers)
-        .onMessage(PlannedStop.class, this::onPlannedStop)
+        .onMessage(PlannedStop.class, m -> stopAll(m.replyTo(), false))
+        .onMessage(
+            Drain.class,
+            m -> {
+              drained = true;
+              getContext().getLog().info("BGP: draining every session for {}", drainTime);
+              return stopAll(m.replyTo(), true);
+            })
         .build();
   }
 
   private Behavior<Command> onPlan(Plan m) {
+    if (drained) {
+      return this; // drained for maintenance: no session until the process restarts
+    }
     // The Speaker re-sends its view on every refresh; the same view plans the same.
     if (last != null
         && m.resources() == last.resources()
@@ -194,7 +217,8 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
               connect,
               password.orElse(null),
               s.ebgpMultiHop(),
-              bfd(p, r)));
+              bfd(p, r),
+              s.enableGracefulRestart()));
     } catch (UnknownHostException | ClassCastException e) {
       getContext().getLog().warn("BGP peer {}: {}", p.metadata().name(), e.toString());
       return java.util.Optional.empty();
@@ -244,21 +268,22 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     return this;
   }
 
-  private Behavior<Command> onPlannedStop(PlannedStop m) {
+  private Behavior<Command> stopAll(ActorRef<Done> replyTo, boolean drain) {
     List<CompletableFuture<Done>> all = new ArrayList<>();
     for (Child c : children.values()) {
+      boolean restart = !drain && c.config().gracefulRestart();
       all.add(
           AskPattern.<PeerSession.Command, Done>ask(
                   c.session(),
-                  PeerSession.Stop::new,
-                  Duration.ofSeconds(5),
+                  r -> restart ? new PeerSession.Restart(r) : new PeerSession.Drain(drainTime, r),
+                  drainTime.plusSeconds(5),
                   getContext().getSystem().scheduler())
               .toCompletableFuture());
     }
     children.clear();
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .handle((ok, e) -> Done.getInstance())
-        .thenAccept(m.replyTo()::tell);
+        .thenAccept(replyTo::tell);
     return this;
   }
 }

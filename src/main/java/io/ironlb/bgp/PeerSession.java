@@ -62,6 +62,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
    * @param password the TCP MD5 key (RFC 2385), or null
    * @param ebgpMultiHop the eBGP peer is more than one hop away (its packets leave with TTL 255)
    * @param bfd the BFD timers when the peer names a BFDProfile, else null
+   * @param gracefulRestart advertise graceful restart (RFC 4724): a restart of this process leaves
+   *     the routes at the peer, stale, until the new session has resent them
    */
   public record Config(
       InetSocketAddress peer,
@@ -74,7 +76,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       Duration connectRetry,
       String password,
       boolean ebgpMultiHop,
-      BfdStateMachine.Settings bfd) {
+      BfdStateMachine.Settings bfd,
+      boolean gracefulRestart) {
 
     public Config(
         InetSocketAddress peer,
@@ -96,7 +99,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           connectRetry,
           null,
           false,
-          null);
+          null,
+          false);
     }
 
     /** A directly connected peer with a TCP MD5 key. */
@@ -121,7 +125,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           connectRetry,
           password,
           false,
-          null);
+          null,
+          false);
     }
 
     /** Never shows the key. */
@@ -136,6 +141,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           + (password == null ? "" : ", TCP MD5")
           + (ebgpMultiHop ? ", multi-hop" : "")
           + (bfd == null ? "" : ", BFD")
+          + (gracefulRestart ? ", graceful restart" : "")
           + "]";
     }
 
@@ -176,6 +182,20 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   /** Withdraw everything, close with Cease / Administrative Shutdown, stop; replies when done. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * This process is about to restart: where graceful restart was negotiated, close without a
+   * NOTIFICATION and without withdrawing, so the peer keeps forwarding on the routes, marked stale,
+   * until the next session resends them and End-of-RIB (RFC 4724 §4.2); elsewhere as {@link Stop}.
+   */
+  public record Restart(ActorRef<Done> replyTo) implements Command {}
+
+  /**
+   * Graceful shutdown (RFC 8326): re-advertise everything with the GRACEFUL_SHUTDOWN community
+   * (65535:0), and LOCAL_PREF 0 on iBGP, so the peer moves traffic elsewhere while this path still
+   * works; after {@code drainTime}, withdraw and close as {@link Stop}.
+   */
+  public record Drain(Duration drainTime, ActorRef<Done> replyTo) implements Command {}
+
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   /**
@@ -205,6 +225,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private record HoldExpired() implements Command {}
 
+  private record DrainTimeOver(ActorRef<Done> replyTo) implements Command {}
+
   /** The protecting BFD session went Up or left Up. */
   private record BfdChanged(BfdSession.Changed change) implements Command {}
 
@@ -221,6 +243,12 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private static final IntegerUnixChannelOption IPV6_UNICAST_HOPS =
       new IntegerUnixChannelOption("IPV6_UNICAST_HOPS", 41, 16);
+
+  /** The well-known GRACEFUL_SHUTDOWN community, 65535:0 (RFC 8326 §3). */
+  static final long GRACEFUL_SHUTDOWN = 0xFFFF0000L;
+
+  /** How long a peer keeps our routes across a restart (MetalLB's FRR default: 120 s). */
+  static final Duration RESTART_TIME = Duration.ofSeconds(120);
 
   /** The codec options our OPEN offers: 4-octet AS (RFC 6793), Extended Messages (RFC 8654). */
   private static final BgpCodec.Options OFFERED = new BgpCodec.Options(true, true);
@@ -252,6 +280,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Set<Integer> families = Set.of();
 
   private ActorRef<Done> stopping;
+  private boolean everEstablished;
+  private boolean draining;
 
   /** A session whose metrics are kept nowhere (tests, tools). */
   public static Behavior<Command> create(Config config) {
@@ -349,6 +379,9 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
         .onMessage(BfdChanged.class, this::onBfdChanged)
         .onMessage(Advertise.class, this::onAdvertise)
         .onMessage(Stop.class, this::onStop)
+        .onMessage(Restart.class, this::onRestart)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainTimeOver.class, m -> onStop(new Stop(m.replyTo())))
         .onMessage(
             GetStatus.class,
             m -> {
@@ -478,6 +511,19 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     caps.add(new Capability.RouteRefresh());
     caps.add(new Capability.FourOctetAs(config.localAs()));
     caps.add(new Capability.ExtendedMessage());
+    if (config.gracefulRestart()) {
+      // R: this process has (re)started and its peer may hold stale routes from it. F: the
+      // node's forwarding (kube-proxy, the backends) never depended on this process.
+      caps.add(
+          new Capability.GracefulRestart(
+              !everEstablished,
+              (int) RESTART_TIME.toSeconds(),
+              List.of(
+                  new Capability.GracefulRestartFamily(
+                      Capability.AFI_IPV4, Capability.SAFI_UNICAST, true),
+                  new Capability.GracefulRestartFamily(
+                      Capability.AFI_IPV6, Capability.SAFI_UNICAST, true))));
+    }
     int myAs = config.localAs() > 0xFFFF ? BgpCodec.AS_TRANS : (int) config.localAs();
     return new BgpMessage.Open(BgpCodec.VERSION, myAs, config.holdTime(), config.routerId(), caps);
   }
@@ -577,6 +623,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private Behavior<Command> established() {
     become(State.ESTABLISHED);
+    everEstablished = true;
     failures = 0;
     lastError = null;
     for (byte[] update : pending) {
@@ -644,11 +691,16 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
             ? new PathAttribute.AsPath(List.of())
             : PathAttribute.AsPath.sequence(config.localAs()));
     if (config.ibgp()) {
-      attrs.add(new PathAttribute.LocalPref(a.localPref() > 0 ? a.localPref() : 100));
+      // RFC 8326 §4.2: an iBGP path being drained also carries the lowest LOCAL_PREF.
+      long pref = draining ? 0 : a.localPref() > 0 ? a.localPref() : 100;
+      attrs.add(new PathAttribute.LocalPref(pref));
     }
-    if (!a.communities().isEmpty()) {
-      attrs.add(
-          new PathAttribute.Communities(new ArrayList<>(new java.util.TreeSet<>(a.communities()))));
+    java.util.TreeSet<Long> communities = new java.util.TreeSet<>(a.communities());
+    if (draining) {
+      communities.add(GRACEFUL_SHUTDOWN);
+    }
+    if (!communities.isEmpty()) {
+      attrs.add(new PathAttribute.Communities(new ArrayList<>(communities)));
     }
     if (!a.large().isEmpty()) {
       attrs.add(
@@ -751,6 +803,34 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
         .writeAndFlush(new BgpMessage.Notification(NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN))
         .addListener(ChannelFutureListener.CLOSE);
     return this; // Closed follows, then finishStop
+  }
+
+  private Behavior<Command> onRestart(Restart m) {
+    if (state == State.ESTABLISHED
+        && channel != null
+        && config.gracefulRestart()
+        && peerGracefulRestart) {
+      stopping = m.replyTo();
+      getContext().getLog().info("{}: restarting; the peer keeps our routes stale", config.peer());
+      channel.close(); // no NOTIFICATION: RFC 4724 §4.2 applies only to a bare TCP close
+      return this; // Closed follows, then finishStop
+    }
+    return onStop(new Stop(m.replyTo()));
+  }
+
+  private Behavior<Command> onDrain(Drain m) {
+    if (state != State.ESTABLISHED || channel == null) {
+      return onStop(new Stop(m.replyTo()));
+    }
+    if (!draining) {
+      draining = true;
+      getContext()
+          .getLog()
+          .info("{}: draining for {} (GRACEFUL_SHUTDOWN, RFC 8326)", config.peer(), m.drainTime());
+      sendAll(rib.advance(negotiated(wanted)));
+      timers.startSingleTimer("drain", new DrainTimeOver(m.replyTo()), m.drainTime());
+    }
+    return this;
   }
 
   private Behavior<Command> finishStop() {

@@ -37,6 +37,34 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
+    Route read = readRoutes();
+    if (settings.readOnly()) {
+      return read;
+    }
+    // Write routes, only when the operator turned them on (--write-routes).
+    return concat(
+        read, path(segment("v1").slash("drain"), () -> post(() -> completeWithFuture(drain()))));
+  }
+
+  /**
+   * Graceful shutdown of this node's BGP sessions (RFC 8326), for maintenance: answers when every
+   * session has drained and closed; the node announces nothing over BGP until it restarts.
+   */
+  private CompletionStage<HttpResponse> drain() {
+    var bgp = NodeRuntime.get(system).bgp();
+    if (bgp == null) {
+      return CompletableFuture.completedFuture(
+          HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity("starting"));
+    }
+    Duration limit =
+        system.settings().config().getDuration("ironlb.bgp.drain-time").plusSeconds(10);
+    CompletionStage<org.apache.pekko.Done> done =
+        AskPattern.ask(bgp, io.ironlb.bgp.BgpSupervisor.Drain::new, limit, system.scheduler());
+    return done.thenApply(
+        d -> HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, "{\"drained\":true}"));
+  }
+
+  private Route readRoutes() {
     return concat(
         path(
             segment("v1").slash("services"),

@@ -33,6 +33,7 @@ final class Layer2Lab implements AutoCloseable {
   private final List<Process> backends = new ArrayList<>();
   private final String client;
   private boolean localVips;
+  private boolean writeRoutes;
 
   /**
    * @param config the directory every node reads
@@ -203,12 +204,21 @@ final class Layer2Lab implements AutoCloseable {
     return p;
   }
 
-  private static List<String> args(List<String> base, boolean localVips) {
+  private List<String> args(List<String> base, boolean localVips) {
     List<String> all = new ArrayList<>(base);
     if (localVips) {
       all.add("--local-vips");
     }
+    if (writeRoutes) {
+      all.add("--write-routes");
+    }
     return all;
+  }
+
+  /** Start nodes with {@code --write-routes} (POST /v1/drain) from now on. */
+  Layer2Lab withWriteRoutes() {
+    writeRoutes = true;
+    return this;
   }
 
   IronlbProcess process(int id) {

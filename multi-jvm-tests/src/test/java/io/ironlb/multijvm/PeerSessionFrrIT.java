@@ -270,7 +270,8 @@ class PeerSessionFrrIT {
         Duration.ofMillis(500),
         null,
         multiHop,
-        null);
+        null,
+        false);
   }
 
   private static PeerSession.Config md5Config(String key) throws Exception {
