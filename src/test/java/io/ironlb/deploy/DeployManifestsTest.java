@@ -1,0 +1,342 @@
+package io.ironlb.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code deploy/k8s} as {@code kubectl kustomize} renders it, parsed with fabric8, against what an
+ * operator relies on: everything in metallb-system; RBAC with no wildcard and exactly the
+ * permissions the code uses; the speaker DaemonSet on the host network with NET_RAW and NET_ADMIN
+ * only, probes, requests and the node name from the downward API; the controller StatefulSet with
+ * two replicas kept apart and a disruption budget; metrics Services; ports clear of MetalLB's and
+ * the kubelet's; the labels Cluster Bootstrap looks for.
+ */
+class DeployManifestsTest {
+  private static final String NS = "metallb-system";
+  private static List<HasMetadata> objects;
+
+  @BeforeAll
+  static void render() throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("kubectl", "kustomize", Path.of("deploy", "k8s").toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("kubectl kustomize deploy/k8s: %s", out).isZero();
+    objects = new ArrayList<>();
+    for (String doc : out.split("(?m)^---$")) {
+      if (!doc.isBlank()) {
+        objects.add(Serialization.unmarshal(doc, HasMetadata.class));
+      }
+    }
+  }
+
+  private static <T extends HasMetadata> List<T> all(Class<T> kind) {
+    return objects.stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
+  private static <T extends HasMetadata> T one(Class<T> kind, String name) {
+    return all(kind).stream()
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind.getSimpleName() + " " + name));
+  }
+
+  @Test
+  void everyNamespacedObjectIsInMetallbSystem() {
+    Set<Class<?>> clusterScoped =
+        Set.of(
+            Namespace.class,
+            CustomResourceDefinition.class,
+            ClusterRole.class,
+            ClusterRoleBinding.class);
+    for (HasMetadata o : objects) {
+      if (!clusterScoped.contains(o.getClass())) {
+        assertThat(o.getMetadata().getNamespace())
+            .as(o.getKind() + " " + o.getMetadata().getName())
+            .isEqualTo(NS);
+      }
+    }
+    assertThat(one(Namespace.class, NS).getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+    assertThat(all(CustomResourceDefinition.class))
+        .extracting(c -> c.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "ipaddresspools.metallb.io",
+            "l2advertisements.metallb.io",
+            "bgpadvertisements.metallb.io",
+            "bgppeers.metallb.io",
+            "bfdprofiles.metallb.io",
+            "communities.metallb.io",
+            "servicel2statuses.metallb.io",
+            "servicebgpstatuses.metallb.io");
+  }
+
+  /** What the code calls: informers (get, list, watch), status writes, events, pod discovery. */
+  private static final Set<String> CONTROLLER =
+      Set.of(
+          "cluster /services get",
+          "cluster /services list",
+          "cluster /services watch",
+          "cluster /nodes get",
+          "cluster /nodes list",
+          "cluster /nodes watch",
+          "cluster /namespaces get",
+          "cluster /namespaces list",
+          "cluster /namespaces watch",
+          "cluster discovery.k8s.io/endpointslices get",
+          "cluster discovery.k8s.io/endpointslices list",
+          "cluster discovery.k8s.io/endpointslices watch",
+          "cluster /services update",
+          "cluster /services/status update",
+          "cluster /events create",
+          "ns metallb.io/ipaddresspools/status update",
+          "ns /secrets get",
+          "ns /secrets list",
+          "ns /secrets watch",
+          "ns /pods get",
+          "ns /pods list",
+          "ns /pods watch");
+
+  private static final Set<String> SPEAKER =
+      Set.of(
+          "cluster /services get",
+          "cluster /services list",
+          "cluster /services watch",
+          "cluster /nodes get",
+          "cluster /nodes list",
+          "cluster /nodes watch",
+          "cluster /namespaces get",
+          "cluster /namespaces list",
+          "cluster /namespaces watch",
+          "cluster discovery.k8s.io/endpointslices get",
+          "cluster discovery.k8s.io/endpointslices list",
+          "cluster discovery.k8s.io/endpointslices watch",
+          "cluster /events create",
+          "ns /secrets get",
+          "ns /secrets list",
+          "ns /secrets watch",
+          "ns /pods get",
+          "ns /pods list",
+          "ns /pods watch",
+          "ns metallb.io/servicel2statuses/status update",
+          "ns metallb.io/servicebgpstatuses/status update");
+
+  private static final List<String> CONFIG_KINDS =
+      List.of(
+          "ipaddresspools",
+          "l2advertisements",
+          "bgpadvertisements",
+          "bgppeers",
+          "bfdprofiles",
+          "communities");
+
+  private static Set<String> expected(String component) {
+    Set<String> out = new TreeSet<>(component.equals("controller") ? CONTROLLER : SPEAKER);
+    for (String kind : CONFIG_KINDS) {
+      for (String verb : List.of("get", "list", "watch")) {
+        out.add("ns metallb.io/" + kind + " " + verb);
+      }
+    }
+    if (component.equals("speaker")) {
+      for (String kind : List.of("servicel2statuses", "servicebgpstatuses")) {
+        for (String verb : List.of("get", "list", "watch", "create", "update", "delete")) {
+          out.add("ns metallb.io/" + kind + " " + verb);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** scope group/resource verb, for every rule bound to the component's ServiceAccount. */
+  private static Set<String> granted(String serviceAccount) {
+    Set<String> out = new TreeSet<>();
+    for (ClusterRoleBinding b : all(ClusterRoleBinding.class)) {
+      if (b.getSubjects().stream().anyMatch(s -> s.getName().equals(serviceAccount))) {
+        one(ClusterRole.class, b.getRoleRef().getName())
+            .getRules()
+            .forEach(r -> expand("cluster", r, out));
+      }
+    }
+    for (RoleBinding b : all(RoleBinding.class)) {
+      if (b.getSubjects().stream().anyMatch(s -> s.getName().equals(serviceAccount))) {
+        one(Role.class, b.getRoleRef().getName()).getRules().forEach(r -> expand("ns", r, out));
+      }
+    }
+    return out;
+  }
+
+  private static void expand(String scope, PolicyRule r, Set<String> out) {
+    for (String g : r.getApiGroups()) {
+      for (String res : r.getResources()) {
+        for (String v : r.getVerbs()) {
+          out.add(scope + " " + g + "/" + res + " " + v);
+        }
+      }
+    }
+  }
+
+  @Test
+  void rbacHasNoWildcardAndExactlyWhatTheCodeUses() {
+    List<PolicyRule> rules = new ArrayList<>();
+    all(ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
+    all(Role.class).forEach(r -> rules.addAll(r.getRules()));
+    for (PolicyRule r : rules) {
+      assertThat(r.getVerbs()).doesNotContain("*");
+      assertThat(r.getResources()).doesNotContain("*");
+      assertThat(r.getApiGroups()).doesNotContain("*");
+      assertThat(r.getNonResourceURLs()).isNullOrEmpty();
+    }
+    assertThat(all(ServiceAccount.class))
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactlyInAnyOrder("ironlb-controller", "ironlb-speaker");
+    assertThat(granted("ironlb-controller")).isEqualTo(expected("controller"));
+    assertThat(granted("ironlb-speaker")).isEqualTo(expected("speaker"));
+  }
+
+  private static Container only(PodTemplateSpec t) {
+    assertThat(t.getSpec().getContainers()).hasSize(1);
+    return t.getSpec().getContainers().get(0);
+  }
+
+  private static String fieldRef(Container c, String env) {
+    return c.getEnv().stream()
+        .filter(e -> e.getName().equals(env))
+        .map(EnvVar::getValueFrom)
+        .map(v -> v.getFieldRef().getFieldPath())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static void probesAndRequests(Container c) {
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/alive");
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(c.getResources().getLimits()).containsKey("memory");
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+  }
+
+  @Test
+  void theSpeakerRunsOnTheHostNetworkWithNetRawAndNetAdminOnly() {
+    DaemonSet ds = one(DaemonSet.class, "ironlb-speaker");
+    PodSpec pod = ds.getSpec().getTemplate().getSpec();
+    Container c = only(ds.getSpec().getTemplate());
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getServiceAccountName()).isEqualTo("ironlb-speaker");
+    assertThat(c.getArgs()).containsExactly("speaker");
+    assertThat(c.getSecurityContext().getCapabilities().getAdd())
+        .containsExactlyInAnyOrder("NET_RAW", "NET_ADMIN");
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    assertThat(fieldRef(c, "NODE_NAME")).isEqualTo("spec.nodeName");
+    assertThat(fieldRef(c, "POD_IP")).isEqualTo("status.podIP");
+    assertThat(pod.getTolerations())
+        .anyMatch(t -> "node-role.kubernetes.io/control-plane".equals(t.getKey()));
+    probesAndRequests(c);
+  }
+
+  @Test
+  void theControllerIsTwoReplicasKeptApartWithADisruptionBudget() {
+    StatefulSet sts = one(StatefulSet.class, "ironlb-controller");
+    PodSpec pod = sts.getSpec().getTemplate().getSpec();
+    Map<String, String> labels = sts.getSpec().getTemplate().getMetadata().getLabels();
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(pod.getServiceAccountName()).isEqualTo("ironlb-controller");
+    assertThat(only(sts.getSpec().getTemplate()).getArgs()).containsExactly("controller");
+    var anti =
+        pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+    assertThat(anti).hasSize(1);
+    assertThat(anti.get(0).getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+    assertThat(labels).containsAllEntriesOf(anti.get(0).getLabelSelector().getMatchLabels());
+    PodDisruptionBudget pdb = one(PodDisruptionBudget.class, "ironlb-controller");
+    assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+    assertThat(labels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+    assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+    assertThat(only(sts.getSpec().getTemplate()).getSecurityContext().getCapabilities().getAdd())
+        .isNullOrEmpty();
+    probesAndRequests(only(sts.getSpec().getTemplate()));
+  }
+
+  @Test
+  void portsAvoidMetallbAndTheKubeletAndMetricsServicesReachThePods() {
+    Set<Integer> taken = new TreeSet<>(List.of(7946, 7472));
+    for (int p = 10248; p <= 10259; p++) {
+      taken.add(p);
+    }
+    List<PodTemplateSpec> templates =
+        List.of(
+            one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate(),
+            one(StatefulSet.class, "ironlb-controller").getSpec().getTemplate());
+    for (PodTemplateSpec t : templates) {
+      only(t).getPorts().forEach(p -> assertThat(taken).doesNotContain(p.getContainerPort()));
+      assertThat(only(t).getPorts())
+          .extracting(p -> p.getContainerPort())
+          .containsExactlyInAnyOrder(7355, 7473);
+    }
+    for (String name : List.of("ironlb-speaker-metrics", "ironlb-controller")) {
+      Service s = one(Service.class, name);
+      boolean selectsSome =
+          templates.stream()
+              .anyMatch(
+                  t ->
+                      t.getMetadata()
+                          .getLabels()
+                          .entrySet()
+                          .containsAll(s.getSpec().getSelector().entrySet()));
+      assertThat(selectsSome).as(name + " selects a workload's pods").isTrue();
+      assertThat(s.getSpec().getPorts()).anyMatch(p -> p.getPort() == 7473);
+    }
+  }
+
+  @Test
+  void podsCarryTheLabelClusterBootstrapLooksFor() {
+    String selector =
+        ConfigFactory.load().getString("ironlb.kubernetes.bootstrap.pod-label-selector");
+    String[] kv = selector.split("=", 2);
+    assertThat(
+            one(DaemonSet.class, "ironlb-speaker")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels())
+        .containsEntry(kv[0], kv[1]);
+    assertThat(
+            one(StatefulSet.class, "ironlb-controller")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels())
+        .containsEntry(kv[0], kv[1]);
+  }
+}
