@@ -1,5 +1,6 @@
 package io.ironlb.bgp;
 
+import io.ironlb.bgp.bfd.BfdSession;
 import io.ironlb.bgp.bfd.BfdStateMachine;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.config.BGPPeer;
@@ -225,8 +226,8 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     }
   }
 
-  /** The BFD timers of the peer's BFDProfile (validation made sure it exists), or null. */
-  private static BfdStateMachine.Settings bfd(BGPPeer p, ClusterResources r) {
+  /** The peer's BFDProfile (validation made sure it exists), or null when it names none. */
+  private static BfdSession.Profile bfd(BGPPeer p, ClusterResources r) {
     String name = p.spec().bfdProfile();
     if (name == null || name.isEmpty()) {
       return null;
@@ -234,11 +235,13 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     return r.bfdProfile(name)
         .map(
             profile ->
-                new BfdStateMachine.Settings(
-                    profile.spec().transmitInterval() * 1000L,
-                    profile.spec().receiveInterval() * 1000L,
-                    profile.spec().detectMultiplier(),
-                    profile.spec().passiveMode()))
+                new BfdSession.Profile(
+                    new BfdStateMachine.Settings(
+                        profile.spec().transmitInterval() * 1000L,
+                        profile.spec().receiveInterval() * 1000L,
+                        profile.spec().detectMultiplier(),
+                        profile.spec().passiveMode()),
+                    profile.spec().minimumTtl()))
         .orElse(null);
   }
 

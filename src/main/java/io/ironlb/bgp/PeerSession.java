@@ -2,7 +2,6 @@ package io.ironlb.bgp;
 
 import io.ironlb.bgp.bfd.BfdPacket;
 import io.ironlb.bgp.bfd.BfdSession;
-import io.ironlb.bgp.bfd.BfdStateMachine;
 import io.ironlb.bgp.bfd.BfdTransport;
 import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpEncoder;
@@ -76,7 +75,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       Duration connectRetry,
       String password,
       boolean ebgpMultiHop,
-      BfdStateMachine.Settings bfd,
+      BfdSession.Profile bfd,
       boolean gracefulRestart) {
 
     public Config(
@@ -322,8 +321,12 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
               new BfdSession.Config(
                   config.peer().getAddress(),
                   config.sourceAddress(),
-                  BfdTransport.get(ctx.getSystem()).port(),
-                  config.bfd()),
+                  config.ebgpMultiHop()
+                      ? BfdTransport.get(ctx.getSystem()).multiHopPort()
+                      : BfdTransport.get(ctx.getSystem()).port(),
+                  config.bfd().timers(),
+                  config.ebgpMultiHop(),
+                  config.bfd().minimumTtl()),
               ctx.messageAdapter(BfdSession.Changed.class, BfdChanged::new),
               metrics.bfd()),
           "bfd");

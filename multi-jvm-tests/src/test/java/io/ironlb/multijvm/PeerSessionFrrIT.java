@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.ironlb.bgp.AdvertisementPlanner;
+import io.ironlb.bgp.BgpMetrics;
 import io.ironlb.bgp.PeerSession;
+import io.ironlb.bgp.bfd.BfdSession;
+import io.ironlb.bgp.bfd.BfdStateMachine;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.PathAttribute;
+import io.ironlb.metrics.MetricFamilies;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -205,6 +211,31 @@ class PeerSessionFrrIT {
    */
   @Test
   void ebgpMultiHopReachesAPeerBehindARouterAndSingleHopNeverDoes() throws Exception {
+    String ns = frrBehindARouter(List.of("ebgp-multihop 255"));
+    ActorRef<PeerSession.Command> singleHop = kit.spawn(PeerSession.create(multiHop(false)));
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(8))
+        .until(() -> status(singleHop).state(), s -> s != PeerSession.State.ESTABLISHED);
+    assertThat(status(singleHop).lastError()).isNotNull();
+    assertThat(routers.vtysh(net, ns, "show bgp summary")).doesNotContain("10.222.93.2");
+    TestProbe<Done> done = kit.createTestProbe();
+    singleHop.tell(new PeerSession.Stop(done.ref()));
+    done.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+
+    ActorRef<PeerSession.Command> multiHop = kit.spawn(PeerSession.create(multiHop(true)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> status(multiHop).state(), s -> s == PeerSession.State.ESTABLISHED);
+    assertThat(routers.vtysh(net, ns, "show bgp summary")).contains("10.222.93.2");
+  }
+
+  /**
+   * The test's namespace (10.222.93.2) – a forwarding namespace – FRR (10.222.94.2, AS 64500,
+   * accepting speakers of AS 64512 from 10.222.93.0/24 with these neighbor settings).
+   */
+  private String frrBehindARouter(List<String> neighborSettings) throws Exception {
     assumeTrue(Netns.available("vtysh", "/usr/lib/frr/bgpd"), "needs root and FRR");
     net = new Netns();
     String mid = net.namespace("mid");
@@ -233,29 +264,73 @@ class PeerSessionFrrIT {
         64512,
         "10.222.93.0/24",
         "fd00:222:93::/64",
-        List.of("ebgp-multihop 255"));
+        neighborSettings);
     kit =
         ActorTestKit.create(
             ConfigFactory.parseString("pekko.actor.provider = local")
                 .withFallback(ConfigFactory.load()));
 
-    ActorRef<PeerSession.Command> singleHop = kit.spawn(PeerSession.create(multiHop(false)));
-    await()
-        .during(Duration.ofSeconds(5))
-        .atMost(Duration.ofSeconds(8))
-        .until(() -> status(singleHop).state(), s -> s != PeerSession.State.ESTABLISHED);
-    assertThat(status(singleHop).lastError()).isNotNull();
-    assertThat(routers.vtysh(net, ns, "show bgp summary")).doesNotContain("10.222.93.2");
-    TestProbe<Done> done = kit.createTestProbe();
-    singleHop.tell(new PeerSession.Stop(done.ref()));
-    done.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+    return ns;
+  }
 
-    ActorRef<PeerSession.Command> multiHop = kit.spawn(PeerSession.create(multiHop(true)));
+  /**
+   * Multi-hop BFD (RFC 5883) with FRR one router away: FRR's packets arrive with TTL 254, so a
+   * profile whose minimum TTL is 255 never sees them (dropped in the kernel) and its session never
+   * comes up; with the default minimum, 254, the session is Up at both ends.
+   */
+  @Test
+  void multiHopBfdComesUpThroughARouterAndHonoursTheMinimumTtl() throws Exception {
+    String ns = frrBehindARouter(List.of("ebgp-multihop 255", "bfd profile fast"));
+    MetricFamilies families = new MetricFamilies();
+    String up = "metallb_bfd_session_up{peer=\"10.222.94.2\"} ";
+
+    ActorRef<PeerSession.Command> strict =
+        kit.spawn(PeerSession.create(multiHopBfd(255), new BgpMetrics(families)));
     await()
         .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> status(multiHop).state(), s -> s == PeerSession.State.ESTABLISHED);
-    assertThat(routers.vtysh(net, ns, "show bgp summary")).contains("10.222.93.2");
+        .until(() -> status(strict).state(), s -> s == PeerSession.State.ESTABLISHED);
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(6))
+        .until(() -> families.render().contains(up + "0\n"));
+    TestProbe<Done> done = kit.createTestProbe();
+    strict.tell(new PeerSession.Stop(done.ref()));
+    done.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+
+    ActorRef<PeerSession.Command> session =
+        kit.spawn(PeerSession.create(multiHopBfd(254), new BgpMetrics(families)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(families.render()).contains(up + "1\n"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode peers =
+                  new ObjectMapper().readTree(routers.vtysh(net, ns, "show bfd peers json"));
+              assertThat(peers).isNotEmpty();
+              JsonNode peer = peers.get(0);
+              assertThat(peer.path("multihop").asBoolean()).isTrue();
+              assertThat(peer.path("status").asText()).isEqualTo("up");
+            });
+    assertThat(status(session).state()).isEqualTo(PeerSession.State.ESTABLISHED);
+  }
+
+  private static PeerSession.Config multiHopBfd(int minimumTtl) throws Exception {
+    return new PeerSession.Config(
+        new InetSocketAddress("10.222.94.2", 179),
+        ip("10.222.93.2"),
+        64512,
+        64500,
+        (Inet4Address) ip("10.222.93.2"),
+        3,
+        null,
+        Duration.ofMillis(500),
+        null,
+        true,
+        new BfdSession.Profile(
+            new BfdStateMachine.Settings(100_000, 100_000, 3, false), minimumTtl),
+        false);
   }
 
   private static PeerSession.Config multiHop(boolean multiHop) throws Exception {

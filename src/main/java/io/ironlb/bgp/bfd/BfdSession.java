@@ -18,20 +18,42 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One BFD session to one peer (RFC 5880 Asynchronous mode over RFC 5881 single hop): sends Control
- * packets on a jittered timer, feeds received ones to its {@link BfdStateMachine}, declares the
- * peer down when the Detection Time passes in silence, and tells its owner every change between Up
- * and not Up — for a PeerSession, the signal to drop the BGP session at once (RFC 5882 §4.3).
+ * One BFD session to one peer (RFC 5880 Asynchronous mode over RFC 5881 single hop or RFC 5883
+ * multi-hop): sends Control packets on a jittered timer, feeds received ones to its {@link
+ * BfdStateMachine}, declares the peer down when the Detection Time passes in silence, and tells its
+ * owner every change between Up and not Up — for a PeerSession, the signal to drop the BGP session
+ * at once (RFC 5882 §4.3).
  */
 public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
 
   /**
+   * A BFDProfile as a session uses it.
+   *
+   * @param minimumTtl multi-hop sessions only: the lowest TTL a received packet may carry (RFC 5883
+   *     §5; single-hop sessions accept 255 alone, RFC 5881 §5)
+   */
+  public record Profile(BfdStateMachine.Settings timers, int minimumTtl) {}
+
+  /**
    * @param peer the neighbour's address (the BGP peer's)
    * @param source the address to send from, or null for the kernel's choice
-   * @param peerPort 3784 (RFC 5881); tests on one host move it
+   * @param peerPort 3784 (RFC 5881), 4784 multi-hop (RFC 5883); tests on one host move them
+   * @param multihop an RFC 5883 session: to and from port 4784, TTL down to {@code minimumTtl}
    */
   public record Config(
-      InetAddress peer, InetAddress source, int peerPort, BfdStateMachine.Settings settings) {}
+      InetAddress peer,
+      InetAddress source,
+      int peerPort,
+      BfdStateMachine.Settings settings,
+      boolean multihop,
+      int minimumTtl) {
+
+    /** A single-hop session (RFC 5881). */
+    public Config(
+        InetAddress peer, InetAddress source, int peerPort, BfdStateMachine.Settings settings) {
+      this(peer, source, peerPort, settings, false, 255);
+    }
+  }
 
   /** Everything a BfdSession understands. */
   public sealed interface Command {}
@@ -81,7 +103,11 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
     this.metrics = metrics;
     this.label = config.peer().getHostAddress();
     this.transport = BfdTransport.get(ctx.getSystem());
-    this.discriminator = transport.register(config.peer(), ctx.getSelf());
+    this.discriminator =
+        transport.register(
+            config.peer(),
+            ctx.getSelf(),
+            config.multihop() ? config.minimumTtl() : BfdTransport.SINGLE_HOP_TTL);
     this.machine = new BfdStateMachine(config.settings(), discriminator);
     metrics.up.set(0, label);
     bind();

@@ -31,18 +31,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * BFD's UDP side for one actor system (RFC 5881): one socket receiving every session's Control
- * packets on port 3784, which drops in the kernel any packet whose TTL (hop limit) is not 255 — the
- * GTSM check of RFC 5881 §5, done by a classic BPF socket filter since Linux enforces IP_MINTTL for
- * TCP only — and hands each packet to its session by Your Discriminator, or by the peer's address
- * while that is still zero (§6.8.6); and one sending socket per session, from a source port in
- * 49152–65535, with TTL 255. Uses the BGP sessions' event loop.
+ * BFD's UDP side for one actor system: one socket receiving every single-hop session's Control
+ * packets on port 3784 (RFC 5881), which drops in the kernel any packet whose TTL (hop limit) is
+ * not 255 — the GTSM check of RFC 5881 §5, done by a classic BPF socket filter since Linux enforces
+ * IP_MINTTL for TCP only — and one on 4784 for multi-hop sessions (RFC 5883), whose filter drops
+ * packets below the profiles' minimum TTL; each packet goes to its session by Your Discriminator,
+ * or by the peer's address while that is still zero (§6.8.6); and one sending socket per session,
+ * from a source port in 49152–65535, with TTL 255. Uses the BGP sessions' event loop.
  */
 public final class BfdTransport implements Extension {
   private static final Logger log = LoggerFactory.getLogger(BfdTransport.class);
 
   /** RFC 5881 §4: the destination port of single-hop Control packets. */
   public static final int SINGLE_HOP_PORT = 3784;
+
+  /** RFC 5883 §5: the destination port of multi-hop Control packets. */
+  public static final int MULTI_HOP_PORT = 4784;
+
+  /** RFC 5881 §5: a single-hop packet that did not arrive with TTL 255 crossed a router. */
+  static final int SINGLE_HOP_TTL = 255;
 
   private static final IntegerUnixChannelOption IP_TTL =
       new IntegerUnixChannelOption("IP_TTL", 0, 2);
@@ -55,10 +62,15 @@ public final class BfdTransport implements Extension {
 
   private final BgpTransport transport;
   private final int port;
+  private final int multiHopPort;
   private final Map<Long, ActorRef<BfdSession.Command>> byDiscriminator = new ConcurrentHashMap<>();
   private final Map<InetAddress, ActorRef<BfdSession.Command>> byPeer = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private volatile ChannelFuture listener;
+  private volatile ChannelFuture multiHopListener;
+
+  /** The lowest TTL any multi-hop session accepts: the multi-hop socket's filter. */
+  private int multiHopMinimumTtl = 256;
 
   public static final ExtensionId<BfdTransport> ID =
       new ExtensionId<>() {
@@ -67,14 +79,17 @@ public final class BfdTransport implements Extension {
           BfdTransport t =
               new BfdTransport(
                   BgpTransport.get(system),
-                  system.settings().config().getInt("ironlb.bfd.single-hop-port"));
+                  system.settings().config().getInt("ironlb.bfd.single-hop-port"),
+                  system.settings().config().getInt("ironlb.bfd.multi-hop-port"));
           system
               .getWhenTerminated()
               .thenRun(
                   () -> {
-                    ChannelFuture l = t.listener;
-                    if (l != null) {
-                      l.channel().close();
+                    for (ChannelFuture l :
+                        java.util.Arrays.asList(t.listener, t.multiHopListener)) {
+                      if (l != null) {
+                        l.channel().close();
+                      }
                     }
                   });
           return t;
@@ -85,14 +100,20 @@ public final class BfdTransport implements Extension {
     return system.registerExtension(ID);
   }
 
-  private BfdTransport(BgpTransport transport, int port) {
+  private BfdTransport(BgpTransport transport, int port, int multiHopPort) {
     this.transport = transport;
     this.port = port;
+    this.multiHopPort = multiHopPort;
   }
 
-  /** The port this node receives Control packets on (3784 unless a test moves it). */
+  /** The port this node receives single-hop Control packets on (3784 unless a test moves it). */
   public int port() {
     return port;
+  }
+
+  /** The port this node receives multi-hop Control packets on (4784 unless a test moves it). */
+  public int multiHopPort() {
+    return multiHopPort;
   }
 
   /** Packets dropped before reaching a session (malformed, or for no known session). */
@@ -104,14 +125,28 @@ public final class BfdTransport implements Extension {
    * Registers a session under a fresh non-zero discriminator, unique on this node (§6.8.1), and
    * under its peer's address; starts the receiving socket if it is not running.
    */
-  synchronized long register(InetAddress peer, ActorRef<BfdSession.Command> session) {
+  synchronized long register(
+      InetAddress peer, ActorRef<BfdSession.Command> session, int minimumTtl) {
     long discriminator;
     do {
       discriminator = ThreadLocalRandom.current().nextLong(1, 0x1_0000_0000L);
     } while (byDiscriminator.putIfAbsent(discriminator, session) != null);
     byPeer.put(peer, session);
-    if (listener == null) {
-      listener = listen();
+    if (minimumTtl == SINGLE_HOP_TTL) {
+      if (listener == null) {
+        listener = listen(port, SINGLE_HOP_TTL);
+      }
+    } else if (multiHopListener == null) {
+      multiHopMinimumTtl = minimumTtl;
+      multiHopListener = listen(multiHopPort, minimumTtl);
+    } else if (minimumTtl < multiHopMinimumTtl) {
+      // A profile that accepts more hops: the socket's filter follows the most permissive one.
+      multiHopMinimumTtl = minimumTtl;
+      if (transport.linuxSocketOptions()) {
+        Memory filter = ttlFilter(minimumTtl);
+        multiHopListener.channel().config().setOption(SO_ATTACH_FILTER, sockFprog(filter));
+        filter.close();
+      }
     }
     return discriminator;
   }
@@ -143,7 +178,7 @@ public final class BfdTransport implements Extension {
     return b.bind(new InetSocketAddress(from, sourcePort));
   }
 
-  private ChannelFuture listen() {
+  private ChannelFuture listen(int port, int minimumTtl) {
     Bootstrap b =
         datagram()
             .handler(
@@ -155,10 +190,10 @@ public final class BfdTransport implements Extension {
                 });
     Memory filter = null;
     if (transport.linuxSocketOptions()) {
-      filter = ttl255Filter();
+      filter = ttlFilter(minimumTtl);
       b.option(SO_ATTACH_FILTER, sockFprog(filter));
     } else {
-      log.warn("BFD without Linux epoll: received TTL is not checked (RFC 5881 §5)");
+      log.warn("BFD without Linux epoll: received TTL is not checked (RFC 5881/5883 §5)");
     }
     // The dual-stack wildcard: IPv4 peers arrive as mapped addresses, the filter reads either.
     ChannelFuture f = b.bind(new InetSocketAddress(anyV6(), port));
@@ -206,10 +241,11 @@ public final class BfdTransport implements Extension {
   }
 
   /**
-   * Classic BPF: accept a datagram only if its IP header says TTL 255 (IPv4, byte 8) or hop limit
-   * 255 (IPv6, byte 7); the packet's network header is reached through SKF_NET_OFF (-0x100000).
+   * Classic BPF: accept a datagram only if its IP header's TTL (IPv4, byte 8) or hop limit (IPv6,
+   * byte 7) is at least {@code minimumTtl} (255: exactly 255); the packet's network header is
+   * reached through SKF_NET_OFF (-0x100000).
    */
-  private static Memory ttl255Filter() {
+  private static Memory ttlFilter(int minimumTtl) {
     int net = -0x100000;
     int[][] program = {
       {0x30, 0, 0, net}, // ldb [net + 0]
@@ -218,7 +254,7 @@ public final class BfdTransport implements Extension {
       {0x30, 0, 0, net + 8}, // ldb [net + 8]  TTL
       {0x05, 0, 0, 1}, // ja +1
       {0x30, 0, 0, net + 7}, // ldb [net + 7]  hop limit
-      {0x15, 0, 1, 255}, // jeq #255 ? next : +1
+      {0x35, 0, 1, minimumTtl}, // jge #minimumTtl ? next : +1
       {0x06, 0, 0, 0xFFFF}, // ret #65535: accept
       {0x06, 0, 0, 0}, // ret #0: drop
     };
