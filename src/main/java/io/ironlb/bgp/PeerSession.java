@@ -102,32 +102,6 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           false);
     }
 
-    /** A directly connected peer with a TCP MD5 key. */
-    public Config(
-        InetSocketAddress peer,
-        InetAddress sourceAddress,
-        long localAs,
-        long peerAs,
-        Inet4Address routerId,
-        int holdTime,
-        Integer keepaliveTime,
-        Duration connectRetry,
-        String password) {
-      this(
-          peer,
-          sourceAddress,
-          localAs,
-          peerAs,
-          routerId,
-          holdTime,
-          keepaliveTime,
-          connectRetry,
-          password,
-          false,
-          null,
-          false);
-    }
-
     /** Never shows the key. */
     @Override
     public String toString() {

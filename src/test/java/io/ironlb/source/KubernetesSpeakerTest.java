@@ -81,19 +81,7 @@ class KubernetesSpeakerTest {
   void theOwnerWritesL2StatusAndOneNodeAssignedEventPerChange() {
     TestProbe<LinkCommand> link = kit.createTestProbe();
     service("web", "10.222.7.0", null);
-    ClusterSharding sharding = ClusterSharding.get(system);
-    kit.spawn(
-        Speaker.create(
-            NODE,
-            false,
-            List.of("eth0"),
-            KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
-            link.ref(),
-            (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
-            null,
-            null,
-            new KubernetesStatusWriter(client, NS, "ironlb-speaker", writers),
-            null));
+    speaker(link.ref(), new KubernetesStatusWriter(client, NS, "ironlb-speaker", writers), null);
 
     // The only node wins the address: it answers for it, and says so in the API.
     link.expectMessage(
@@ -185,19 +173,7 @@ class KubernetesSpeakerTest {
                 false,
                 new io.ironlb.bgp.BgpMetrics(new io.ironlb.metrics.MetricFamilies()),
                 writer));
-    ClusterSharding sharding = ClusterSharding.get(system);
-    kit.spawn(
-        Speaker.create(
-            NODE,
-            false,
-            List.of("eth0"),
-            KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
-            kit.<LinkCommand>createTestProbe().ref(),
-            (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
-            null,
-            null,
-            writer,
-            bgp));
+    speaker(kit.<LinkCommand>createTestProbe().ref(), writer, bgp);
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -223,6 +199,26 @@ class KubernetesSpeakerTest {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> statuses(ObjectKind.SERVICE_BGP_STATUS).isEmpty());
+  }
+
+  /** This node's speaker in Kubernetes mode, against the mock API server. */
+  private void speaker(
+      org.apache.pekko.actor.typed.ActorRef<LinkCommand> link,
+      KubernetesStatusWriter writer,
+      org.apache.pekko.actor.typed.ActorRef<io.ironlb.bgp.BgpSupervisor.Command> bgp) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    kit.spawn(
+        Speaker.create(
+            NODE,
+            false,
+            List.of("eth0"),
+            KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
+            link,
+            (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
+            null,
+            null,
+            writer,
+            bgp));
   }
 
   /** A LoadBalancer Service with a ready endpoint on this node and the given status address. */

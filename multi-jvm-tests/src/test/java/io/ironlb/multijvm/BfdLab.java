@@ -25,34 +25,20 @@ final class BfdLab implements AutoCloseable {
     Layer2Lab.writeConfig(
         config,
         List.of("10.222.70.240/32"),
-        """
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: IPAddressPool
-        metadata: {name: routed, namespace: metallb-system}
-        spec: {addresses: [10.222.75.10-10.222.75.20]}
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: BGPAdvertisement
-        metadata: {name: routed, namespace: metallb-system}
-        spec: {ipAddressPools: [routed]}
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: BFDProfile
-        metadata: {name: fast, namespace: metallb-system}
-        spec: {receiveInterval: 100, transmitInterval: 100, detectMultiplier: 3}
-        ---
-        apiVersion: metallb.io/v1beta2
-        kind: BGPPeer
-        metadata: {name: frr, namespace: metallb-system}
-        spec: {myASN: 64512, peerASN: 64500, peerAddress: %s, holdTime: 30s, bfdProfile: fast}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: default, annotations: {metallb.io/address-pool: routed}}
-        spec: {type: LoadBalancer, ports: [{port: 80}]}
-        """
-            .formatted(ROUTER));
+        Layer2Lab.routedWeb("{ipAddressPools: [routed]}")
+            + """
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BFDProfile
+            metadata: {name: fast, namespace: metallb-system}
+            spec: {receiveInterval: 100, transmitInterval: 100, detectMultiplier: 3}
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: frr, namespace: metallb-system}
+            spec: {myASN: 64512, peerASN: 64500, peerAddress: %s, holdTime: 30s, bfdProfile: fast}
+            """
+                .formatted(ROUTER));
     lab = new Layer2Lab(config, 3, jvmOptions);
     Layer2Lab started = lab;
     BgpRouters r = null;
@@ -72,26 +58,7 @@ final class BfdLab implements AutoCloseable {
           "fd00:222:70::/64",
           List.of("timers 10 30", "bfd profile fast"));
       routers = r;
-      vip =
-          Layer2Lab.within(
-              Duration.ofSeconds(120),
-              () -> {
-                try {
-                  String body = lab.http(1, "/v1/services");
-                  if (body == null) {
-                    return null;
-                  }
-                  for (JsonNode row : JSON.readTree(body)) {
-                    if (row.path("name").asText().equals("web") && row.path("ips").size() > 0) {
-                      return row.path("ips").get(0).asText();
-                    }
-                  }
-                  return null;
-                } catch (Exception e) {
-                  return null;
-                }
-              },
-              "an address for Service web");
+      vip = lab.ipOf("web");
     } catch (Exception | Error e) {
       System.out.println(started.logTails(60));
       if (r != null) {

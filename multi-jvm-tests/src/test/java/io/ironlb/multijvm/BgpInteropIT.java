@@ -54,18 +54,9 @@ class BgpInteropIT {
     Layer2Lab.writeConfig(
         config,
         List.of("10.222.70.240/32"),
-        """
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: IPAddressPool
-        metadata: {name: routed, namespace: metallb-system}
-        spec: {addresses: [10.222.75.10-10.222.75.20]}
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: BGPAdvertisement
-        metadata: {name: routed, namespace: metallb-system}
-        spec: {ipAddressPools: [routed], communities: ["64512:100", "large:64512:1:2"], localPref: 250}
-        """
+        Layer2Lab.routedWeb(
+                "{ipAddressPools: [routed], communities: [\"64512:100\", \"large:64512:1:2\"],"
+                    + " localPref: 250}")
             + peer("frr", FRR)
             + peer("bird", BIRD)
             + peer("gobgp", GOBGP)
@@ -98,11 +89,6 @@ class BgpInteropIT {
             kind: BGPAdvertisement
             metadata: {name: summarised, namespace: metallb-system}
             spec: {ipAddressPools: [summarised], aggregationLength: 24, peers: [frr]}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: web, namespace: default, annotations: {metallb.io/address-pool: routed}}
-            spec: {type: LoadBalancer, ports: [{port: 80}]}
             ---
             apiVersion: v1
             kind: Service
@@ -216,24 +202,8 @@ class BgpInteropIT {
     return hops.isArray() ? hops.size() : 1;
   }
 
-  private String ipOf(String service) {
-    return await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () -> {
-              String body = lab.http(1, "/v1/services");
-              if (body == null) {
-                return null;
-              }
-              for (JsonNode row : JSON.readTree(body)) {
-                if (row.path("name").asText().equals(service) && row.path("ips").size() > 0) {
-                  return row.path("ips").get(0).asText();
-                }
-              }
-              return null;
-            },
-            v -> v != null);
+  private String ipOf(String service) throws InterruptedException {
+    return lab.ipOf(service);
   }
 
   private void awaitFrrPaths(String family, String prefix, int n) {

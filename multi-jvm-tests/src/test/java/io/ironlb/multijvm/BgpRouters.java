@@ -116,42 +116,42 @@ final class BgpRouters implements AutoCloseable {
               .formatted(ns));
     }
     Netns.must("chown", "-R", "frr:frr", d.toString());
-    List<String> common =
-        List.of(
-            "-d", "--vty_socket", d.toString(), "-z", d.resolve("zserv.api").toString(), "-P", "0");
-    List<String> zebra = new ArrayList<>(List.of("/usr/lib/frr/zebra"));
-    zebra.addAll(common);
-    zebra.addAll(
-        List.of(
-            "-f", d.resolve("zebra.conf").toString(),
-            "-i", d.resolve("zebra.pid").toString(),
-            "--log", "file:" + d.resolve("zebra.log")));
-    net.mustIn(ns, zebra.toArray(String[]::new));
-    pidFiles.add(d.resolve("zebra.pid"));
-    waitFor(() -> Files.exists(d.resolve("zserv.api")), "FRR zebra in " + ns);
+    frrDaemon(net, ns, d, "zebra", List.of(), "zserv.api");
     if (bfd) {
-      List<String> bfdd = new ArrayList<>(List.of("/usr/lib/frr/bfdd"));
-      bfdd.addAll(common);
-      bfdd.addAll(
-          List.of(
-              "-f", d.resolve("bfdd.conf").toString(),
-              "-i", d.resolve("bfdd.pid").toString(),
-              "--bfdctl", d.resolve("bfdd.sock").toString(),
-              "--log", "file:" + d.resolve("bfdd.log")));
-      net.mustIn(ns, bfdd.toArray(String[]::new));
-      pidFiles.add(d.resolve("bfdd.pid"));
-      waitFor(() -> Files.exists(d.resolve("bfdd.vty")), "FRR bfdd in " + ns);
+      frrDaemon(net, ns, d, "bfdd", List.of("--bfdctl", d.resolve("bfdd.sock").toString()), null);
     }
-    List<String> bgpd = new ArrayList<>(List.of("/usr/lib/frr/bgpd"));
-    bgpd.addAll(common);
-    bgpd.addAll(
+    frrDaemon(net, ns, d, "bgpd", List.of(), null);
+  }
+
+  /**
+   * Starts FRR's {@code daemon} in {@code ns} with its files in {@code d} (NAME.conf, NAME.pid,
+   * NAME.log, the vty socket) and zebra's API socket there, and waits for {@code ready} (default:
+   * its vty socket).
+   */
+  private void frrDaemon(
+      Netns net, String ns, Path d, String daemon, List<String> extra, String ready)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("/usr/lib/frr/" + daemon));
+    command.addAll(
         List.of(
-            "-f", d.resolve("bgpd.conf").toString(),
-            "-i", d.resolve("bgpd.pid").toString(),
-            "--log", "file:" + d.resolve("bgpd.log")));
-    net.mustIn(ns, bgpd.toArray(String[]::new));
-    pidFiles.add(d.resolve("bgpd.pid"));
-    waitFor(() -> Files.exists(d.resolve("bgpd.vty")), "FRR bgpd in " + ns);
+            "-d",
+            "--vty_socket",
+            d.toString(),
+            "-z",
+            d.resolve("zserv.api").toString(),
+            "-P",
+            "0",
+            "-f",
+            d.resolve(daemon + ".conf").toString(),
+            "-i",
+            d.resolve(daemon + ".pid").toString(),
+            "--log",
+            "file:" + d.resolve(daemon + ".log")));
+    command.addAll(extra);
+    net.mustIn(ns, command.toArray(String[]::new));
+    pidFiles.add(d.resolve(daemon + ".pid"));
+    Path readyFile = d.resolve(ready != null ? ready : daemon + ".vty");
+    waitFor(() -> Files.exists(readyFile), "FRR " + daemon + " in " + ns);
   }
 
   /** {@code vtysh -c command} against the FRR in {@code ns}. */

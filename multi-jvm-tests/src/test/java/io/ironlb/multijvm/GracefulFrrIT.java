@@ -48,29 +48,15 @@ class GracefulFrrIT {
     Layer2Lab.writeConfig(
         config,
         List.of("10.222.70.240/32"),
-        """
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: IPAddressPool
-        metadata: {name: routed, namespace: metallb-system}
-        spec: {addresses: [10.222.75.10-10.222.75.20]}
-        ---
-        apiVersion: metallb.io/v1beta1
-        kind: BGPAdvertisement
-        metadata: {name: routed, namespace: metallb-system}
-        spec: {ipAddressPools: [routed]}
-        ---
-        apiVersion: metallb.io/v1beta2
-        kind: BGPPeer
-        metadata: {name: frr, namespace: metallb-system}
-        spec: {myASN: 64512, peerASN: 64500, peerAddress: %s, holdTime: 9s, enableGracefulRestart: %s}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: default, annotations: {metallb.io/address-pool: routed}}
-        spec: {type: LoadBalancer, ports: [{port: 80}]}
-        """
-            .formatted(ROUTER, gracefulRestart));
+        Layer2Lab.routedWeb("{ipAddressPools: [routed]}")
+            + """
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: frr, namespace: metallb-system}
+            spec: {myASN: 64512, peerASN: 64500, peerAddress: %s, holdTime: 9s, enableGracefulRestart: %s}
+            """
+                .formatted(ROUTER, gracefulRestart));
     List<String> options = new ArrayList<>(IronlbProcess.PATIENT_DETECTOR);
     options.addAll(jvmOptions);
     lab = new Layer2Lab(config, nodes, options);
@@ -83,7 +69,7 @@ class GracefulFrrIT {
     for (int id = 1; id <= nodes; id++) {
       lab.start(id);
     }
-    return "10.222.75.10";
+    return lab.ipOf("web");
   }
 
   private JsonNode paths(String vip) throws Exception {

@@ -128,6 +128,55 @@ final class Layer2Lab implements AutoCloseable {
             + objects);
   }
 
+  /**
+   * The BGP labs' common objects: pool {@code routed} (10.222.75.10-10.222.75.20), a
+   * BGPAdvertisement of it with {@code advertisementSpec}, and Service {@code web} from it.
+   */
+  static String routedWeb(String advertisementSpec) {
+    return """
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: routed, namespace: metallb-system}
+        spec: {addresses: [10.222.75.10-10.222.75.20]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: BGPAdvertisement
+        metadata: {name: routed, namespace: metallb-system}
+        spec: %s
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: default, annotations: {metallb.io/address-pool: routed}}
+        spec: {type: LoadBalancer, ports: [{port: 80}]}
+        """
+        .formatted(advertisementSpec);
+  }
+
+  /** The first address of Service {@code name} as node 1's status API shows it (waits 2 min). */
+  String ipOf(String name) throws InterruptedException {
+    return within(
+        Duration.ofSeconds(120),
+        () -> {
+          String body = http(1, "/v1/services");
+          if (body == null) {
+            return null;
+          }
+          try {
+            for (com.fasterxml.jackson.databind.JsonNode row :
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(body)) {
+              if (row.path("name").asText().equals(name) && row.path("ips").size() > 0) {
+                return row.path("ips").get(0).asText();
+              }
+            }
+          } catch (java.io.IOException e) {
+            return null; // a node that is still starting
+          }
+          return null;
+        },
+        "an address for Service " + name);
+  }
+
   /** Services NAME-0..NAME-(n-1), IPv4 (or IPv6 only when ipv6), each a LoadBalancer on port 80. */
   static String services(String name, int n, boolean ipv6) {
     StringBuilder sb = new StringBuilder();

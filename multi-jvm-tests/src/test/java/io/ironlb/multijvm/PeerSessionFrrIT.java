@@ -317,23 +317,19 @@ class PeerSessionFrrIT {
   }
 
   private static PeerSession.Config multiHopBfd(int minimumTtl) throws Exception {
-    return new PeerSession.Config(
-        new InetSocketAddress("10.222.94.2", 179),
-        ip("10.222.93.2"),
-        64512,
-        64500,
-        (Inet4Address) ip("10.222.93.2"),
-        3,
-        null,
-        Duration.ofMillis(500),
-        null,
+    return behindARouter(
         true,
         new BfdSession.Profile(
-            new BfdStateMachine.Settings(100_000, 100_000, 3, false), minimumTtl),
-        false);
+            new BfdStateMachine.Settings(100_000, 100_000, 3, false), minimumTtl));
   }
 
   private static PeerSession.Config multiHop(boolean multiHop) throws Exception {
+    return behindARouter(multiHop, null);
+  }
+
+  /** A session from the test's namespace to the FRR behind a router ({@link #frrBehindARouter}). */
+  private static PeerSession.Config behindARouter(boolean multiHop, BfdSession.Profile bfd)
+      throws Exception {
     return new PeerSession.Config(
         new InetSocketAddress("10.222.94.2", 179),
         ip("10.222.93.2"),
@@ -345,7 +341,7 @@ class PeerSessionFrrIT {
         Duration.ofMillis(500),
         null,
         multiHop,
-        null,
+        bfd,
         false);
   }
 
@@ -359,6 +355,9 @@ class PeerSessionFrrIT {
         3,
         null,
         Duration.ofMillis(500),
-        key);
+        key,
+        false,
+        null,
+        false);
   }
 }

@@ -143,9 +143,9 @@ public final class BfdTransport implements Extension {
       // A profile that accepts more hops: the socket's filter follows the most permissive one.
       multiHopMinimumTtl = minimumTtl;
       if (transport.linuxSocketOptions()) {
-        Memory filter = ttlFilter(minimumTtl);
-        multiHopListener.channel().config().setOption(SO_ATTACH_FILTER, sockFprog(filter));
-        filter.close();
+        try (Memory filter = ttlFilter(minimumTtl)) {
+          multiHopListener.channel().config().setOption(SO_ATTACH_FILTER, sockFprog(filter));
+        }
       }
     }
     return discriminator;
@@ -158,15 +158,7 @@ public final class BfdTransport implements Extension {
 
   /** A session's sending socket: a random port in 49152–65535 (RFC 5881 §4), TTL 255. */
   ChannelFuture sender(InetAddress source, InetAddress peer) {
-    Bootstrap b =
-        datagram()
-            .handler(
-                new SimpleChannelInboundHandler<DatagramPacket>() {
-                  @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-                    // Nothing is expected back on a sending socket.
-                  }
-                });
+    Bootstrap b = datagram(packet -> {}); // nothing is expected back on a sending socket
     if (transport.linuxSocketOptions()) {
       b.option(peer instanceof Inet4Address ? IP_TTL : IPV6_UNICAST_HOPS, 255);
     }
@@ -179,15 +171,7 @@ public final class BfdTransport implements Extension {
   }
 
   private ChannelFuture listen(int port, int minimumTtl) {
-    Bootstrap b =
-        datagram()
-            .handler(
-                new SimpleChannelInboundHandler<DatagramPacket>() {
-                  @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-                    deliver(msg.sender().getAddress(), msg.content());
-                  }
-                });
+    Bootstrap b = datagram(packet -> deliver(packet.sender().getAddress(), packet.content()));
     Memory filter = null;
     if (transport.linuxSocketOptions()) {
       filter = ttlFilter(minimumTtl);
@@ -210,12 +194,20 @@ public final class BfdTransport implements Extension {
     return f;
   }
 
-  private Bootstrap datagram() {
+  /** A UDP socket on the BGP event loop whose datagrams go to {@code onPacket}. */
+  private Bootstrap datagram(java.util.function.Consumer<DatagramPacket> onPacket) {
     return new Bootstrap()
         .group(transport.group())
         .channel(
             transport.linuxSocketOptions() ? EpollDatagramChannel.class : NioDatagramChannel.class)
-        .option(ChannelOption.SO_REUSEADDR, true);
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .handler(
+            new SimpleChannelInboundHandler<DatagramPacket>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+                onPacket.accept(msg);
+              }
+            });
   }
 
   private void deliver(InetAddress sender, ByteBuf content) {
