@@ -20,15 +20,19 @@ public final class NodeRuntime implements Extension {
   private final AtomicReference<ActorRef<Speaker.Command>> speaker = new AtomicReference<>();
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final MetricFamilies families = new MetricFamilies();
+  private final MetricFamilies families;
 
   public static final ExtensionId<NodeRuntime> ID =
       new ExtensionId<>() {
         @Override
         public NodeRuntime createExtension(ActorSystem<?> system) {
-          return new NodeRuntime();
+          return new NodeRuntime(MetricFamilies.get(system));
         }
       };
+
+  private NodeRuntime(MetricFamilies families) {
+    this.families = families;
+  }
 
   public static NodeRuntime get(ActorSystem<?> system) {
     return system.registerExtension(ID);

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.ironlb.cluster.CborSerializable;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ServiceKey;
+import io.ironlb.metrics.MetricFamilies;
 import io.ironlb.source.Snapshot;
 import io.ironlb.source.SnapshotFeed;
 import io.ironlb.source.StatusWriter;
@@ -94,6 +95,7 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   private final Map<ServiceKey, Allocator.Decision> decided = new TreeMap<>();
   private final Map<ServiceKey, Written> written = new HashMap<>();
   private final Map<String, PoolCounts> poolsWritten = new HashMap<>();
+  private final PoolMetrics poolMetrics;
 
   /**
    * @param source the snapshots; materialized when this actor starts, cancelled when it stops
@@ -176,6 +178,7 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
     this.writer = writer;
     this.loadBalancerClass = loadBalancerClass;
     this.topic = topic;
+    this.poolMetrics = new PoolMetrics(MetricFamilies.get(ctx.getSystem()));
   }
 
   @Override
@@ -308,7 +311,9 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
           writer.writeService(svc, want.ips(), want.pool()),
           (ok, failure) -> new WriteDone(key, want, failure));
     }
-    for (PoolCounts counts : allocator.counts()) {
+    List<PoolCounts> all = allocator.counts();
+    poolMetrics.record(all);
+    for (PoolCounts counts : all) {
       if (!counts.equals(poolsWritten.get(counts.pool()))) {
         poolsWritten.put(counts.pool(), counts);
         writer.writePool(counts);

@@ -7,6 +7,7 @@ import io.ironlb.l2.arp.ArpPacket;
 import io.ironlb.l2.link.LinkIo;
 import io.ironlb.l2.ndp.NdpCodec;
 import io.ironlb.l2.ndp.NeighborSolicitation;
+import io.ironlb.metrics.MetricFamilies;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -67,6 +68,7 @@ public final class LinkResponder extends AbstractBehavior<LinkResponder.Command>
   private static final Duration TICK = Duration.ofMillis(10);
 
   private final LinkIo link;
+  private final Layer2Metrics metrics;
   private final Settings settings;
   private final TimerScheduler<Command> timers;
   private final Set<InetAddress> owned = new HashSet<>();
@@ -86,13 +88,23 @@ public final class LinkResponder extends AbstractBehavior<LinkResponder.Command>
                 timers -> {
                   ActorRef<Command> self = ctx.getSelf();
                   link.start(frame -> self.tell(new FrameReceived(frame)));
-                  return new LinkResponder(ctx, link, settings, timers);
+                  return new LinkResponder(
+                      ctx,
+                      link,
+                      settings,
+                      timers,
+                      new Layer2Metrics(MetricFamilies.get(ctx.getSystem())));
                 }));
   }
 
   private LinkResponder(
-      ActorContext<Command> ctx, LinkIo link, Settings settings, TimerScheduler<Command> timers) {
+      ActorContext<Command> ctx,
+      LinkIo link,
+      Settings settings,
+      TimerScheduler<Command> timers,
+      Layer2Metrics metrics) {
     super(ctx);
+    this.metrics = metrics;
     this.link = link;
     this.settings = settings;
     this.timers = timers;
@@ -188,10 +200,12 @@ public final class LinkResponder extends AbstractBehavior<LinkResponder.Command>
       link.send(ArpCodec.encode(ArpCodec.gratuitousRequest(link.mac(), v4)));
       link.send(ArpCodec.encode(ArpCodec.gratuitousReply(link.mac(), v4)));
       gratuitousSent += 2;
+      metrics.gratuitous(vip, 2);
       return 2;
     }
     link.send(NdpCodec.encode(NdpCodec.unsolicited((Inet6Address) vip, link.mac())));
     gratuitousSent++;
+    metrics.gratuitous(vip, 1);
     return 1;
   }
 
@@ -229,8 +243,10 @@ public final class LinkResponder extends AbstractBehavior<LinkResponder.Command>
       return;
     }
     requestsReceived++;
+    metrics.request(p.targetProtocol());
     link.send(ArpCodec.encode(ArpCodec.reply(p, link.mac())));
     responsesSent++;
+    metrics.response(p.targetProtocol());
   }
 
   private void onSolicitation(NeighborSolicitation ns) {
@@ -238,8 +254,10 @@ public final class LinkResponder extends AbstractBehavior<LinkResponder.Command>
       return;
     }
     requestsReceived++;
+    metrics.request(ns.target());
     link.send(NdpCodec.encode(NdpCodec.answer(ns, link.mac())));
     responsesSent++;
+    metrics.response(ns.target());
   }
 
   private void drop(String reason) {

@@ -6,13 +6,29 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.DoubleAdder;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
  * Gauges and counters with fixed label names, rendered in the Prometheus text exposition format
  * (version 0.0.4) under exactly the names given. Safe to update from any thread (actors update, the
  * HTTP route renders); each family's series are kept sorted so a scrape reads the same way twice.
  */
-public final class MetricFamilies {
+public final class MetricFamilies implements Extension {
+
+  /** One set of families per actor system: a node's, scraped at {@code GET /metrics}. */
+  public static final ExtensionId<MetricFamilies> ID =
+      new ExtensionId<>() {
+        @Override
+        public MetricFamilies createExtension(ActorSystem<?> system) {
+          return new MetricFamilies();
+        }
+      };
+
+  public static MetricFamilies get(ActorSystem<?> system) {
+    return system.registerExtension(ID);
+  }
 
   /** One metric family: a name, its help, its label names, and a value per label set. */
   public final class Family {

@@ -1,5 +1,6 @@
 package io.ironlb.source;
 
+import io.ironlb.metrics.MetricFamilies;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.japi.function.Function;
@@ -11,7 +12,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 /**
  * Runs a snapshot source into an actor with backpressure: the actor acknowledges each snapshot
  * ({@link Ack}) before the next is sent, so snapshots never queue up in its mailbox. The stream is
- * bound to the actor's life: it is cancelled when the actor stops.
+ * bound to the actor's life: it is cancelled when the actor stops. Every snapshot is counted in
+ * MetalLB's k8s client metrics ({@link SourceMetrics}).
  */
 public final class SnapshotFeed {
   private SnapshotFeed() {}
@@ -28,9 +30,16 @@ public final class SnapshotFeed {
       Function2<ActorRef<Ack>, Snapshot, C> onSnapshot,
       C onEnd,
       Function<Throwable, C> onFailure) {
-    source.runWith(
-        ActorSink.<Snapshot, C, Ack>actorRefWithBackpressure(
-            ctx.getSelf(), onSnapshot, onStart, Ack.INSTANCE, onEnd, onFailure),
-        Materializer.createMaterializer(ctx));
+    SourceMetrics metrics = new SourceMetrics(MetricFamilies.get(ctx.getSystem()));
+    source
+        .map(
+            s -> {
+              metrics.observe(s);
+              return s;
+            })
+        .runWith(
+            ActorSink.<Snapshot, C, Ack>actorRefWithBackpressure(
+                ctx.getSelf(), onSnapshot, onStart, Ack.INSTANCE, onEnd, onFailure),
+            Materializer.createMaterializer(ctx));
   }
 }

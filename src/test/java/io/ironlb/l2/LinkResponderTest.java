@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.ironlb.l2.arp.ArpCodec;
 import io.ironlb.l2.arp.ArpPacket;
 import io.ironlb.l2.ndp.NdpCodec;
+import io.ironlb.metrics.MetricFamilies;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -121,6 +122,11 @@ class LinkResponderTest {
     n.link().inject(CAPTURED.get("ndisc6-solicitation"));
     await().until(() -> n.link().groups().isEmpty());
     assertThat(n.counters().responsesSent()).isEqualTo(1);
+    // MetalLB's per-address counters, the address as the status API writes it.
+    assertThat(MetricFamilies.get(kit.system()).render())
+        .contains("metallb_layer2_requests_received{ip=\"fd00:222:250::1\"} 1\n")
+        .contains("metallb_layer2_responses_sent{ip=\"fd00:222:250::1\"} 1\n")
+        .contains("metallb_layer2_gratuitous_sent{ip=\"fd00:222:250::1\"} 1\n");
   }
 
   @Test

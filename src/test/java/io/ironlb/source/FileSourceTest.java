@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.ironlb.config.IPAddressPool;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.ipam.AllocatorActor;
+import io.ironlb.metrics.MetricFamilies;
 import io.ironlb.source.files.FileSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,6 +130,51 @@ class FileSourceTest {
         .toCompletableFuture()
         .join();
     assertThat(probe.receiveMessage(Duration.ofSeconds(10)).services()).containsKey("default/a");
+  }
+
+  /**
+   * MetalLB's allocator and k8s client metrics, under their names, from an allocator reading a
+   * directory (own actor system: its own metrics): the pool's usable and used addresses, snapshots
+   * counted, and a rejected change shown as a stale configuration and an update error.
+   */
+  @Test
+  void allocatorAndSourceMetricsFollowThePoolAndTheConfiguration(@TempDir Path dir)
+      throws IOException {
+    Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.4.0/30"));
+    Files.writeString(dir.resolve("a.yaml"), SERVICE.formatted("a"));
+    ActorTestKit own =
+        ActorTestKit.create(
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
+    try {
+      own.spawn(
+          AllocatorActor.create(
+              FileSource.watch(dir, Duration.ofMillis(100)), new InMemoryStatusWriter(), null));
+      MetricFamilies metrics = MetricFamilies.get(own.system());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(metrics.render())
+                      .contains("metallb_allocator_addresses_total{pool=\"p\"} 4\n")
+                      .contains("metallb_allocator_addresses_in_use_total{pool=\"p\"} 1\n")
+                      .contains("metallb_k8s_client_config_loaded_bool 1\n")
+                      .contains("metallb_k8s_client_config_stale_bool 0\n")
+                      .contains("metallb_k8s_client_update_errors_total 0\n")
+                      .containsPattern("metallb_k8s_client_updates_total [1-9]"));
+
+      Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.4.0/33"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(metrics.render())
+                      .contains("metallb_k8s_client_config_stale_bool 1\n")
+                      .containsPattern("metallb_k8s_client_update_errors_total [1-9]")
+                      .contains("metallb_k8s_client_config_loaded_bool 1\n"));
+    } finally {
+      own.shutdownTestKit();
+    }
   }
 
   @Test

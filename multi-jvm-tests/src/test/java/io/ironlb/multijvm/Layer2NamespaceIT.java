@@ -92,12 +92,25 @@ class Layer2NamespaceIT {
     // Traffic reaches the owner's kernel: its backend answers, over IPv4 and IPv6.
     assertThat(lab.fetchFromClient(vip(0), 8080)).isEqualTo(Layer2Lab.node(v4Owner));
     assertThat(lab.fetchFromClient("[fd00:222:70::200]", 8080)).isEqualTo(Layer2Lab.node(v6Owner));
+    // MetalLB's metric names and labels: the owner's layer-2 counters for the address it
+    // answered for, its source's health, and (wherever the allocator runs) the pool gauges.
     assertThat(lab.http(v4Owner, "/metrics"))
         .contains(
             "metallb_speaker_announced{ip=\"10.222.70.200\",node=\"node-"
                 + v4Owner
                 + "\",protocol=\"layer2\",service=\"default/web-0\"} 1")
-        .contains("ironlb_layer2_fenced 0");
+        .contains("ironlb_layer2_fenced 0")
+        .containsPattern("metallb_layer2_requests_received\\{ip=\"10\\.222\\.70\\.200\"} [1-9]")
+        .containsPattern("metallb_layer2_responses_sent\\{ip=\"10\\.222\\.70\\.200\"} [1-9]")
+        .containsPattern("metallb_layer2_gratuitous_sent\\{ip=\"10\\.222\\.70\\.200\"} [1-9]")
+        .contains("metallb_k8s_client_config_loaded_bool 1\n")
+        .contains("metallb_k8s_client_config_stale_bool 0\n")
+        .contains("metallb_k8s_client_update_errors_total 0\n")
+        .containsPattern("metallb_k8s_client_updates_total [1-9]");
+    String everyNode = lab.http(1, "/metrics") + lab.http(2, "/metrics") + lab.http(3, "/metrics");
+    assertThat(everyNode)
+        .containsPattern("metallb_allocator_addresses_total\\{pool=\"lab\"} [1-9]")
+        .containsPattern("metallb_allocator_addresses_in_use_total\\{pool=\"lab\"} [1-9]");
     for (int id = 1; id <= 3; id++) {
       assertThat(lab.loopbackAddresses(id).contains(" " + vip(0) + "/32"))
           .as("%s on node-%d's lo", vip(0), id)
