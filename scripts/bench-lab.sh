@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one of the namespace-lab benchmarks (a main class in multi-jvm-tests) against the packaged
-# jar: bench-lab.sh CLASS [ARGS...]. Used by bench-failover.sh and bench-coldstart.sh. Needs root.
+# jar: bench-lab.sh CLASS [ARGS...]. Used by the bench-*.sh scripts and lab.sh. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh >/dev/null
