@@ -7,6 +7,7 @@ import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesStatusWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -41,11 +42,16 @@ final class ControllerCommand implements Callable<Integer> {
     Duration resync = ConfigFactory.load().getDuration("ironlb.kubernetes.resync");
     return Behaviors.setup(
         ctx -> {
+          KubernetesStatusWriter writer =
+              new KubernetesStatusWriter(
+                  client, kubernetes.namespace, "ironlb-controller", KubernetesOptions.writers());
+          var state =
+              writer.configurationState(
+                  "controller", Map.of("metallb.io/component-type", "controller"));
           AllocatorActor.singleton(
               ctx.getSystem(),
-              () -> KubernetesSource.watch(client, kubernetes.namespace, resync),
-              new KubernetesStatusWriter(
-                  client, kubernetes.namespace, "ironlb-controller", KubernetesOptions.writers()),
+              () -> KubernetesSource.watch(client, kubernetes.namespace, resync).map(state::apply),
+              writer,
               kubernetes.loadBalancerClass);
           return Behaviors.empty();
         });

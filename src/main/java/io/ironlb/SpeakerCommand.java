@@ -91,7 +91,16 @@ final class SpeakerCommand implements Callable<Integer> {
                       node,
                       false,
                       List.copyOf(chosen.keySet()),
-                      KubernetesSource.watch(client, kubernetes.namespace, resync),
+                      KubernetesSource.watch(client, kubernetes.namespace, resync)
+                          .map(
+                              writer.configurationState(
+                                      "speaker-" + node,
+                                      Map.of(
+                                          "metallb.io/component-type",
+                                          "speaker",
+                                          "metallb.io/node-name",
+                                          node))
+                                  ::apply),
                       links,
                       (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
                       null,

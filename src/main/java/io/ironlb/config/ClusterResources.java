@@ -185,7 +185,9 @@ public record ClusterResources(
         namespaces.add(n);
       } else if (o instanceof Secret s) {
         secrets.add(s);
-      } else if (!(o instanceof ServiceL2Status) && !(o instanceof ServiceBGPStatus)) {
+      } else if (!(o instanceof ServiceL2Status)
+          && !(o instanceof ServiceBGPStatus)
+          && !(o instanceof ConfigurationState)) {
         throw new IllegalArgumentException("not a kind IronLB reads: " + o.getClass());
       }
       return this;

@@ -11,7 +11,8 @@ public sealed interface MetalLbObject
         BFDProfile,
         Community,
         ServiceL2Status,
-        ServiceBGPStatus {
+        ServiceBGPStatus,
+        ConfigurationState {
 
   ObjectMeta metadata();
 

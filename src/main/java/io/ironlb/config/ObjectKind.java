@@ -18,7 +18,9 @@ public enum ObjectKind {
   COMMUNITY("Community", "communities", "v1beta1", Community.class, false),
   SERVICE_L2_STATUS("ServiceL2Status", "servicel2statuses", "v1beta1", ServiceL2Status.class, true),
   SERVICE_BGP_STATUS(
-      "ServiceBGPStatus", "servicebgpstatuses", "v1beta1", ServiceBGPStatus.class, true);
+      "ServiceBGPStatus", "servicebgpstatuses", "v1beta1", ServiceBGPStatus.class, true),
+  CONFIGURATION_STATE(
+      "ConfigurationState", "configurationstates", "v1beta1", ConfigurationState.class, true);
 
   public static final String GROUP = "metallb.io";
 
@@ -68,7 +70,7 @@ public enum ObjectKind {
 
   /** The six kinds users write; the status kinds are written by IronLB itself. */
   public boolean isConfiguration() {
-    return this != SERVICE_L2_STATUS && this != SERVICE_BGP_STATUS;
+    return this != SERVICE_L2_STATUS && this != SERVICE_BGP_STATUS && this != CONFIGURATION_STATE;
   }
 
   public static Optional<ObjectKind> byKind(String kind) {

@@ -100,12 +100,14 @@ class DeployManifestsTest {
             "bfdprofiles.metallb.io",
             "communities.metallb.io",
             "servicel2statuses.metallb.io",
-            "servicebgpstatuses.metallb.io");
+            "servicebgpstatuses.metallb.io",
+            "configurationstates.metallb.io");
   }
 
   /**
    * What both components call: the informers (get, list, watch) of Services, Nodes, Namespaces,
-   * EndpointSlices and (in metallb-system) Secrets, events, and Cluster Bootstrap's pod lookup.
+   * EndpointSlices and (in metallb-system) Secrets, events, Cluster Bootstrap's pod lookup, and
+   * each component's ConfigurationState.
    */
   private static final Set<String> BOTH =
       Set.of(
@@ -127,7 +129,11 @@ class DeployManifestsTest {
           "ns /secrets watch",
           "ns /pods get",
           "ns /pods list",
-          "ns /pods watch");
+          "ns /pods watch",
+          "ns metallb.io/configurationstates get",
+          "ns metallb.io/configurationstates create",
+          "ns metallb.io/configurationstates update",
+          "ns metallb.io/configurationstates/status update");
 
   /** The controller's writes: the allocation on Services, and pool status. */
   private static final Set<String> CONTROLLER =

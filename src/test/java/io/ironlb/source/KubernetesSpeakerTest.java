@@ -201,18 +201,81 @@ class KubernetesSpeakerTest {
         .until(() -> statuses(ObjectKind.SERVICE_BGP_STATUS).isEmpty());
   }
 
-  /** This node's speaker in Kubernetes mode, against the mock API server. */
+  /**
+   * The speaker's ConfigurationState, as {@code ironlb speaker} wires it: Valid; Invalid with every
+   * error (object, field, reason) while a bad object is in place; Valid again once it is gone.
+   */
+  @Test
+  void theConfigurationStateSaysWhetherTheConfigurationIsInForce() {
+    speaker(
+        kit.<LinkCommand>createTestProbe().ref(),
+        new KubernetesStatusWriter(client, NS, "ironlb-speaker", writers),
+        null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(statuses(ObjectKind.CONFIGURATION_STATE))
+                    .containsExactly(Map.of("result", "Valid", "errorSummary", "")));
+
+    apply(
+        """
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: bad, namespace: metallb-system}
+        spec: {myASN: 64512, peerASN: 64500, peerAddress: 127.0.0.1, holdTime: 90s, keepaliveTime: 120s}
+        """);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(statuses(ObjectKind.CONFIGURATION_STATE))
+                    .containsExactly(
+                        Map.of(
+                            "result",
+                            "Invalid",
+                            "errorSummary",
+                            "BGPPeer metallb-system/bad: spec.keepaliveTime: 120s is longer than"
+                                + " spec.holdTime 90s")));
+    var state =
+        client
+            .genericKubernetesResources(KubernetesSource.context(ObjectKind.CONFIGURATION_STATE))
+            .inNamespace(NS)
+            .withName("speaker-" + NODE)
+            .get();
+    assertThat(state.getMetadata().getLabels())
+        .containsEntry("metallb.io/component-type", "speaker")
+        .containsEntry("metallb.io/node-name", NODE);
+
+    client
+        .genericKubernetesResources(KubernetesSource.context(ObjectKind.BGP_PEER))
+        .inNamespace(NS)
+        .withName("bad")
+        .delete();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(statuses(ObjectKind.CONFIGURATION_STATE))
+                    .containsExactly(Map.of("result", "Valid", "errorSummary", "")));
+  }
+
+  /** This node's speaker in Kubernetes mode, against the mock API server, wired as the command. */
   private void speaker(
       org.apache.pekko.actor.typed.ActorRef<LinkCommand> link,
       KubernetesStatusWriter writer,
       org.apache.pekko.actor.typed.ActorRef<io.ironlb.bgp.BgpSupervisor.Command> bgp) {
     ClusterSharding sharding = ClusterSharding.get(system);
+    var state =
+        writer.configurationState(
+            "speaker-" + NODE,
+            Map.of("metallb.io/component-type", "speaker", "metallb.io/node-name", NODE));
     kit.spawn(
         Speaker.create(
             NODE,
             false,
             List.of("eth0"),
-            KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
+            KubernetesSource.watch(client, NS, Duration.ofMinutes(5)).map(state::apply),
             link,
             (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
             null,

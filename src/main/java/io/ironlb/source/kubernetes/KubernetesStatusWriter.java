@@ -10,10 +10,12 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.ironlb.config.ObjectKind;
+import io.ironlb.config.Problem;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.ipam.PoolCounts;
 import io.ironlb.ipam.ServiceRequest;
 import io.ironlb.source.AnnouncementWriter;
+import io.ironlb.source.Snapshot;
 import io.ironlb.source.StatusWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,6 +35,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * Writes allocation results (the controller) and announcements (a speaker: ServiceL2Status and
@@ -318,6 +322,52 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
     status.put("serviceNamespace", key.namespace());
     status.put(field, value);
     return status;
+  }
+
+  /**
+   * Reports every snapshot's verdict on the configuration as this component's ConfigurationState
+   * ({@code name}: {@code controller} or {@code speaker-NODE}, as MetalLB names them): Valid, or
+   * Invalid with every error, one per line. Writes only changes, the newest winning; returns each
+   * snapshot unchanged, to sit in the source ({@code source.map(...)}).
+   */
+  public UnaryOperator<Snapshot> configurationState(String name, Map<String, String> labels) {
+    AtomicReference<Map<String, Object>> latest = new AtomicReference<>();
+    AtomicBoolean queued = new AtomicBoolean();
+    return snapshot -> {
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("result", snapshot.configStale() ? "Invalid" : "Valid");
+      status.put(
+          "errorSummary",
+          snapshot.problems().stream()
+              .filter(Problem::isError)
+              .map(Problem::toString)
+              .collect(Collectors.joining("\n")));
+      if (!status.equals(latest.getAndSet(status)) && queued.compareAndSet(false, true)) {
+        chain(
+            "configuration-state",
+            () -> {
+              queued.set(false);
+              writeConfigurationState(name, labels, latest.get());
+            });
+      }
+      return snapshot;
+    };
+  }
+
+  private void writeConfigurationState(
+      String name, Map<String, String> labels, Map<String, Object> status) {
+    var states =
+        client
+            .genericKubernetesResources(KubernetesSource.context(ObjectKind.CONFIGURATION_STATE))
+            .inNamespace(namespace);
+    GenericKubernetesResource state = new GenericKubernetesResource();
+    state.setApiVersion(ObjectKind.CONFIGURATION_STATE.apiVersion());
+    state.setKind(ObjectKind.CONFIGURATION_STATE.kind());
+    state.setMetadata(
+        new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels).build());
+    GenericKubernetesResource current = states.resource(state).createOr(e -> e.update());
+    current.setAdditionalProperty("status", status);
+    states.resource(current).updateStatus();
   }
 
   /** Stable per node and Service, so a restarted speaker finds its own objects. */
