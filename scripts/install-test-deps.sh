@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   openjdk-17-jdk-headless maven
-  iproute2 libpcap0.8 tcpdump iputils-arping ndisc6 curl
+  iproute2 libpcap0.8 tcpdump iputils-arping ndisc6 curl openssl
   frr bird2 gobgpd exabgp
 )
 

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesStatusWriter;
+import io.ironlb.webhook.WebhookServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ironlb controller}: the allocator of a Kubernetes install (a StatefulSet pod). */
 @Command(
@@ -27,6 +31,23 @@ import picocli.CommandLine.Mixin;
 final class ControllerCommand implements Callable<Integer> {
 
   @Mixin KubernetesOptions kubernetes;
+
+  @Option(
+      names = "--webhook",
+      defaultValue = "0.0.0.0:9443",
+      paramLabel = "HOST:PORT",
+      description = "Where the validating webhook listens (HTTPS; default: ${DEFAULT-VALUE}).")
+  String webhook;
+
+  @Option(
+      names = "--webhook-cert-dir",
+      defaultValue = "/tmp/k8s-webhook-server/serving-certs",
+      paramLabel = "DIR",
+      description = {
+        "The webhook's certificate pair, tls.crt and tls.key (a mounted Secret). Without it the",
+        "webhook is off (default: ${DEFAULT-VALUE})."
+      })
+  Path webhookCertDir;
 
   @Override
   public Integer call() {
@@ -48,6 +69,7 @@ final class ControllerCommand implements Callable<Integer> {
           var state =
               writer.configurationState(
                   "controller", Map.of("metallb.io/component-type", "controller"));
+          webhook(ctx.getSystem(), client);
           AllocatorActor.singleton(
               ctx.getSystem(),
               () -> KubernetesSource.watch(client, kubernetes.namespace, resync).map(state::apply),
@@ -55,5 +77,33 @@ final class ControllerCommand implements Callable<Integer> {
               kubernetes.loadBalancerClass);
           return Behaviors.empty();
         });
+  }
+
+  /** Serves the validating webhook when a certificate pair is mounted (every controller pod). */
+  private void webhook(ActorSystem<Void> system, KubernetesClient client) {
+    if (!Files.isRegularFile(webhookCertDir.resolve("tls.crt"))) {
+      system.log().info("validating webhook off: no certificate pair in {}", webhookCertDir);
+      return;
+    }
+    NodeBoot.HostPort at = NodeBoot.HostPort.parse(webhook);
+    try {
+      WebhookServer.start(
+              system,
+              at.host(),
+              at.port(),
+              webhookCertDir,
+              () -> KubernetesSource.current(client, kubernetes.namespace),
+              KubernetesOptions.writers())
+          .whenComplete(
+              (binding, failure) -> {
+                if (failure != null) {
+                  system.log().error("validating webhook did not start: {}", failure.toString());
+                } else {
+                  system.log().info("validating webhook on https://{}", binding.localAddress());
+                }
+              });
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      system.log().error("validating webhook: cannot read {}: {}", webhookCertDir, e.toString());
+    }
   }
 }

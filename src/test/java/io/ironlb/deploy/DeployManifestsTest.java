@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -23,6 +26,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +36,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code deploy/k8s} as {@code kubectl kustomize} renders it, parsed with fabric8, against what an
@@ -47,19 +52,76 @@ class DeployManifestsTest {
 
   @BeforeAll
   static void render() throws IOException, InterruptedException {
+    objects = kustomize(Path.of("deploy", "k8s"));
+  }
+
+  private static List<HasMetadata> kustomize(Path dir) throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder("kubectl", "kustomize", Path.of("deploy", "k8s").toString())
+        new ProcessBuilder("kubectl", "kustomize", dir.toString())
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("kubectl kustomize deploy/k8s: %s", out).isZero();
-    objects = new ArrayList<>();
+    assertThat(p.exitValue()).as("kubectl kustomize %s: %s", dir, out).isZero();
+    List<HasMetadata> rendered = new ArrayList<>();
     for (String doc : out.split("(?m)^---$")) {
       if (!doc.isBlank()) {
-        objects.add(Serialization.unmarshal(doc, HasMetadata.class));
+        rendered.add(Serialization.unmarshal(doc, HasMetadata.class));
       }
     }
+    return rendered;
+  }
+
+  /**
+   * The webhook component (for clusters with cert-manager): MetalLB's six webhooks, each sent to
+   * the controller's webhook Service at MetalLB's path, BFDProfile deletions included, and the
+   * certificate in the Secret the controller mounts.
+   */
+  @Test
+  void theWebhookComponentSendsEveryKindToTheController(@TempDir Path dir) throws Exception {
+    Path base = Path.of("deploy", "k8s").toAbsolutePath();
+    Files.writeString(
+        dir.resolve("kustomization.yaml"),
+        "resources: [%s]\ncomponents: [%s]\n"
+            .formatted(dir.relativize(base), dir.relativize(base.resolve("webhook"))));
+    List<HasMetadata> all = kustomize(dir);
+    ValidatingWebhookConfiguration config =
+        all.stream()
+            .filter(ValidatingWebhookConfiguration.class::isInstance)
+            .map(ValidatingWebhookConfiguration.class::cast)
+            .findFirst()
+            .orElseThrow();
+    Map<String, ValidatingWebhook> byResource = new java.util.TreeMap<>();
+    for (ValidatingWebhook w : config.getWebhooks()) {
+      assertThat(w.getClientConfig().getService().getName()).isEqualTo("ironlb-webhook");
+      assertThat(w.getClientConfig().getService().getNamespace()).isEqualTo(NS);
+      assertThat(w.getFailurePolicy()).isEqualTo("Fail");
+      byResource.put(w.getRules().get(0).getResources().get(0), w);
+    }
+    assertThat(byResource.keySet()).containsExactlyInAnyOrderElementsOf(CONFIG_KINDS);
+    byResource.forEach(
+        (resource, w) ->
+            assertThat(w.getClientConfig().getService().getPath())
+                .startsWith("/validate-metallb-io-v1beta")
+                .endsWith(
+                    "-"
+                        + (resource.equals("communities")
+                            ? "community"
+                            : resource.substring(0, resource.length() - 1))));
+    assertThat(byResource.get("bfdprofiles").getRules().get(0).getOperations()).contains("DELETE");
+    String secret =
+        all.stream()
+            .filter(o -> o.getKind().equals("Certificate"))
+            .map(o -> ((GenericKubernetesResource) o).get("spec", "secretName").toString())
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            one(StatefulSet.class, "ironlb-controller")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes())
+        .anyMatch(v -> v.getSecret() != null && secret.equals(v.getSecret().getSecretName()));
   }
 
   private static <T extends HasMetadata> List<T> all(Class<T> kind) {
@@ -296,10 +358,14 @@ class DeployManifestsTest {
             one(StatefulSet.class, "ironlb-controller").getSpec().getTemplate());
     for (PodTemplateSpec t : templates) {
       only(t).getPorts().forEach(p -> assertThat(taken).doesNotContain(p.getContainerPort()));
-      assertThat(only(t).getPorts())
-          .extracting(p -> p.getContainerPort())
-          .containsExactlyInAnyOrder(7355, 7473);
+      assertThat(only(t).getPorts()).extracting(p -> p.getContainerPort()).contains(7355, 7473);
     }
+    assertThat(only(templates.get(1)).getPorts())
+        .extracting(p -> p.getContainerPort())
+        .as("the controller also serves the webhook")
+        .containsExactlyInAnyOrder(7355, 7473, 9443);
+    assertThat(one(Service.class, "ironlb-webhook").getSpec().getPorts())
+        .anyMatch(p -> p.getPort() == 443 && "webhook".equals(p.getTargetPort().getStrVal()));
     for (String name : List.of("ironlb-speaker-metrics", "ironlb-controller")) {
       Service s = one(Service.class, name);
       boolean selectsSome =

@@ -9,11 +9,11 @@ import io.ironlb.source.kubernetes.KubernetesSource;
 import java.util.Objects;
 
 /** Applying YAML to fabric8's mock API server, as {@code kubectl create -f} would. */
-final class MockApi {
+public final class MockApi {
   private MockApi() {}
 
   /** Creates every object of a (possibly multi-document) YAML text. */
-  static void apply(KubernetesClient client, String yaml) {
+  public static void apply(KubernetesClient client, String yaml) {
     for (String doc : yaml.split("(?m)^---\\s*$")) {
       if (!doc.isBlank() && doc.contains("kind:")) {
         applyOne(client, doc);

@@ -177,19 +177,8 @@ public final class KubernetesSource {
     Pair<ClusterResources, List<Problem>> read() {
       ClusterResources.Builder b = ClusterResources.builder();
       List<Problem> problems = new ArrayList<>();
-      var ser = client.getKubernetesSerialization();
       config.forEach(
-          (kind, informer) -> {
-            List<GenericKubernetesResource> items = new ArrayList<>(informer.getStore().list());
-            items.sort(Comparator.comparing(r -> r.getMetadata().getName()));
-            for (GenericKubernetesResource r : items) {
-              JsonNode node = ser.convertValue(r, JsonNode.class);
-              ObjectDecoder.Result decoded =
-                  ObjectDecoder.decode(node, kind.kind() + " " + r.getMetadata().getName());
-              problems.addAll(decoded.problems());
-              decoded.objects().forEach(b::add);
-            }
-          });
+          (kind, informer) -> decode(client, kind, informer.getStore().list(), b, problems));
       sorted(services.getStore().list()).forEach(b::add);
       sorted(endpointSlices.getStore().list()).forEach(b::add);
       sorted(nodes.getStore().list()).forEach(b::add);
@@ -198,12 +187,54 @@ public final class KubernetesSource {
       return Pair.create(b.build(), problems);
     }
 
-    private static <T extends HasMetadata> List<T> sorted(List<T> items) {
+    static <T extends HasMetadata> List<T> sorted(List<T> items) {
       List<T> copy = new ArrayList<>(items);
       copy.sort(
           Comparator.comparing((T o) -> String.valueOf(o.getMetadata().getNamespace()))
               .thenComparing(o -> o.getMetadata().getName()));
       return copy;
     }
+  }
+
+  /** Decodes one kind's objects into {@code b}; their decoding problems into {@code problems}. */
+  private static void decode(
+      KubernetesClient client,
+      ObjectKind kind,
+      List<GenericKubernetesResource> objects,
+      ClusterResources.Builder b,
+      List<Problem> problems) {
+    var ser = client.getKubernetesSerialization();
+    List<GenericKubernetesResource> items = new ArrayList<>(objects);
+    items.sort(Comparator.comparing(r -> r.getMetadata().getName()));
+    for (GenericKubernetesResource r : items) {
+      JsonNode node = ser.convertValue(r, JsonNode.class);
+      ObjectDecoder.Result decoded =
+          ObjectDecoder.decode(node, kind.kind() + " " + r.getMetadata().getName());
+      problems.addAll(decoded.problems());
+      decoded.objects().forEach(b::add);
+    }
+  }
+
+  /**
+   * The configuration stored in the API server now, read directly (not from informers): the {@code
+   * metallb.io} objects and Secrets of {@code namespace}, and the Nodes and Namespaces the rules
+   * read. For the admission webhook, which must judge against what is stored at that moment.
+   * Blocks.
+   */
+  public static ClusterResources current(KubernetesClient client, String namespace) {
+    ClusterResources.Builder b = ClusterResources.builder();
+    List<Problem> ignored = new ArrayList<>();
+    for (ObjectKind kind : ObjectKind.configurationKinds()) {
+      decode(
+          client,
+          kind,
+          client.genericKubernetesResources(context(kind)).inNamespace(namespace).list().getItems(),
+          b,
+          ignored);
+    }
+    Informers.sorted(client.secrets().inNamespace(namespace).list().getItems()).forEach(b::add);
+    Informers.sorted(client.nodes().list().getItems()).forEach(b::add);
+    Informers.sorted(client.namespaces().list().getItems()).forEach(b::add);
+    return b.build();
   }
 }
