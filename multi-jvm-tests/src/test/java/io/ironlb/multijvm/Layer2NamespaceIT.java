@@ -106,7 +106,9 @@ class Layer2NamespaceIT {
         .contains("metallb_k8s_client_config_loaded_bool 1\n")
         .contains("metallb_k8s_client_config_stale_bool 0\n")
         .contains("metallb_k8s_client_update_errors_total 0\n")
-        .containsPattern("metallb_k8s_client_updates_total [1-9]");
+        .containsPattern("metallb_k8s_client_updates_total [1-9]")
+        .contains("ironlb_cluster_members{status=\"Up\"} 3.0\n")
+        .contains("ironlb_cluster_unreachable_members 0.0\n");
     String everyNode = lab.http(1, "/metrics") + lab.http(2, "/metrics") + lab.http(3, "/metrics");
     assertThat(everyNode)
         .containsPattern("metallb_allocator_addresses_total\\{pool=\"lab\"} [1-9]")

@@ -1,6 +1,8 @@
 package io.ironlb.bgp.bfd;
 
 import io.ironlb.metrics.MetricFamilies;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The BFD metrics MetalLB's FRR exporter shows, under its names, per {@code peer} address: {@code
@@ -36,7 +38,21 @@ public final class BfdMetrics {
     return new BfdMetrics(new MetricFamilies());
   }
 
-  void remove(String peer) {
+  /** The session that currently has each peer label: a stopped one must not remove a newer's. */
+  private final Map<String, Object> owners = new ConcurrentHashMap<>();
+
+  void claim(String peer, Object session) {
+    owners.put(peer, session);
+  }
+
+  /** The session ended: its series go, unless a newer session has claimed the label since. */
+  void release(String peer, Object session) {
+    if (owners.remove(peer, session)) {
+      remove(peer);
+    }
+  }
+
+  private void remove(String peer) {
     up.remove(peer);
     input.remove(peer);
     output.remove(peer);

@@ -109,6 +109,7 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
             ctx.getSelf(),
             config.multihop() ? config.minimumTtl() : BfdTransport.SINGLE_HOP_TTL);
     this.machine = new BfdStateMachine(config.settings(), discriminator);
+    metrics.claim(label, this);
     metrics.up.set(0, label);
     bind();
   }
@@ -152,7 +153,7 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
               if (channel != null) {
                 channel.close();
               }
-              metrics.remove(label);
+              metrics.release(label, this);
               return this;
             })
         .build();
