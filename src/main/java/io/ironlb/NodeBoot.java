@@ -21,6 +21,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,6 +148,7 @@ final class NodeBoot {
     conf.append("pekko.management.http.routes.ironlb-status = \"io.ironlb.http.StatusRoutes\"\n");
     conf.append("pekko.coordinated-shutdown.exit-jvm = on\n");
     Config base = ConfigFactory.load();
+    conf.append(clusterTls(Path.of(base.getString("ironlb.cluster.tls-dir"))));
     Config config = ConfigFactory.parseString(conf.toString());
     if (speaker) {
       config =
@@ -154,6 +156,34 @@ final class NodeBoot {
               base.getConfig("ironlb.cluster.fast-failure-detection").atPath("pekko.cluster"));
     }
     return config.withFallback(base);
+  }
+
+  /**
+   * Cluster traffic over TLS when a certificate is mounted in {@code dir} ({@code tls.crt}, {@code
+   * tls.key}, {@code ca.crt}, as a cert-manager Secret holds them): Artery's {@code tls-tcp} with
+   * Pekko's rotating-keys engine, which re-reads the files, so certificates can rotate under a
+   * running node, and accepts only peers whose certificate that CA signed. Plain TCP otherwise.
+   */
+  static String clusterTls(Path dir) {
+    if (!Files.isRegularFile(dir.resolve("tls.crt"))) {
+      return "";
+    }
+    return "pekko.remote.artery.transport = tls-tcp\n"
+        + "pekko.remote.artery.ssl.ssl-engine-provider ="
+        + " \"org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider\"\n"
+        // The file settings themselves: the reference's are already resolved from its own mount
+        // point by the time this overrides them.
+        + rotatingKeysFile("key-file", dir.resolve("tls.key"))
+        + rotatingKeysFile("cert-file", dir.resolve("tls.crt"))
+        + rotatingKeysFile("ca-cert-file", dir.resolve("ca.crt"));
+  }
+
+  private static String rotatingKeysFile(String setting, Path file) {
+    return "pekko.remote.artery.ssl.rotating-keys-engine."
+        + setting
+        + " = \""
+        + file.toAbsolutePath()
+        + "\"\n";
   }
 
   /** The roles of a speaker node. */

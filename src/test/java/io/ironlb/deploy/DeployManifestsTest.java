@@ -381,6 +381,30 @@ class DeployManifestsTest {
     }
   }
 
+  /** Both workloads mount the cluster's TLS Secret where the nodes look for it. */
+  @Test
+  void bothWorkloadsMountTheClusterTlsSecretWhereTheNodesLook() {
+    String dir = ConfigFactory.load().getString("ironlb.cluster.tls-dir");
+    for (PodTemplateSpec t :
+        List.of(
+            one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate(),
+            one(StatefulSet.class, "ironlb-controller").getSpec().getTemplate())) {
+      String volume =
+          only(t).getVolumeMounts().stream()
+              .filter(m -> m.getMountPath().equals(dir))
+              .map(m -> m.getName())
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("nothing mounted at " + dir));
+      assertThat(t.getSpec().getVolumes())
+          .anyMatch(
+              v ->
+                  v.getName().equals(volume)
+                      && v.getSecret() != null
+                      && "ironlb-cluster-tls".equals(v.getSecret().getSecretName())
+                      && Boolean.TRUE.equals(v.getSecret().getOptional()));
+    }
+  }
+
   @Test
   void podsCarryTheLabelClusterBootstrapLooksFor() {
     String selector =

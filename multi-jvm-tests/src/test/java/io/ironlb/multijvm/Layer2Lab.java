@@ -223,6 +223,11 @@ final class Layer2Lab implements AutoCloseable {
 
   /** Starts node ID; every node is a seed, so any of them can (re)join the others. */
   IronlbProcess start(int id) throws IOException {
+    return start(id, jvmOptions);
+  }
+
+  /** As {@link #start(int)}, with these JVM options instead of the lab's. */
+  IronlbProcess start(int id, List<String> jvmOptions) throws IOException {
     List<String> seeds = new ArrayList<>();
     namespaces.keySet().forEach(n -> seeds.add(V4 + "." + n + ":7355"));
     IronlbProcess p =
