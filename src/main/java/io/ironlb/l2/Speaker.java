@@ -421,12 +421,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     if (snapshot == null || allocations == null) {
       return;
     }
-    Map<ServiceKey, L2Reports.Allocated> allocated = new HashMap<>();
-    allocations
-        .services()
-        .forEach(
-            (k, a) ->
-                allocated.put(ServiceKey.parse(k), new L2Reports.Allocated(a.ips(), a.pool())));
+    Map<ServiceKey, L2Reports.Allocated> allocated = allocated();
     if (bgp != null) {
       bgp.tell(new BgpSupervisor.Plan(snapshot.resources(), allocated));
     }
@@ -502,17 +497,23 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
    * Service → the nodes announcing it over BGP: the planner run for every speaker in the cluster
    * (each node's rules are a function of the shared configuration and Services).
    */
-  private Map<ServiceKey, List<String>> bgpNodes() {
-    Map<ServiceKey, List<String>> out = new HashMap<>();
-    if (allocations == null || snapshot.resources().bgpPeers().isEmpty()) {
-      return out;
-    }
+  /** The allocator's (or the Service statuses') answer, keyed as the planners read it. */
+  private Map<ServiceKey, L2Reports.Allocated> allocated() {
     Map<ServiceKey, L2Reports.Allocated> allocated = new HashMap<>();
     allocations
         .services()
         .forEach(
             (k, a) ->
                 allocated.put(ServiceKey.parse(k), new L2Reports.Allocated(a.ips(), a.pool())));
+    return allocated;
+  }
+
+  private Map<ServiceKey, List<String>> bgpNodes() {
+    Map<ServiceKey, List<String>> out = new HashMap<>();
+    if (allocations == null || snapshot.resources().bgpPeers().isEmpty()) {
+      return out;
+    }
+    Map<ServiceKey, L2Reports.Allocated> allocated = allocated();
     Set<String> nodes = new TreeSet<>();
     Cluster.get(getContext().getSystem())
         .state()

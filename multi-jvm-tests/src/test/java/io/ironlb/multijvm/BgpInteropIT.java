@@ -40,12 +40,7 @@ class BgpInteropIT {
   private String ibgp;
 
   @RegisterExtension
-  final AfterTestExecutionCallback logsOnFailure =
-      ctx -> {
-        if (ctx.getExecutionException().isPresent() && lab != null) {
-          System.out.println(lab.logTails(40));
-        }
-      };
+  final AfterTestExecutionCallback logsOnFailure = Layer2Lab.logsOnFailure(() -> lab);
 
   @BeforeEach
   void lab() throws Exception {

@@ -27,12 +27,7 @@ class ClusterTlsIT {
   private Layer2Lab lab;
 
   @RegisterExtension
-  final AfterTestExecutionCallback logsOnFailure =
-      ctx -> {
-        if (ctx.getExecutionException().isPresent() && lab != null) {
-          System.out.println(lab.logTails(40));
-        }
-      };
+  final AfterTestExecutionCallback logsOnFailure = Layer2Lab.logsOnFailure(() -> lab);
 
   @AfterEach
   void tearDown() {

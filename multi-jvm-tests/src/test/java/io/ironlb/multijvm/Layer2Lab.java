@@ -370,6 +370,20 @@ final class Layer2Lab implements AutoCloseable {
     return sb.toString();
   }
 
+  /**
+   * For a test class's {@code @RegisterExtension}: when a test fails, the last lines of every
+   * node's log, from the lab the supplier gives (none yet: nothing).
+   */
+  static org.junit.jupiter.api.extension.AfterTestExecutionCallback logsOnFailure(
+      Supplier<Layer2Lab> lab) {
+    return ctx -> {
+      Layer2Lab l = lab.get();
+      if (ctx.getExecutionException().isPresent() && l != null) {
+        System.out.println(l.logTails(40));
+      }
+    };
+  }
+
   /** Polls until the condition holds, for labs and benchmarks outside Awaitility. */
   static <T> T within(Duration limit, Supplier<T> probe, String what) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();

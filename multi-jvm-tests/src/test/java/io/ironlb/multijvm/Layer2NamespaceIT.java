@@ -31,12 +31,7 @@ class Layer2NamespaceIT {
   private Layer2Lab lab;
 
   @RegisterExtension
-  final AfterTestExecutionCallback logsOnFailure =
-      ctx -> {
-        if (ctx.getExecutionException().isPresent() && lab != null) {
-          System.out.println(lab.logTails(40));
-        }
-      };
+  final AfterTestExecutionCallback logsOnFailure = Layer2Lab.logsOnFailure(() -> lab);
 
   @BeforeEach
   void lab() throws Exception {
