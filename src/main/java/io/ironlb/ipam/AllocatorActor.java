@@ -312,7 +312,14 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
           (ok, failure) -> new WriteDone(key, want, failure));
     }
     List<PoolCounts> all = allocator.counts();
-    poolMetrics.record(all);
+    Map<String, Long> servicesPerPool = new HashMap<>();
+    decided.forEach(
+        (k, d) -> {
+          if (d.handled() && d.pool() != null && !d.ips().isEmpty()) {
+            servicesPerPool.merge(d.pool(), 1L, Long::sum);
+          }
+        });
+    poolMetrics.record(all, servicesPerPool);
     for (PoolCounts counts : all) {
       if (!counts.equals(poolsWritten.get(counts.pool()))) {
         poolsWritten.put(counts.pool(), counts);

@@ -134,13 +134,15 @@ class FileSourceTest {
 
   /**
    * MetalLB's allocator and k8s client metrics, under their names, from an allocator reading a
-   * directory (own actor system: its own metrics): the pool's usable and used addresses, snapshots
-   * counted, and a rejected change shown as a stale configuration and an update error.
+   * directory (own actor system: its own metrics): the pool's usable and used addresses (in all and
+   * per family), the Services it serves, snapshots counted, and a rejected change shown as a stale
+   * configuration and an update error.
    */
   @Test
   void allocatorAndSourceMetricsFollowThePoolAndTheConfiguration(@TempDir Path dir)
       throws IOException {
-    Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.4.0/30"));
+    Files.writeString(
+        dir.resolve("pool.yaml"), POOL.formatted("10.222.4.0/30, 'fd00:222:4::/126'"));
     Files.writeString(dir.resolve("a.yaml"), SERVICE.formatted("a"));
     ActorTestKit own =
         ActorTestKit.create(
@@ -156,8 +158,13 @@ class FileSourceTest {
           .untilAsserted(
               () ->
                   assertThat(metrics.render())
-                      .contains("metallb_allocator_addresses_total{pool=\"p\"} 4\n")
+                      .contains("metallb_allocator_addresses_total{pool=\"p\"} 8\n")
+                      .contains("metallb_allocator_ipv4_addresses_total{pool=\"p\"} 4\n")
+                      .contains("metallb_allocator_ipv6_addresses_total{pool=\"p\"} 4\n")
                       .contains("metallb_allocator_addresses_in_use_total{pool=\"p\"} 1\n")
+                      .contains("metallb_allocator_ipv4_addresses_in_use_total{pool=\"p\"} 1\n")
+                      .contains("metallb_allocator_ipv6_addresses_in_use_total{pool=\"p\"} 0\n")
+                      .contains("metallb_allocator_services_allocated_total{pool=\"p\"} 1\n")
                       .contains("metallb_k8s_client_config_loaded_bool 1\n")
                       .contains("metallb_k8s_client_config_stale_bool 0\n")
                       .contains("metallb_k8s_client_update_errors_total 0\n")
