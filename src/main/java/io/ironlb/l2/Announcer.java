@@ -1,6 +1,7 @@
 package io.ironlb.l2;
 
 import io.ironlb.cluster.CborSerializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,8 +60,17 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
    * What changed in what this node announces, told to the observer after each message that changed
    * something: deltas, so that a mass failover of thousands of addresses costs the observer
    * thousands of small messages, not thousands of copies of the whole set.
+   *
+   * @param tookOver the started addresses that are failovers — a candidate ranked before this node
+   *     became unreachable — each with the time from this node's failure detector marking it
+   *     unreachable to this announcement
    */
-  public record Change(Set<String> started, Set<String> stopped, boolean fenced) {}
+  public record Change(
+      Set<String> started, Set<String> stopped, boolean fenced, Map<String, Duration> tookOver) {
+    public Change(Set<String> started, Set<String> stopped, boolean fenced) {
+      this(started, stopped, fenced, Map.of());
+    }
+  }
 
   /**
    * What this node announces, whether it is fenced, and for every address it has an assignment for,
@@ -80,6 +90,10 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private List<String> members;
   private Set<String> memberSet;
   private Set<String> unreachable = Set.of();
+
+  /** When each unreachable member was first seen unreachable (System.nanoTime). */
+  private final Map<String, Long> unreachableSince = new HashMap<>();
+
   private Set<String> unavailable = Set.of();
   private boolean fenced;
   private boolean fenceChanged;
@@ -146,6 +160,9 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     members = m.members().contains(self) ? List.copyOf(m.members()) : withSelf(m.members());
     memberSet = Set.copyOf(members);
     unreachable = Set.copyOf(m.unreachable());
+    long now = System.nanoTime();
+    unreachableSince.keySet().retainAll(unreachable);
+    unreachable.forEach(n -> unreachableSince.putIfAbsent(n, now));
     Set<String> skip = new java.util.HashSet<>(m.unreachable());
     skip.addAll(m.leaving());
     skip.remove(self);
@@ -198,6 +215,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private Behavior<Command> reconcile(java.util.Collection<String> vips) {
     Set<String> started = new TreeSet<>();
     Set<String> stopped = new TreeSet<>();
+    Map<String, Duration> tookOver = new HashMap<>();
     for (String vip : vips) {
       Assignment a = assignments.get(vip);
       Set<String> want =
@@ -218,14 +236,37 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
         announced.put(vip, want);
         if (have == null) {
           started.add(vip);
+          Long since = failedOwnerSince(a);
+          if (since != null) {
+            tookOver.put(vip, Duration.ofNanos(System.nanoTime() - since));
+          }
         }
       }
     }
     if (observer != null && (!started.isEmpty() || !stopped.isEmpty() || fenceChanged)) {
-      observer.tell(new Change(started, stopped, fenced));
+      observer.tell(new Change(started, stopped, fenced, tookOver));
     }
     fenceChanged = false;
     return this;
+  }
+
+  /**
+   * For an address this node starts announcing: when the last of the unreachable candidates ranked
+   * before this node became unreachable in this node's view (the failure that handed the address
+   * on), or null when none is unreachable (a new address, a planned hand-over, a removed owner).
+   */
+  private Long failedOwnerSince(Assignment a) {
+    Long latest = null;
+    for (String c : a.candidates()) {
+      if (c.equals(self)) {
+        break;
+      }
+      Long since = unreachableSince.get(c);
+      if (since != null && (latest == null || since > latest)) {
+        latest = since;
+      }
+    }
+    return latest;
   }
 
   /**

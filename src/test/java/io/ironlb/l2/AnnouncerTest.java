@@ -155,4 +155,47 @@ class AnnouncerTest {
     assign("10.222.1.2", 1, "node-a");
     link.expectNoMessage(Duration.ofMillis(200));
   }
+
+  /**
+   * Only a take-over from an unreachable owner is a failover; a new address and a planned hand-over
+   * (owners leaving) are not. Its time runs from the loss of the last owner ranked before this node
+   * (the one whose failure handed the address on), not from an earlier one's.
+   */
+  @Test
+  void theObserverHearsWhichStartsAreFailoversAndHowLongAfterTheOwnerWasLost() {
+    List<String> five = List.of("node-a", "node-b", "node-c", "node-d", "node-e");
+    TestProbe<Announcer.Change> changes = kit.createTestProbe();
+    ActorRef<Announcer.Command> c =
+        kit.spawn(Announcer.create("node-c", link.ref(), changes.ref()));
+    c.tell(new Announcer.MembershipChanged(five, Set.of()));
+    c.tell(new Announcer.Assign(new Assignment("10.222.1.5", List.of("node-c"), Set.of(), 1)));
+    Announcer.Change created = changes.receiveMessage();
+    assertThat(created.started()).containsExactly("10.222.1.5");
+    assertThat(created.tookOver()).isEmpty();
+
+    c.tell(
+        new Announcer.Assign(
+            new Assignment("10.222.1.6", List.of("node-a", "node-b", "node-c"), Set.of(), 1)));
+    c.tell(
+        new Announcer.Assign(
+            new Assignment("10.222.1.7", List.of("node-a", "node-c"), Set.of(), 1)));
+    c.tell(new Announcer.MembershipChanged(five, Set.of(), Set.of("node-a", "node-b")));
+    Announcer.Change handedOver = changes.receiveMessage();
+    assertThat(handedOver.started()).containsExactly("10.222.1.6", "10.222.1.7");
+    assertThat(handedOver.tookOver()).isEmpty();
+    c.tell(new Announcer.MembershipChanged(five, Set.of()));
+    assertThat(changes.receiveMessage().stopped()).containsExactly("10.222.1.6", "10.222.1.7");
+
+    c.tell(new Announcer.MembershipChanged(five, Set.of("node-a")));
+    Announcer.Change first = changes.receiveMessage();
+    assertThat(first.started()).containsExactly("10.222.1.7"); // node-b still answers for .6
+    assertThat(first.tookOver()).containsOnlyKeys("10.222.1.7");
+    changes.expectNoMessage(Duration.ofMillis(300));
+
+    c.tell(new Announcer.MembershipChanged(five, Set.of("node-a", "node-b")));
+    Announcer.Change second = changes.receiveMessage();
+    assertThat(second.tookOver()).containsOnlyKeys("10.222.1.6");
+    // node-a was lost 300 ms or more ago; node-b in this very message.
+    assertThat(second.tookOver().get("10.222.1.6")).isLessThan(Duration.ofMillis(300));
+  }
 }

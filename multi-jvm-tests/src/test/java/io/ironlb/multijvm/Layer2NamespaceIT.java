@@ -115,6 +115,7 @@ class Layer2NamespaceIT {
     }
 
     // SIGKILL the IPv4 owner: a standby announces, and the client's cache follows.
+    long killed = System.nanoTime();
     lab.kill(v4Owner);
     String dead = Layer2Lab.mac(v4Owner);
     await()
@@ -131,9 +132,41 @@ class Layer2NamespaceIT {
     assertThat(after.stream().distinct()).as("one node answers").hasSize(1);
     // And the connections follow: the new owner's backend answers.
     int successor = Integer.parseInt(after.get(0).substring(after.get(0).length() - 2), 16);
+    double sinceKill = (System.nanoTime() - killed) / 1e9;
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> lab.fetchFromClient(vip(0), 8080), Layer2Lab.node(successor)::equals);
+    // The successor counts the take-over, and its detection-to-announcement time is part of what
+    // the client saw (from the kill to the answer with the new MAC).
+    String successorMetrics = lab.http(successor, "/metrics");
+    assertThat(metric(successorMetrics, "ironlb_layer2_failovers_total")).isGreaterThanOrEqualTo(1);
+    double takeOver = metric(successorMetrics, "ironlb_layer2_last_failover_seconds");
+    System.out.printf(
+        "failover: successor announced %.1f ms after marking the owner unreachable;"
+            + " the client had the new MAC %.0f ms after the kill%n",
+        takeOver * 1000, sinceKill * 1000);
+    assertThat(takeOver).isGreaterThan(0).isLessThan(sinceKill);
+    // Every address the dead node owned was failed over exactly once, by one survivor or other.
+    long lost = owners.values().stream().filter(("node-" + v4Owner)::equals).count();
+    List<Integer> survivors =
+        java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> id != v4Owner).boxed().toList();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                survivors.stream()
+                    .mapToDouble(
+                        id -> metric(lab.http(id, "/metrics"), "ironlb_layer2_failovers_total"))
+                    .sum(),
+            n -> n == lost);
+  }
+
+  /** The value of an unlabelled sample in a Prometheus scrape. */
+  private static double metric(String scrape, String name) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
+    assertThat(m.find()).as(name + " in the scrape").isTrue();
+    return Double.parseDouble(m.group(1));
   }
 
   @Test
