@@ -12,10 +12,13 @@ import java.util.Objects;
 public final class MockApi {
   private MockApi() {}
 
-  /** Creates every object of a (possibly multi-document) YAML text. */
+  private static final java.util.regex.Pattern KIND =
+      java.util.regex.Pattern.compile("\"?kind\"?\\s*:");
+
+  /** Creates every object of a (possibly multi-document) YAML text; JSON is YAML too. */
   public static void apply(KubernetesClient client, String yaml) {
     for (String doc : yaml.split("(?m)^---\\s*$")) {
-      if (!doc.isBlank() && doc.contains("kind:")) {
+      if (!doc.isBlank() && KIND.matcher(doc).find()) {
         applyOne(client, doc);
       }
     }

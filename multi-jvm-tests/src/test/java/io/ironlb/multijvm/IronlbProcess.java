@@ -99,6 +99,11 @@ public final class IronlbProcess implements AutoCloseable {
     return started;
   }
 
+  @Override
+  public String toString() {
+    return name + " (pid " + process.pid() + ")";
+  }
+
   public long pid() {
     return process.pid();
   }

@@ -326,9 +326,17 @@ final class Layer2Lab implements AutoCloseable {
 
   /** The MACs (upper case) of the replies to {@code count} broadcast ARP requests for ip. */
   List<String> arpingMacs(String ip, int count) {
+    return arpingMacs(net, client, ip, count);
+  }
+
+  /**
+   * The MACs that answer {@code count} broadcast ARP requests for ip from {@code ns}'s eth0 (upper
+   * case, one per reply).
+   */
+  static List<String> arpingMacs(Netns net, String ns, String ip, int count) {
     Netns.Result r =
         net.in(
-            client,
+            ns,
             "arping",
             "-b",
             "-c",
