@@ -3,13 +3,10 @@ package io.ironlb.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.ironlb.config.ObjectKind;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesStatusWriter;
@@ -225,17 +222,11 @@ class KubernetesAllocationTest {
   }
 
   private List<String> ips(String ns, String name) {
-    Service s = client.services().inNamespace(ns).withName(name).get();
-    return s == null ? List.of() : ips(s);
+    return MockApi.ingress(client, ns, name);
   }
 
   private List<String> ips(Service s) {
-    if (s.getStatus() == null
-        || s.getStatus().getLoadBalancer() == null
-        || s.getStatus().getLoadBalancer().getIngress() == null) {
-      return List.of();
-    }
-    return s.getStatus().getLoadBalancer().getIngress().stream().map(i -> i.getIp()).toList();
+    return MockApi.ingress(s);
   }
 
   private String annotation(String ns, String name) {
@@ -245,22 +236,11 @@ class KubernetesAllocationTest {
   }
 
   private List<String> events(String ns, String name) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .map((Event e) -> e.getType() + " " + e.getReason() + " " + e.getMessage())
-        .toList();
+    return MockApi.events(client, ns, name);
   }
 
-  @SuppressWarnings("unchecked")
   private Map<String, Object> poolStatus(String pool) {
-    GenericKubernetesResource r =
-        client
-            .genericKubernetesResources(KubernetesSource.context(ObjectKind.IP_ADDRESS_POOL))
-            .inNamespace(NS)
-            .withName(pool)
-            .get();
-    Object status = r.getAdditionalProperties().get("status");
-    return status == null ? Map.of() : (Map<String, Object>) status;
+    return MockApi.poolStatus(client, NS, pool);
   }
 
   private void createPool(String name, String cidr) {

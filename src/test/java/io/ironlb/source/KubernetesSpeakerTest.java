@@ -3,10 +3,7 @@ package io.ironlb.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.ironlb.config.ObjectKind;
@@ -305,53 +302,19 @@ class KubernetesSpeakerTest {
             .endLoadBalancer()
             .build());
     client.services().inNamespace("default").resource(svc).updateStatus();
-    client
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace("default")
-        .resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withName(name + "-1")
-                .withNamespace("default")
-                .withLabels(Map.of("kubernetes.io/service-name", name))
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewEndpoint()
-                .withAddresses("10.222.99.1")
-                .withNodeName(NODE)
-                .withNewConditions()
-                .withReady(true)
-                .endConditions()
-                .endEndpoint()
-                .build())
-        .create();
+    MockApi.readyEndpoint(client, "default", name, NODE);
   }
 
   private List<Map<String, Object>> l2Statuses() {
     return statuses(ObjectKind.SERVICE_L2_STATUS);
   }
 
-  @SuppressWarnings("unchecked")
   private List<Map<String, Object>> statuses(ObjectKind kind) {
-    return client
-        .genericKubernetesResources(KubernetesSource.context(kind))
-        .inNamespace(NS)
-        .list()
-        .getItems()
-        .stream()
-        .map(
-            (GenericKubernetesResource r) ->
-                (Map<String, Object>) r.getAdditionalProperties().get("status"))
-        .toList();
+    return MockApi.statuses(client, NS, kind);
   }
 
   private List<String> events(String name) {
-    return client.v1().events().inNamespace("default").list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .map((Event e) -> e.getType() + " " + e.getReason() + " " + e.getMessage())
-        .toList();
+    return MockApi.events(client, "default", name);
   }
 
   private void apply(String yaml) {

@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.ironlb.config.ObjectKind;
@@ -30,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -103,8 +98,8 @@ class KubernetesEndToEndIT {
     for (String file : List.of("pools.yaml", "l2.yaml", "services.yaml", "plan-reasons.yaml")) {
       MockApi.apply(client, Files.readString(examples.resolve(file)));
     }
-    endpoints("default", "echo");
-    endpoints("web", "nginx");
+    MockApi.readyEndpoint(client, "default", "echo", NODE);
+    MockApi.readyEndpoint(client, "web", "nginx", NODE);
 
     // The speaker's link: one veth end in this namespace, the client at the other.
     net = new Netns();
@@ -154,13 +149,14 @@ class KubernetesEndToEndIT {
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
             () -> {
-              assertThat(ingress("default", "echo")).containsExactly("10.222.10.7");
+              assertThat(MockApi.ingress(client, "default", "echo")).containsExactly("10.222.10.7");
               // expensive avoids buggy IPs: 10.222.20.0 is skipped.
-              assertThat(ingress("web", "nginx")).containsExactly("10.222.20.1");
-              assertThat(ingress("default", "first")).containsExactly("10.222.40.1");
+              assertThat(MockApi.ingress(client, "web", "nginx")).containsExactly("10.222.20.1");
+              assertThat(MockApi.ingress(client, "default", "first"))
+                  .containsExactly("10.222.40.1");
             });
     for (String unassigned : List.of("second", "v6-only", "squatter", "typo")) {
-      assertThat(ingress("default", unassigned)).as(unassigned).isEmpty();
+      assertThat(MockApi.ingress(client, "default", unassigned)).as(unassigned).isEmpty();
     }
 
     // Events: MetalLB's reasons and wording, from the controller and the speaker.
@@ -168,18 +164,18 @@ class KubernetesEndToEndIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              assertThat(events("default", "echo"))
+              assertThat(MockApi.events(client, "default", "echo"))
                   .contains(
                       "Normal IPAllocated Assigned IP [\"10.222.10.7\"]",
                       "Normal nodeAssigned announcing from node \"node-a\" with protocol"
                           + " \"layer2\"");
-              assertThat(events("default", "second"))
+              assertThat(MockApi.events(client, "default", "second"))
                   .anyMatch(
                       e ->
                           e.startsWith(
                               "Warning AllocationFailed Failed to allocate IP for"
                                   + " \"default/second\": "));
-              assertThat(events("default", "typo"))
+              assertThat(MockApi.events(client, "default", "typo"))
                   .anyMatch(
                       e -> e.startsWith("Warning AllocationFailed") && e.contains("expensiv"));
             });
@@ -190,7 +186,7 @@ class KubernetesEndToEndIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
-                assertThat(statuses(ObjectKind.SERVICE_L2_STATUS))
+                assertThat(MockApi.statuses(client, NS, ObjectKind.SERVICE_L2_STATUS))
                     .containsExactlyInAnyOrder(
                         Map.of(
                             "node",
@@ -219,14 +215,14 @@ class KubernetesEndToEndIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              assertThat(poolStatus("first-pool"))
+              assertThat(MockApi.poolStatus(client, NS, "first-pool"))
                   .isEqualTo(
                       Map.of(
                           "assignedIPv4", 1,
                           "assignedIPv6", 0,
                           "availableIPv4", 256 + 41 - 1,
                           "availableIPv6", 16));
-              assertThat(poolStatus("tiny"))
+              assertThat(MockApi.poolStatus(client, NS, "tiny"))
                   .containsEntry("assignedIPv4", 1)
                   .containsEntry("availableIPv4", 0);
               assertThat(configurationStates())
@@ -302,7 +298,7 @@ class KubernetesEndToEndIT {
               assertThat(get(controllerHttp, "/metrics"))
                   .contains("metallb_k8s_client_config_stale_bool 1\n");
             });
-    assertThat(ingress("default", "echo")).containsExactly("10.222.10.7");
+    assertThat(MockApi.ingress(client, "default", "echo")).containsExactly("10.222.10.7");
     assertThat(Layer2Lab.arpingMacs(net, clientNs, "10.222.10.7", 1))
         .containsExactly(speakerMac.toUpperCase());
   }
@@ -338,80 +334,6 @@ class KubernetesEndToEndIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path).isEqualTo(200);
     return r.body();
-  }
-
-  /** A ready endpoint on NODE for the Service, as the EndpointSlice controller would write. */
-  private void endpoints(String namespace, String service) {
-    client
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace(namespace)
-        .resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withName(service + "-1")
-                .withNamespace(namespace)
-                .withLabels(Map.of("kubernetes.io/service-name", service))
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewEndpoint()
-                .withAddresses("10.222.99.1")
-                .withNodeName(NODE)
-                .withNewConditions()
-                .withReady(true)
-                .endConditions()
-                .endEndpoint()
-                .build())
-        .create();
-  }
-
-  private List<String> ingress(String namespace, String name) {
-    Service svc = client.services().inNamespace(namespace).withName(name).get();
-    if (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null) {
-      return List.of();
-    }
-    return svc.getStatus().getLoadBalancer().getIngress().stream()
-        .map(LoadBalancerIngress::getIp)
-        .toList();
-  }
-
-  private List<String> events(String namespace, String service) {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> service.equals(e.getInvolvedObject().getName()))
-        .map(KubernetesEndToEndIT::describe)
-        .toList();
-  }
-
-  private static String describe(Event e) {
-    return e.getType() + " " + e.getReason() + " " + e.getMessage();
-  }
-
-  private List<Map<String, Object>> statuses(ObjectKind kind) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (GenericKubernetesResource r :
-        client
-            .genericKubernetesResources(KubernetesSource.context(kind))
-            .inNamespace(NS)
-            .list()
-            .getItems()) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> status = (Map<String, Object>) r.getAdditionalProperties().get("status");
-      out.add(status);
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> poolStatus(String pool) {
-    GenericKubernetesResource r =
-        client
-            .genericKubernetesResources(KubernetesSource.context(ObjectKind.IP_ADDRESS_POOL))
-            .inNamespace(NS)
-            .withName(pool)
-            .get();
-    return (Map<String, Object>)
-        Objects.requireNonNullElse(r.getAdditionalProperties().get("status"), Map.of());
   }
 
   /** Each ConfigurationState's name and result. */
