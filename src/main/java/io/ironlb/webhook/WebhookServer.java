@@ -33,7 +33,7 @@ public final class WebhookServer extends AllDirectives {
 
   /**
    * Binds {@code host:port} with the certificate pair in {@code certDir} ({@code tls.crt}, {@code
-   * tls.key}).
+   * tls.key}), re-read when the files change ({@link RotatingServerTls}).
    */
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system,
@@ -43,10 +43,10 @@ public final class WebhookServer extends AllDirectives {
       Supplier<ClusterResources> existing,
       Executor blocking)
       throws IOException, GeneralSecurityException {
-    var tls = Tls.server(certDir.resolve("tls.crt"), certDir.resolve("tls.key"));
+    var tls = new RotatingServerTls(certDir.resolve("tls.crt"), certDir.resolve("tls.key"));
     return Http.get(system)
         .newServerAt(host, port)
-        .enableHttps(ConnectionContext.httpsServer(tls))
+        .enableHttps(ConnectionContext.httpsServer(tls::engine))
         .bind(new WebhookServer(existing, blocking).route());
   }
 

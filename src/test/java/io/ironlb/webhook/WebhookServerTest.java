@@ -1,6 +1,7 @@
 package io.ironlb.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
@@ -10,7 +11,9 @@ import io.ironlb.source.MockApi;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.testkit.AdmissionClient;
 import io.ironlb.testkit.Openssl;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -97,5 +100,77 @@ class WebhookServerTest {
                 "{\"apiVersion\":\"metallb.io/v1beta1\",\"kind\":\"IPAddressPool\",\"metadata\":{\"name\":\"p\",\"namespace\":\"metallb-system\"},\"spec\":{\"addresses\":[\"10.222.5.0/24\"]}}"));
     assertThat(admitted.path("response").path("allowed").asBoolean()).isTrue();
     assertThat(admitted.path("response").path("uid").asText()).isEqualTo("uid-CREATE");
+  }
+
+  /**
+   * cert-manager renews the Secret and the kubelet flips the mount's {@code ..data} symlink: the
+   * next connection gets the new certificate, and a pair that does not load leaves the last good
+   * one in force.
+   */
+  @Test
+  void aRenewedCertificateIsServedWithoutARestart(@TempDir Path mount) throws Exception {
+    Path first = Files.createDirectory(mount.resolve("..2026_11_22_1"));
+    Openssl.selfSigned(first, "ironlb-webhook-1", "IP:127.0.0.1");
+    Files.createSymbolicLink(mount.resolve("..data"), first.getFileName());
+    for (String file : List.of("tls.crt", "tls.key")) {
+      Files.createSymbolicLink(mount.resolve(file), Path.of("..data", file));
+    }
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
+    int port =
+        WebhookServer.start(
+                kit.system(),
+                "127.0.0.1",
+                0,
+                mount,
+                () -> KubernetesSource.current(client, "metallb-system"),
+                blocking)
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS)
+            .localAddress()
+            .getPort();
+    String base = "https://127.0.0.1:" + port;
+    assertThat(admits(new AdmissionClient(base, first.resolve("tls.crt")))).isTrue();
+
+    Path second = Files.createDirectory(mount.resolve("..2026_11_22_2"));
+    Openssl.selfSigned(second, "ironlb-webhook-2", "IP:127.0.0.1");
+    flip(mount, second);
+    assertThat(admits(new AdmissionClient(base, second.resolve("tls.crt")))).isTrue();
+    assertThatThrownBy(() -> admits(new AdmissionClient(base, first.resolve("tls.crt"))))
+        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+
+    Path broken = Files.createDirectory(mount.resolve("..2026_11_22_3"));
+    Files.writeString(broken.resolve("tls.crt"), "-----BEGIN CERTIFICATE-----\nnot one\n");
+    Files.copy(second.resolve("tls.key"), broken.resolve("tls.key"));
+    flip(mount, broken);
+    assertThat(admits(new AdmissionClient(base, second.resolve("tls.crt")))).isTrue();
+  }
+
+  /** The kubelet's atomic update of a Secret volume: a new {@code ..data} symlink renamed over. */
+  private static void flip(Path mount, Path version) throws Exception {
+    Path next = mount.resolve("..data_tmp");
+    Files.createSymbolicLink(next, version.getFileName());
+    Files.move(
+        next,
+        mount.resolve("..data"),
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static boolean admits(AdmissionClient webhook) throws Exception {
+    return webhook
+        .post(
+            "/validate-metallb-io-v1beta1-ipaddresspool",
+            AdmissionClient.review(
+                "CREATE",
+                "IPAddressPool",
+                "p",
+                "object",
+                "{\"apiVersion\":\"metallb.io/v1beta1\",\"kind\":\"IPAddressPool\",\"metadata\":{\"name\":\"p\",\"namespace\":\"metallb-system\"},\"spec\":{\"addresses\":[\"10.222.5.0/24\"]}}"))
+        .path("response")
+        .path("allowed")
+        .asBoolean();
   }
 }
