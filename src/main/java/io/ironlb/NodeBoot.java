@@ -64,8 +64,9 @@ final class NodeBoot {
     @Option(
         names = "--local-vips",
         description = {
-          "Install each address this node announces on lo, so its kernel accepts the traffic, and",
-          "remove it when the address moves. Sets net.ipv4.conf.all.arp_ignore=1 and",
+          "Install each address this node answers for on lo (the layer-2 addresses it owns, the",
+          "addresses it advertises over BGP), so its kernel accepts the traffic, and remove it",
+          "when the address moves. Sets net.ipv4.conf.all.arp_ignore=1 and",
           "arp_announce=2 so the kernel never answers ARP for them itself."
         })
     boolean localVips;
@@ -192,10 +193,15 @@ final class NodeBoot {
   }
 
   /** One LinkResponder per chosen interface behind a {@link Links}, with local VIPs if asked. */
+  /** The {@code --local-vips} actor, or null without it. */
+  static ActorRef<LocalVips.Command> localVips(ActorContext<?> ctx, KernelAddresses kernel) {
+    return kernel == null ? null : ctx.spawn(LocalVips.create(kernel), "local-vips");
+  }
+
   static ActorRef<LinkCommand> links(
       ActorContext<?> ctx,
       Map<String, InterfaceSelection.Responders> chosen,
-      KernelAddresses kernel) {
+      ActorRef<LocalVips.Command> local) {
     Map<String, Links.Port> ports = new LinkedHashMap<>();
     chosen.forEach(
         (name, kinds) ->
@@ -206,8 +212,6 @@ final class NodeBoot {
                         LinkResponder.create(new PcapLinkIo(name), LinkResponder.Settings.DEFAULT),
                         "link-" + name),
                     kinds)));
-    ActorRef<LinkCommand> local =
-        kernel == null ? null : ctx.spawn(LocalVips.create(kernel), "local-vips");
     return ctx.spawn(Links.create(ports, local), "links");
   }
 
@@ -242,7 +246,8 @@ final class NodeBoot {
       String node,
       String clusterAddress,
       boolean standalone,
-      AnnouncementWriter writer) {
+      AnnouncementWriter writer,
+      ActorRef<LocalVips.Command> local) {
     Inet4Address routerId;
     try {
       InetAddress a = InetAddress.getByName(HostPort.parse(clusterAddress).host());
@@ -258,7 +263,10 @@ final class NodeBoot {
                 routerId,
                 standalone,
                 new BgpMetrics(NodeRuntime.get(ctx.getSystem()).families()),
-                writer),
+                writer,
+                local == null
+                    ? addresses -> {}
+                    : addresses -> local.tell(new LocalVips.Routed(addresses))),
             "bgp");
     ActorSystem<?> system = ctx.getSystem();
     NodeRuntime.get(system).bgp(bgp);

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.http.NodeRuntime;
 import io.ironlb.l2.LinkCommand;
+import io.ironlb.l2.LocalVips;
 import io.ironlb.l2.Speaker;
 import io.ironlb.l2.VipEntity;
 import io.ironlb.l2.link.InterfaceSelection;
@@ -78,12 +79,13 @@ final class SpeakerCommand implements Callable<Integer> {
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
           VipEntity.init(system);
-          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, kernel);
+          ActorRef<LocalVips.Command> local = NodeBoot.localVips(ctx, kernel);
+          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, local);
           KubernetesStatusWriter writer =
               new KubernetesStatusWriter(
                   client, kubernetes.namespace, "ironlb-speaker", KubernetesOptions.writers());
           ActorRef<BgpSupervisor.Command> bgp =
-              NodeBoot.bgp(ctx, node, kubernetes.cluster, false, writer);
+              NodeBoot.bgp(ctx, node, kubernetes.cluster, false, writer, local);
           ClusterSharding sharding = ClusterSharding.get(system);
           ActorRef<Speaker.Command> speaker =
               ctx.spawn(

@@ -6,6 +6,7 @@ import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.http.NodeRuntime;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.l2.LinkCommand;
+import io.ironlb.l2.LocalVips;
 import io.ironlb.l2.Speaker;
 import io.ironlb.l2.VipEntity;
 import io.ironlb.l2.link.InterfaceSelection;
@@ -125,9 +126,10 @@ final class StandaloneCommand implements Callable<Integer> {
                   loadBalancerClass,
                   topic);
           VipEntity.init(system);
-          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, kernel);
+          ActorRef<LocalVips.Command> local = NodeBoot.localVips(ctx, kernel);
+          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, local);
           ActorRef<BgpSupervisor.Command> bgp =
-              NodeBoot.bgp(ctx, node, cluster, true, AnnouncementWriter.NONE);
+              NodeBoot.bgp(ctx, node, cluster, true, AnnouncementWriter.NONE, local);
           ClusterSharding sharding = ClusterSharding.get(system);
           ActorRef<Speaker.Command> speaker =
               ctx.spawn(

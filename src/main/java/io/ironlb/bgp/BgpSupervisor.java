@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -67,6 +68,8 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   private final boolean missingSlicesMeanServed;
   private final BgpMetrics metrics;
   private final AnnouncementWriter writer;
+  private final Consumer<Set<String>> advertised;
+  private Set<String> advertisedNow = Set.of();
   private final Duration drainTime;
   private boolean drained;
   private Plan last;
@@ -83,10 +86,26 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       boolean missingSlicesMeanServed,
       BgpMetrics metrics,
       AnnouncementWriter writer) {
+    return create(node, defaultRouterId, missingSlicesMeanServed, metrics, writer, a -> {});
+  }
+
+  /**
+   * @param advertised told every address this node advertises, whenever the set changes ({@code
+   *     --local-vips} installs them so the kernel accepts the traffic the routers send here). Left
+   *     as they are on a stop: a graceful restart keeps the routes at the routers, and the next
+   *     start removes what is no longer wanted.
+   */
+  public static Behavior<Command> create(
+      String node,
+      Inet4Address defaultRouterId,
+      boolean missingSlicesMeanServed,
+      BgpMetrics metrics,
+      AnnouncementWriter writer,
+      Consumer<Set<String>> advertised) {
     return Behaviors.setup(
         ctx ->
             new BgpSupervisor(
-                ctx, node, defaultRouterId, missingSlicesMeanServed, metrics, writer));
+                ctx, node, defaultRouterId, missingSlicesMeanServed, metrics, writer, advertised));
   }
 
   private BgpSupervisor(
@@ -95,8 +114,10 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       Inet4Address defaultRouterId,
       boolean missingSlicesMeanServed,
       BgpMetrics metrics,
-      AnnouncementWriter writer) {
+      AnnouncementWriter writer,
+      Consumer<Set<String>> advertised) {
     super(ctx);
+    this.advertised = advertised;
     this.metrics = metrics;
     this.writer = writer;
     this.drainTime = ctx.getSystem().settings().config().getDuration("ironlb.bgp.drain-time");
@@ -141,6 +162,17 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     if (!now.equals(statuses)) {
       statuses = now;
       writer.announcingBgp(node, now);
+    }
+    Set<String> addresses = new java.util.TreeSet<>();
+    for (ServiceKey k : byService.keySet()) {
+      L2Reports.Allocated a = m.allocations().get(k);
+      if (a != null) {
+        addresses.addAll(a.ips());
+      }
+    }
+    if (!addresses.equals(advertisedNow)) {
+      advertisedNow = Set.copyOf(addresses);
+      advertised.accept(advertisedNow);
     }
     Map<String, PeerSession.Config> wanted = new HashMap<>();
     for (BGPPeer p : AdvertisementPlanner.peersOf(m.resources(), node)) {

@@ -32,7 +32,7 @@ public final class Links {
    * @param alsoTell gets every command too (the {@link LocalVips} of {@code --local-vips}), or null
    */
   public static Behavior<LinkCommand> create(
-      Map<String, Port> ports, ActorRef<LinkCommand> alsoTell) {
+      Map<String, Port> ports, ActorRef<LocalVips.Command> alsoTell) {
     Map<String, Set<String>> placed = new HashMap<>(); // vip -> interfaces it is acquired on
     return Behaviors.receive(LinkCommand.class)
         .onMessage(
@@ -40,7 +40,7 @@ public final class Links {
             m -> {
               InetAddress vip = address(m.vip());
               if (alsoTell != null) {
-                alsoTell.tell(m);
+                alsoTell.tell(new LocalVips.Layer2(m));
               }
               Set<String> want = new HashSet<>();
               ports.forEach(
@@ -70,7 +70,7 @@ public final class Links {
             m -> {
               InetAddress vip = address(m.vip());
               if (alsoTell != null) {
-                alsoTell.tell(m);
+                alsoTell.tell(new LocalVips.Layer2(m));
               }
               for (String name : placed.getOrDefault(m.vip(), Set.of())) {
                 ports.get(name).responder().tell(new LinkResponder.Release(vip));

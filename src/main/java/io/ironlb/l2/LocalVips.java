@@ -2,6 +2,9 @@ package io.ironlb.l2;
 
 import io.ironlb.l2.link.KernelAddresses;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,15 +15,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --local-vips}: follows the Announcer's {@link LinkCommand}s and installs each announced
- * address in this host's kernel ({@link KernelAddresses}), removing it on withdrawal, so traffic to
- * the address is accepted by the owner only. The calls block (they run {@code ip}), so they run on
- * one thread of this actor's own, in the order the commands came.
+ * {@code --local-vips}: keeps in this host's kernel ({@link KernelAddresses}) every address this
+ * node answers for — the layer-2 addresses it owns (the Announcer's {@link LinkCommand}s, relayed
+ * by {@link Links}) and the addresses it advertises over BGP (every eligible node does, for ECMP) —
+ * so that traffic to them is accepted here, and removes each once neither protocol has it. The
+ * calls block (they run {@code ip}), so they run on one thread of this actor's own, in order.
  */
 public final class LocalVips {
   private LocalVips() {}
 
-  public static Behavior<LinkCommand> create(KernelAddresses kernel) {
+  /** What LocalVips understands. */
+  public sealed interface Command {}
+
+  /** A layer-2 announcement or withdrawal of this node's. */
+  public record Layer2(LinkCommand command) implements Command {}
+
+  /** Every address this node advertises over BGP now (replaces the previous set). */
+  public record Routed(Set<String> addresses) implements Command {
+    public Routed {
+      addresses = Set.copyOf(addresses);
+    }
+  }
+
+  public static Behavior<Command> create(KernelAddresses kernel) {
     return Behaviors.setup(
         ctx -> {
           ExecutorService worker =
@@ -30,17 +47,43 @@ public final class LocalVips {
                     t.setDaemon(true);
                     return t;
                   });
-          return Behaviors.receive(LinkCommand.class)
+          Set<String> layer2 = new HashSet<>();
+          Set<String> routed = new HashSet<>();
+          Set<String> installed = new HashSet<>();
+          Runnable sync =
+              () -> {
+                Set<String> want = new TreeSet<>(layer2);
+                want.addAll(routed);
+                for (String vip : new TreeSet<>(installed)) {
+                  if (!want.contains(vip)) {
+                    run(worker, () -> kernel.remove(Links.address(vip)), "remove " + vip);
+                    installed.remove(vip);
+                  }
+                }
+                for (String vip : want) {
+                  if (installed.add(vip)) {
+                    run(worker, () -> kernel.install(Links.address(vip)), "install " + vip);
+                  }
+                }
+              };
+          return Behaviors.receive(Command.class)
               .onMessage(
-                  LinkCommand.Announce.class,
+                  Layer2.class,
                   m -> {
-                    run(worker, () -> kernel.install(Links.address(m.vip())), "install " + m.vip());
+                    if (m.command() instanceof LinkCommand.Announce a) {
+                      layer2.add(a.vip());
+                    } else if (m.command() instanceof LinkCommand.Withdraw w) {
+                      layer2.remove(w.vip());
+                    }
+                    sync.run();
                     return Behaviors.same();
                   })
               .onMessage(
-                  LinkCommand.Withdraw.class,
+                  Routed.class,
                   m -> {
-                    run(worker, () -> kernel.remove(Links.address(m.vip())), "remove " + m.vip());
+                    routed.clear();
+                    routed.addAll(m.addresses());
+                    sync.run();
                     return Behaviors.same();
                   })
               .onSignal(
@@ -65,7 +108,7 @@ public final class LocalVips {
           try {
             io.run();
           } catch (IOException e) {
-            // Answering ARP goes on regardless; only local delivery is affected.
+            // Answering ARP and advertising go on regardless; only local delivery is affected.
             LOG.error("local address: {} failed: {}", what, e.getMessage());
           }
         },

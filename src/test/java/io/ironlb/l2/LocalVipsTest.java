@@ -1,0 +1,90 @@
+package io.ironlb.l2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.ironlb.l2.link.KernelAddresses;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --local-vips} keeps an address on the host while either protocol wants it: layer 2 (this
+ * node owns it) or BGP (this node advertises it), and removes it once neither does.
+ */
+class LocalVipsTest {
+  private static ActorTestKit kit;
+
+  @BeforeAll
+  static void start() {
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = local\npekko.remote.artery.enabled = off")
+                .withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  /** The kernel calls, in order, as "install ADDRESS" / "remove ADDRESS". */
+  private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+
+  private final KernelAddresses kernel =
+      new KernelAddresses() {
+        @Override
+        public void install(InetAddress vip) {
+          calls.add("install " + vip.getHostAddress());
+        }
+
+        @Override
+        public void remove(InetAddress vip) {
+          calls.add("remove " + vip.getHostAddress());
+        }
+      };
+
+  private List<String> next(int n) throws InterruptedException {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String call = calls.poll(5, TimeUnit.SECONDS);
+      assertThat(call).as("kernel call %d of %d after %s", i + 1, n, out).isNotNull();
+      out.add(call);
+    }
+    return out;
+  }
+
+  @Test
+  void anAddressStaysWhileEitherProtocolWantsIt() throws InterruptedException {
+    ActorRef<LocalVips.Command> local = kit.spawn(LocalVips.create(kernel));
+    local.tell(new LocalVips.Layer2(new LinkCommand.Announce("10.222.1.1", Set.of())));
+    assertThat(next(1)).containsExactly("install 10.222.1.1");
+
+    // BGP advertises the same address and another: only the other is new to the kernel.
+    local.tell(new LocalVips.Routed(Set.of("10.222.1.1", "10.222.2.1")));
+    assertThat(next(1)).containsExactly("install 10.222.2.1");
+
+    // Layer 2 lets go of 10.222.1.1, BGP still advertises it: it stays.
+    local.tell(new LocalVips.Layer2(new LinkCommand.Withdraw("10.222.1.1")));
+    // A re-announcement with other interfaces is no new address either.
+    local.tell(new LocalVips.Layer2(new LinkCommand.Announce("10.222.3.1", Set.of("eth0"))));
+    local.tell(new LocalVips.Layer2(new LinkCommand.Announce("10.222.3.1", Set.of("eth1"))));
+    assertThat(next(1)).containsExactly("install 10.222.3.1");
+
+    // BGP stops advertising both: each goes, except the one layer 2 still owns.
+    local.tell(new LocalVips.Routed(Set.of()));
+    assertThat(next(2)).containsExactlyInAnyOrder("remove 10.222.1.1", "remove 10.222.2.1");
+    assertThat(calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    local.tell(new LocalVips.Layer2(new LinkCommand.Withdraw("10.222.3.1")));
+    assertThat(next(1)).containsExactly("remove 10.222.3.1");
+  }
+}
