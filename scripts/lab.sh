@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The lab, on a fresh machine, as root: installs what is missing, builds, and runs three
 # `ironlb standalone` nodes, a client and an FRR router in network namespaces (10.222.70.0/24),
-# shows the layer-2 owner, the client's answers and the router's ECMP next hops live, kills the
-# owner and measures the failover. `scripts/lab.sh --watch` keeps the live view until Ctrl-C.
+# shows the layer-2 owner, the client's answers and the router's ECMP next hops (and which node
+# answers through the router) live, kills the owner and measures the failover. `scripts/lab.sh --watch` keeps the live view until Ctrl-C.
 # Everything it creates is removed when it ends, on Ctrl-C too.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -69,6 +69,19 @@ public final class LabDemo {
       routers.startFrr(
           lab.net(), router, 64500, ROUTER, 64512, Layer2Lab.V4 + ".0/24", Layer2Lab.V6 + "::/64");
       info("FRR (AS 64500) peers with the nodes (AS 64512)");
+      // The client reaches the BGP pool through the router, which spreads connections over its
+      // next hops by ports too, and does not redirect the client to a node directly.
+      lab.net()
+          .mustIn(
+              router,
+              "sysctl",
+              "-qw",
+              "net.ipv4.ip_forward=1",
+              "net.ipv4.fib_multipath_hash_policy=1",
+              "net.ipv4.conf.all.send_redirects=0",
+              "net.ipv4.conf.eth0.send_redirects=0");
+      lab.net().mustIn(lab.client(), "ip", "route", "add", "10.222.75.0/24", "via", ROUTER);
+      info("the client routes 10.222.75.0/24 (the BGP pool) through FRR");
 
       step(4, "Nodes: ironlb standalone x 3 (layer 2 and BGP), an echo backend on each");
       for (int id = 1; id <= 3; id++) {
@@ -142,17 +155,19 @@ public final class LabDemo {
     int owner = owner(lab, l2);
     List<String> hops = nextHops(lab, router, bgp);
     String viaL2 = fetch(lab, l2, "1");
+    String viaRouter = fetch(lab, bgp, "1");
     if (print) {
       System.out.printf(
-          "      %s  %s: owner %-6s, client answered by %-6s | router: %s via %s%n",
+          "      %s  %s: owner %-6s, answered by %-6s | %s: router's next hops %s, answered by %s%n",
           LocalTime.now().format(CLOCK),
           l2,
           owner > 0 ? Layer2Lab.node(owner) : "-",
           viaL2 == null ? "-" : viaL2,
           bgp,
-          hops);
+          hops,
+          viaRouter == null ? "-" : viaRouter);
     }
-    return owner > 0 && hops.size() == 3 && viaL2 != null;
+    return owner > 0 && hops.size() == 3 && viaL2 != null && viaRouter != null;
   }
 
   /** The layer-2 owner of {@code ip} in the view of any node still running; 0 if unknown. */
