@@ -42,6 +42,21 @@ public final class Eligibility {
   }
 
   /**
+   * Whether any L2Advertisement selects the pool, for any Service on any node: without one, its
+   * addresses are no business of layer 2 at all (the same answer on every node).
+   */
+  public static boolean onLayer2(ClusterResources r, String poolName) {
+    Optional<IPAddressPool> pool = r.pool(poolName);
+    return pool.isPresent()
+        && r.l2Advertisements().stream()
+            .anyMatch(
+                a ->
+                    pool.get()
+                        .isSelectedBy(
+                            a.spec().ipAddressPools(), a.spec().ipAddressPoolSelectors()));
+  }
+
+  /**
    * @param missingSlicesMeanServed standalone mode: a Service without EndpointSlices counts as
    *     served on every node (there is no endpoint controller); in Kubernetes it has no endpoints
    */

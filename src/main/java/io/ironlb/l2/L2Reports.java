@@ -32,6 +32,12 @@ public final class L2Reports {
       if (a == null || a.ips().isEmpty() || a.pool() == null) {
         continue;
       }
+      if (!Eligibility.onLayer2(resources, a.pool())) {
+        // BGP only (or not announced at all): no report, so no VIP entity is started for it on
+        // any node. A report sent before the pool lost its last L2Advertisement is answered by the
+        // Speaker with an ineligible one, as for an address that is gone.
+        continue;
+      }
       Eligibility.Verdict v = Eligibility.of(resources, svc, a.pool(), node, standalone);
       for (String ip : a.ips()) {
         VipState.Report mine =

@@ -72,4 +72,33 @@ class L2ReportsTest {
                 false))
         .isEmpty();
   }
+
+  /**
+   * A pool only BGP announces needs no layer-2 election: none of its addresses gets a report, so no
+   * VIP entity is started for it (10,000 BGP Services would otherwise start 10,000 idle entities).
+   */
+  @Test
+  void addressesOfAPoolNoL2AdvertisementSelectsReportNothing() {
+    var r =
+        ManifestReader.readString(
+                CONFIG.replace(
+                        "spec: {interfaces: [eth0]}",
+                        "spec: {ipAddressPools: [p], interfaces: [eth0]}")
+                    + """
+                    ---
+                    apiVersion: metallb.io/v1beta1
+                    kind: IPAddressPool
+                    metadata: {name: routed, namespace: metallb-system}
+                    spec: {addresses: [10.222.2.0/24]}
+                    """,
+                "t.yaml")
+            .resources();
+    Map<ServiceKey, L2Reports.Allocated> allocations =
+        Map.of(
+            new ServiceKey("default", "web"),
+            new L2Reports.Allocated(List.of("10.222.2.5"), "routed"),
+            new ServiceKey("default", "dns"),
+            new L2Reports.Allocated(List.of("10.222.1.6"), "p"));
+    assertThat(L2Reports.compute(r, allocations, "node-a", false)).containsOnlyKeys("10.222.1.6");
+  }
 }
