@@ -3,12 +3,12 @@ package io.ironlb.bgp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.ConfigFactory;
 import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpMessage;
 import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.metrics.MetricFamilies;
+import io.ironlb.testkit.LocalActorTestKit;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -117,10 +117,7 @@ class PeerSessionTest {
   @Test
   void theOpenSentTimerEndsWithOpenSentAndSilenceEndsTheSession() throws Exception {
     peer();
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    kit = LocalActorTestKit.create();
     ActorRef<PeerSession.Command> session =
         kit.spawn(
             PeerSession.create(

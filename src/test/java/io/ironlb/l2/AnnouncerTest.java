@@ -2,7 +2,7 @@ package io.ironlb.l2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
+import io.ironlb.testkit.LocalActorTestKit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -26,11 +26,7 @@ class AnnouncerTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString(
-                    "pekko.actor.provider = local\npekko.remote.artery.enabled = off")
-                .withFallback(ConfigFactory.load()));
+    kit = LocalActorTestKit.create();
   }
 
   @AfterAll

@@ -3,11 +3,11 @@ package io.ironlb.l2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.ConfigFactory;
 import io.ironlb.l2.arp.ArpCodec;
 import io.ironlb.l2.arp.ArpPacket;
 import io.ironlb.l2.ndp.NdpCodec;
 import io.ironlb.metrics.MetricFamilies;
+import io.ironlb.testkit.LocalActorTestKit;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -27,10 +27,7 @@ class LinkResponderTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    kit = LocalActorTestKit.create();
   }
 
   @AfterAll

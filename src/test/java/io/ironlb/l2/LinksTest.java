@@ -1,7 +1,7 @@
 package io.ironlb.l2;
 
-import com.typesafe.config.ConfigFactory;
 import io.ironlb.l2.link.InterfaceSelection.Responders;
+import io.ironlb.testkit.LocalActorTestKit;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -13,10 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class LinksTest {
-  private static final ActorTestKit kit =
-      ActorTestKit.create(
-          ConfigFactory.parseString("pekko.actor.provider = local")
-              .withFallback(ConfigFactory.load()));
+  private static final ActorTestKit kit = LocalActorTestKit.create();
 
   @AfterAll
   static void stop() {

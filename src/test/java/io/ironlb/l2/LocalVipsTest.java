@@ -2,8 +2,8 @@ package io.ironlb.l2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import io.ironlb.l2.link.KernelAddresses;
+import io.ironlb.testkit.LocalActorTestKit;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
@@ -25,11 +25,7 @@ class LocalVipsTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString(
-                    "pekko.actor.provider = local\npekko.remote.artery.enabled = off")
-                .withFallback(ConfigFactory.load()));
+    kit = LocalActorTestKit.create();
   }
 
   @AfterAll

@@ -9,6 +9,7 @@ import io.ironlb.config.ServiceKey;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.metrics.MetricFamilies;
 import io.ironlb.source.files.FileSource;
+import io.ironlb.testkit.LocalActorTestKit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,10 +145,7 @@ class FileSourceTest {
     Files.writeString(
         dir.resolve("pool.yaml"), POOL.formatted("10.222.4.0/30, 'fd00:222:4::/126'"));
     Files.writeString(dir.resolve("a.yaml"), SERVICE.formatted("a"));
-    ActorTestKit own =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    ActorTestKit own = LocalActorTestKit.create();
     try {
       own.spawn(
           AllocatorActor.create(

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.ironlb.source.MockApi;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.testkit.AdmissionClient;
+import io.ironlb.testkit.LocalActorTestKit;
 import io.ironlb.testkit.Openssl;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +41,22 @@ class WebhookServerTest {
     blocking.shutdownNow();
   }
 
+  /** The webhook on a free loopback port, judging against the mock API server's objects. */
+  private int startWebhook(Path certs) throws Exception {
+    kit = LocalActorTestKit.create();
+    return WebhookServer.start(
+            kit.system(),
+            "127.0.0.1",
+            0,
+            certs,
+            () -> KubernetesSource.current(client, "metallb-system"),
+            blocking)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS)
+        .localAddress()
+        .getPort();
+  }
+
   @Test
   void refusesWithMetallbsReasonAndAdmitsWhatFits(@TempDir Path certs) throws Exception {
     Openssl.selfSigned(certs, "ironlb-webhook", "IP:127.0.0.1");
@@ -57,21 +72,7 @@ class WebhookServerTest {
         metadata: {name: router, namespace: metallb-system}
         spec: {myASN: 64512, peerASN: 64500, peerAddress: 10.222.0.1, bfdProfile: fast}
         """);
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
-    ServerBinding binding =
-        WebhookServer.start(
-                kit.system(),
-                "127.0.0.1",
-                0,
-                certs,
-                () -> KubernetesSource.current(client, "metallb-system"),
-                blocking)
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
-    int port = binding.localAddress().getPort();
+    int port = startWebhook(certs);
     AdmissionClient webhook =
         new AdmissionClient("https://127.0.0.1:" + port, certs.resolve("tls.crt"));
 
@@ -115,22 +116,7 @@ class WebhookServerTest {
     for (String file : List.of("tls.crt", "tls.key")) {
       Files.createSymbolicLink(mount.resolve(file), Path.of("..data", file));
     }
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
-    int port =
-        WebhookServer.start(
-                kit.system(),
-                "127.0.0.1",
-                0,
-                mount,
-                () -> KubernetesSource.current(client, "metallb-system"),
-                blocking)
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS)
-            .localAddress()
-            .getPort();
+    int port = startWebhook(mount);
     String base = "https://127.0.0.1:" + port;
     assertThat(admits(new AdmissionClient(base, first.resolve("tls.crt")))).isTrue();
 

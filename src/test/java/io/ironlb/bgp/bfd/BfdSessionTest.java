@@ -3,10 +3,10 @@ package io.ironlb.bgp.bfd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.ConfigFactory;
 import io.ironlb.bgp.bfd.BfdPacket.Diag;
 import io.ironlb.bgp.bfd.BfdPacket.State;
 import io.ironlb.metrics.MetricFamilies;
+import io.ironlb.testkit.LocalActorTestKit;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -46,10 +46,7 @@ class BfdSessionTest {
   }
 
   private static ActorTestKit kit(int port) {
-    return ActorTestKit.create(
-        ConfigFactory.parseString(
-                "pekko.actor.provider = local\nironlb.bfd.single-hop-port = " + port)
-            .withFallback(ConfigFactory.load()));
+    return LocalActorTestKit.create("ironlb.bfd.single-hop-port = " + port);
   }
 
   @Test
