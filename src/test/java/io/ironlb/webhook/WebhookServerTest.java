@@ -90,16 +90,7 @@ class WebhookServerTest {
         .isEqualTo(
             "BGPPeer metallb-system/router: spec.bfdProfile: BFDProfile \"fast\" does not exist");
 
-    JsonNode admitted =
-        webhook.post(
-            "/validate-metallb-io-v1beta1-ipaddresspool",
-            AdmissionClient.review(
-                "CREATE",
-                "IPAddressPool",
-                "p",
-                "object",
-                "{\"apiVersion\":\"metallb.io/v1beta1\",\"kind\":\"IPAddressPool\",\"metadata\":{\"name\":\"p\",\"namespace\":\"metallb-system\"},\"spec\":{\"addresses\":[\"10.222.5.0/24\"]}}"));
-    assertThat(admitted.path("response").path("allowed").asBoolean()).isTrue();
+    JsonNode admitted = webhook.post(POOLS, createPool());
     assertThat(admitted.path("response").path("uid").asText()).isEqualTo("uid-CREATE");
   }
 
@@ -145,18 +136,19 @@ class WebhookServerTest {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
+  private static final String POOLS = "/validate-metallb-io-v1beta1-ipaddresspool";
+
+  /** A review creating a pool that fits beside everything the tests store. */
+  private static String createPool() {
+    return AdmissionClient.review(
+        "CREATE",
+        "IPAddressPool",
+        "p",
+        "object",
+        "{\"apiVersion\":\"metallb.io/v1beta1\",\"kind\":\"IPAddressPool\",\"metadata\":{\"name\":\"p\",\"namespace\":\"metallb-system\"},\"spec\":{\"addresses\":[\"10.222.5.0/24\"]}}");
+  }
+
   private static boolean admits(AdmissionClient webhook) throws Exception {
-    return webhook
-        .post(
-            "/validate-metallb-io-v1beta1-ipaddresspool",
-            AdmissionClient.review(
-                "CREATE",
-                "IPAddressPool",
-                "p",
-                "object",
-                "{\"apiVersion\":\"metallb.io/v1beta1\",\"kind\":\"IPAddressPool\",\"metadata\":{\"name\":\"p\",\"namespace\":\"metallb-system\"},\"spec\":{\"addresses\":[\"10.222.5.0/24\"]}}"))
-        .path("response")
-        .path("allowed")
-        .asBoolean();
+    return webhook.post(POOLS, createPool()).path("response").path("allowed").asBoolean();
   }
 }
