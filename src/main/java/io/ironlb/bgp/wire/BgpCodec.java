@@ -626,7 +626,7 @@ public final class BgpCodec {
     } else if (m instanceof Notification n) {
       w.u8(n.code());
       w.u8(n.subcode());
-      w.bytes(n.data());
+      w.bytes(n.data().toByteArray());
     } else if (m instanceof RouteRefresh rr) {
       w.u16(rr.afi());
       w.u8(0);
@@ -664,7 +664,7 @@ public final class BgpCodec {
       } else if (c instanceof Capability.FourOctetAs fo) {
         v.u32(fo.asn());
       } else if (c instanceof Capability.Unknown u) {
-        v.bytes(u.value());
+        v.bytes(u.value().toByteArray());
       } // Route Refresh has no value
       byte[] value = v.toByteArray();
       caps.u8(c.code());
@@ -771,7 +771,7 @@ public final class BgpCodec {
       v.u8(mu.safi());
       mu.withdrawn().forEach(p -> prefix(v, p));
     } else if (a instanceof PathAttribute.Unknown un) {
-      v.bytes(un.value());
+      v.bytes(un.value().toByteArray());
     } // ATOMIC_AGGREGATE has no value
     byte[] value = v.toByteArray();
     int flags = flagsOf(a);

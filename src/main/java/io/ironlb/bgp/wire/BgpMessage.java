@@ -1,8 +1,6 @@
 package io.ironlb.bgp.wire;
 
 import java.net.Inet4Address;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /** The five BGP messages (RFC 4271 §4, RFC 2918). */
@@ -101,13 +99,13 @@ public sealed interface BgpMessage {
   }
 
   /** RFC 4271 §4.5. */
-  record Notification(int code, int subcode, byte[] data) implements BgpMessage {
-    public Notification {
-      data = data.clone();
+  record Notification(int code, int subcode, Octets data) implements BgpMessage {
+    public Notification(int code, int subcode, byte[] data) {
+      this(code, subcode, Octets.copyOf(data));
     }
 
     public Notification(NotificationCode c) {
-      this(c.code(), c.subcode(), new byte[0]);
+      this(c.code(), c.subcode(), Octets.EMPTY);
     }
 
     public Notification(NotificationCode c, byte[] data) {
@@ -120,27 +118,8 @@ public sealed interface BgpMessage {
     }
 
     @Override
-    public byte[] data() {
-      return data.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Notification n
-          && n.code == code
-          && n.subcode == subcode
-          && Arrays.equals(n.data, data);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * (31 * code + subcode) + Arrays.hashCode(data);
-    }
-
-    @Override
     public String toString() {
-      return NotificationCode.describe(code, subcode)
-          + (data.length == 0 ? "" : " data=" + HexFormat.of().formatHex(data));
+      return NotificationCode.describe(code, subcode) + (data.length() == 0 ? "" : " data=" + data);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.ironlb.bgp.wire;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** OPEN capabilities (RFC 5492) IronLB understands; anything else is kept as {@link Unknown}. */
@@ -63,24 +62,9 @@ public sealed interface Capability {
   }
 
   /** A capability IronLB does not interpret, carried as received. */
-  record Unknown(int code, byte[] value) implements Capability {
-    public Unknown {
-      value = value.clone();
-    }
-
-    @Override
-    public byte[] value() {
-      return value.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Unknown u && u.code == code && Arrays.equals(u.value, value);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * code + Arrays.hashCode(value);
+  record Unknown(int code, Octets value) implements Capability {
+    public Unknown(int code, byte[] value) {
+      this(code, Octets.copyOf(value));
     }
   }
 

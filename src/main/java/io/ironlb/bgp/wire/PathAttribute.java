@@ -2,7 +2,6 @@ package io.ironlb.bgp.wire;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.List;
 
 /** UPDATE path attributes (RFC 4271 §5 and extensions); unknown ones are carried as received. */
@@ -162,27 +161,9 @@ public sealed interface PathAttribute {
   }
 
   /** An attribute IronLB does not interpret, kept with its flags. */
-  record Unknown(int flags, int typeCode, byte[] value) implements PathAttribute {
-    public Unknown {
-      value = value.clone();
-    }
-
-    @Override
-    public byte[] value() {
-      return value.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Unknown u
-          && u.flags == flags
-          && u.typeCode == typeCode
-          && Arrays.equals(u.value, value);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * (31 * flags + typeCode) + Arrays.hashCode(value);
+  record Unknown(int flags, int typeCode, Octets value) implements PathAttribute {
+    public Unknown(int flags, int typeCode, byte[] value) {
+      this(flags, typeCode, Octets.copyOf(value));
     }
   }
 }

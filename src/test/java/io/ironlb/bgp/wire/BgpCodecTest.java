@@ -231,7 +231,7 @@ class BgpCodecTest {
             e -> {
               Notification n = e.notification();
               assertThat(n.code() + "/" + n.subcode()).isEqualTo(code);
-              assertThat(HexFormat.of().formatHex(n.data())).isEqualTo(data.replace(" ", ""));
+              assertThat(n.data().toString()).isEqualTo(data.replace(" ", ""));
             });
   }
 
