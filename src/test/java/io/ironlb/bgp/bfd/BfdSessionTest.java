@@ -23,8 +23,13 @@ import org.junit.jupiter.api.Test;
  * 5881 §5, checked in the kernel), and a peer that falls silent is Down one Detection Time later.
  */
 class BfdSessionTest {
+  /**
+   * 50 ms packets, detection after 10 missed (500 ms): fast next to seconds of hold time, and
+   * patient enough that a unit-test JVM paused for a GC or starved by a busy build does not look
+   * like a silent peer.
+   */
   private static final BfdStateMachine.Settings FAST =
-      new BfdStateMachine.Settings(50_000, 50_000, 3, false);
+      new BfdStateMachine.Settings(50_000, 50_000, 10, false);
 
   private ActorTestKit a;
   private ActorTestKit b;
@@ -93,7 +98,7 @@ class BfdSessionTest {
     sessionA.tell(new BfdSession.GetState(state.ref()));
     assertThat(state.receiveMessage()).isEqualTo(State.UP);
 
-    // B falls silent: A is Down after its Detection Time (3 x 50 ms), not after seconds.
+    // B falls silent: A is Down after its Detection Time (10 x 50 ms), not after seconds.
     b.stop(sessionB);
     BfdSession.Changed down = ownerA.expectMessageClass(BfdSession.Changed.class);
     assertThat(down.state()).isEqualTo(State.DOWN);
