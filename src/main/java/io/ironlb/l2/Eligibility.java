@@ -46,14 +46,15 @@ public final class Eligibility {
    * addresses are no business of layer 2 at all (the same answer on every node).
    */
   public static boolean onLayer2(ClusterResources r, String poolName) {
-    Optional<IPAddressPool> pool = r.pool(poolName);
-    return pool.isPresent()
-        && r.l2Advertisements().stream()
-            .anyMatch(
-                a ->
-                    pool.get()
-                        .isSelectedBy(
-                            a.spec().ipAddressPools(), a.spec().ipAddressPoolSelectors()));
+    return r.pool(poolName).map(pool -> selecting(r, pool).findAny().isPresent()).orElse(false);
+  }
+
+  /** The L2Advertisements whose pool selection takes the pool in. */
+  private static java.util.stream.Stream<L2Advertisement> selecting(
+      ClusterResources r, IPAddressPool pool) {
+    return r.l2Advertisements().stream()
+        .filter(
+            a -> pool.isSelectedBy(a.spec().ipAddressPools(), a.spec().ipAddressPoolSelectors()));
   }
 
   /**
@@ -72,11 +73,7 @@ public final class Eligibility {
     }
     Map<String, String> svcLabels = labels(svc.getMetadata().getLabels());
     List<L2Advertisement> ads =
-        r.l2Advertisements().stream()
-            .filter(
-                a ->
-                    pool.get()
-                        .isSelectedBy(a.spec().ipAddressPools(), a.spec().ipAddressPoolSelectors()))
+        selecting(r, pool.get())
             .filter(a -> LabelSelector.anyMatches(a.spec().serviceSelectors(), svcLabels))
             .toList();
     if (ads.isEmpty()) {

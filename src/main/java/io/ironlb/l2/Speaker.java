@@ -461,14 +461,15 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     announcing.removeAll(c.stopped());
     fenced = c.fenced();
     metrics.state(fenced, announcing.size());
-    metrics.tookOver(c.tookOver());
     if (!c.tookOver().isEmpty()) {
+      Duration longest = java.util.Collections.max(c.tookOver().values());
+      metrics.tookOver(c.tookOver().size(), longest);
       getContext()
           .getLog()
           .info(
               "took over {} address(es) from an unreachable owner, {} ms after it became unreachable",
               c.tookOver().size(),
-              c.tookOver().values().stream().mapToLong(Duration::toMillis).max().orElseThrow());
+              longest.toMillis());
     }
     for (Set<String> changed : List.of(c.started(), c.stopped())) {
       for (String vip : changed) {

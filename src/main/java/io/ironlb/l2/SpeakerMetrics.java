@@ -51,13 +51,9 @@ final class SpeakerMetrics {
   }
 
   /** Addresses taken over from an unreachable owner, with their detection-to-announcement time. */
-  void tookOver(Map<String, Duration> addresses) {
-    if (addresses.isEmpty()) {
-      return;
-    }
-    failovers.increment(addresses.size());
-    lastFailoverNanos.set(
-        addresses.values().stream().mapToLong(Duration::toNanos).max().orElseThrow());
+  void tookOver(int addresses, Duration longest) {
+    failovers.increment(addresses);
+    lastFailoverNanos.set(longest.toNanos());
   }
 
   void state(boolean isFenced, int announcedAddresses) {

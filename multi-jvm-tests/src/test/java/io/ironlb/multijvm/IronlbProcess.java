@@ -125,6 +125,32 @@ public final class IronlbProcess implements AutoCloseable {
     return Files.readString(stderr, StandardCharsets.UTF_8);
   }
 
+  /** The last {@code lines} lines of its log (stderr), headed by its name and PID. */
+  public String logTail(int lines) {
+    StringBuilder sb = new StringBuilder("---- ").append(this).append('\n');
+    try {
+      List<String> all = stderr().lines().toList();
+      all.subList(Math.max(0, all.size() - lines), all.size())
+          .forEach(l -> sb.append(l).append('\n'));
+    } catch (IOException e) {
+      sb.append(e).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * For a test class's {@code @RegisterExtension}: when a test fails, the last lines of the logs of
+   * the processes the supplier gives at that moment.
+   */
+  public static org.junit.jupiter.api.extension.AfterTestExecutionCallback logsOnFailure(
+      java.util.function.Supplier<? extends java.util.Collection<IronlbProcess>> processes) {
+    return ctx -> {
+      if (ctx.getExecutionException().isPresent()) {
+        processes.get().forEach(p -> System.out.println(p.logTail(80)));
+      }
+    };
+  }
+
   /** SIGKILL: the process gets no chance to leave the cluster or withdraw anything. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -61,15 +61,7 @@ class KubernetesEndToEndIT {
   private final List<IronlbProcess> processes = new ArrayList<>();
 
   @RegisterExtension
-  final AfterTestExecutionCallback logsOnFailure =
-      ctx -> {
-        if (ctx.getExecutionException().isPresent()) {
-          for (IronlbProcess p : processes) {
-            System.err.println("---- " + p + " stdout\n" + p.stdout());
-            System.err.println("---- " + p + " stderr\n" + p.stderr());
-          }
-        }
-      };
+  final AfterTestExecutionCallback logsOnFailure = IronlbProcess.logsOnFailure(() -> processes);
 
   @AfterEach
   void tearDown() {

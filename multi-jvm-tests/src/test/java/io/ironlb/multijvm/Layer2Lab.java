@@ -364,17 +364,7 @@ final class Layer2Lab implements AutoCloseable {
   /** The last lines of every node's log, for a failed test's report. */
   String logTails(int lines) {
     StringBuilder sb = new StringBuilder();
-    nodes.forEach(
-        (id, p) -> {
-          sb.append("---- ").append(node(id)).append(" (pid ").append(p.pid()).append(")\n");
-          try {
-            List<String> all = p.stderr().lines().toList();
-            all.subList(Math.max(0, all.size() - lines), all.size())
-                .forEach(l -> sb.append(l).append('\n'));
-          } catch (IOException e) {
-            sb.append(e).append('\n');
-          }
-        });
+    nodes.values().forEach(p -> sb.append(p.logTail(lines)));
     return sb.toString();
   }
 
@@ -384,12 +374,8 @@ final class Layer2Lab implements AutoCloseable {
    */
   static org.junit.jupiter.api.extension.AfterTestExecutionCallback logsOnFailure(
       Supplier<Layer2Lab> lab) {
-    return ctx -> {
-      Layer2Lab l = lab.get();
-      if (ctx.getExecutionException().isPresent() && l != null) {
-        System.out.println(l.logTails(40));
-      }
-    };
+    return IronlbProcess.logsOnFailure(
+        () -> lab.get() == null ? List.of() : List.copyOf(lab.get().nodes.values()));
   }
 
   /** Polls until the condition holds, for labs and benchmarks outside Awaitility. */
