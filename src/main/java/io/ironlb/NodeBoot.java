@@ -192,12 +192,15 @@ final class NodeBoot {
     return List.of(MembershipView.SPEAKER_ROLE, MembershipView.NODE_ROLE_PREFIX + node);
   }
 
-  /** One LinkResponder per chosen interface behind a {@link Links}, with local VIPs if asked. */
   /** The {@code --local-vips} actor, or null without it. */
   static ActorRef<LocalVips.Command> localVips(ActorContext<?> ctx, KernelAddresses kernel) {
     return kernel == null ? null : ctx.spawn(LocalVips.create(kernel), "local-vips");
   }
 
+  /**
+   * One LinkResponder per chosen interface behind a {@link Links}, which tells {@code local} (the
+   * {@code --local-vips} actor, or null) every announcement too.
+   */
   static ActorRef<LinkCommand> links(
       ActorContext<?> ctx,
       Map<String, InterfaceSelection.Responders> chosen,

@@ -2,12 +2,14 @@ package io.ironlb.l2;
 
 import io.ironlb.l2.link.KernelAddresses;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -50,19 +52,16 @@ public final class LocalVips {
           Set<String> layer2 = new HashSet<>();
           Set<String> routed = new HashSet<>();
           Set<String> installed = new HashSet<>();
-          Runnable sync =
-              () -> {
-                Set<String> want = new TreeSet<>(layer2);
-                want.addAll(routed);
-                for (String vip : new TreeSet<>(installed)) {
-                  if (!want.contains(vip)) {
-                    run(worker, () -> kernel.remove(Links.address(vip)), "remove " + vip);
-                    installed.remove(vip);
-                  }
-                }
-                for (String vip : want) {
-                  if (installed.add(vip)) {
+          // Only the addresses a command touches are looked at: 10,000 announcements at start cost
+          // linear time, not quadratic.
+          Consumer<Collection<String>> reconcile =
+              vips -> {
+                for (String vip : vips) {
+                  boolean want = layer2.contains(vip) || routed.contains(vip);
+                  if (want && installed.add(vip)) {
                     run(worker, () -> kernel.install(Links.address(vip)), "install " + vip);
+                  } else if (!want && installed.remove(vip)) {
+                    run(worker, () -> kernel.remove(Links.address(vip)), "remove " + vip);
                   }
                 }
               };
@@ -72,18 +71,21 @@ public final class LocalVips {
                   m -> {
                     if (m.command() instanceof LinkCommand.Announce a) {
                       layer2.add(a.vip());
+                      reconcile.accept(List.of(a.vip()));
                     } else if (m.command() instanceof LinkCommand.Withdraw w) {
                       layer2.remove(w.vip());
+                      reconcile.accept(List.of(w.vip()));
                     }
-                    sync.run();
                     return Behaviors.same();
                   })
               .onMessage(
                   Routed.class,
                   m -> {
+                    Set<String> touched = new HashSet<>(routed);
+                    touched.addAll(m.addresses());
                     routed.clear();
                     routed.addAll(m.addresses());
-                    sync.run();
+                    reconcile.accept(touched);
                     return Behaviors.same();
                   })
               .onSignal(
