@@ -88,12 +88,18 @@ public final class Allocator {
   }
 
   /**
-   * Reconciles every Service: first those that already have addresses (in key order), then the
-   * rest, so that no new Service can take an address an existing one still holds.
+   * Reconciles every Service. First every address a Service holds and may keep is recorded, for all
+   * Services, before anything is allocated (MetalLB's controller does the same on start-up): a
+   * Service whose address is no longer admitted must not be handed an address that a later Service
+   * in the list still holds. Then each Service is reconciled in key order, those that already have
+   * addresses first.
    */
   public List<Decision> reconcileAll(Collection<ServiceRequest> requests) {
     List<ServiceRequest> sorted =
         requests.stream().sorted(Comparator.comparing(ServiceRequest::key)).toList();
+    for (ServiceRequest r : sorted) {
+      reserveHeld(r);
+    }
     Map<ServiceKey, Decision> out = new HashMap<>();
     for (ServiceRequest r : sorted) {
       if (!current(r).isEmpty()) {
@@ -106,6 +112,29 @@ public final class Allocator {
       }
     }
     return sorted.stream().map(r -> out.get(r.key())).toList();
+  }
+
+  /**
+   * Records the addresses a Service holds when {@link #reconcile} would let it keep them, and
+   * nothing else: no allocation, no event.
+   */
+  private void reserveHeld(ServiceRequest r) {
+    List<IPAddress> current = current(r);
+    if (current.isEmpty()
+        || !r.isHandledBy(loadBalancerClass)
+        || !r.loadBalancer()
+        || book.pools().isEmpty()) {
+      return;
+    }
+    if (r.error() != null) {
+      book.poolFor(current)
+          .ifPresent(
+              p -> book.assign(r.key(), p, current, r.ports(), r.sharingKey(), r.backendKey()));
+      return;
+    }
+    if (!familyChanged(current, r)) {
+      keep(r, current); // records them when admissible; a refusal is reported by reconcile
+    }
   }
 
   /**
@@ -375,6 +404,16 @@ public final class Allocator {
       if (offers) {
         exhausted.add(pool.name());
       }
+    }
+    // PreferDualStack with no pool offering both: the family the Service lists first, as MetalLB
+    // (its allocator takes spec.ipFamilies[0]); the other one when that family has nothing free.
+    if (r.primary() == Family.IPV6) {
+      List<IPAddress> swap = preferPrimary;
+      preferPrimary = preferSecondary;
+      preferSecondary = swap;
+      Pool swapPool = primaryPool;
+      primaryPool = secondaryPool;
+      secondaryPool = swapPool;
     }
     if (preferPrimary != null) {
       return book.assign(

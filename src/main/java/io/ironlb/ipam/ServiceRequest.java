@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * @param family the families the Service needs: from {@code spec.ipFamilies}, else its cluster IPs,
  *     else IPv4 (or dual-stack when its policy asks for it) — standalone Services have no cluster
  *     IPs
+ * @param primary the family listed first ({@code spec.ipFamilies[0]}, else the first cluster IP's,
+ *     else IPv4): what a PreferDualStack Service gets when no pool offers both (MetalLB)
  * @param policy SingleStack, PreferDualStack or RequireDualStack
  * @param desiredPool {@code address-pool}, or null
  * @param desiredIps {@code loadBalancerIPs} or {@code spec.loadBalancerIP}; empty for none
@@ -35,6 +37,7 @@ public record ServiceRequest(
     boolean loadBalancer,
     String loadBalancerClass,
     Family family,
+    Family primary,
     String policy,
     List<ServicePort> ports,
     String desiredPool,
@@ -139,6 +142,7 @@ public record ServiceRequest(
         spec != null && "LoadBalancer".equals(spec.getType()),
         spec == null ? null : spec.getLoadBalancerClass(),
         family,
+        primary(spec),
         policy,
         ports,
         pool,
@@ -195,6 +199,26 @@ public record ServiceRequest(
     return "RequireDualStack".equals(policy) ? Family.DUAL : Family.IPV4;
   }
 
+  /** The family a Service names first: {@code spec.ipFamilies[0]}, else its first cluster IP's. */
+  private static Family primary(io.fabric8.kubernetes.api.model.ServiceSpec spec) {
+    if (spec != null && spec.getIpFamilies() != null && !spec.getIpFamilies().isEmpty()) {
+      return "IPv6".equals(spec.getIpFamilies().get(0)) ? Family.IPV6 : Family.IPV4;
+    }
+    String first =
+        spec == null
+            ? null
+            : spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty()
+                ? spec.getClusterIPs().get(0)
+                : spec.getClusterIP();
+    try {
+      return first == null || first.isEmpty() || first.equals("None")
+          ? Family.IPV4
+          : Family.of(IpAddresses.parseAddress(first));
+    } catch (IllegalArgumentException e) {
+      return Family.IPV4;
+    }
+  }
+
   /** MetalLB's k8salloc.BackendKey: the selector, under Local traffic policy only. */
   private static String backendKey(Service svc) {
     var spec = svc.getSpec();
@@ -226,6 +250,7 @@ public record ServiceRequest(
             loadBalancer,
             loadBalancerClass,
             family,
+            primary,
             policy,
             ports,
             desiredPool,

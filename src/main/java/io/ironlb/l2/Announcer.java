@@ -42,11 +42,18 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
    * @param unreachable the members this node's failure detector cannot reach
    * @param leaving members on their way out (a planned stop): skipped as announcers at once, so
    *     their successor answers before they withdraw, but not counted against the majority
+   * @param gone members that are downed, removed or shutting down; when this node is among them it
+   *     never announces again
    */
   public record MembershipChanged(
-      List<String> members, Set<String> unreachable, Set<String> leaving) implements Command {
+      List<String> members, Set<String> unreachable, Set<String> leaving, Set<String> gone)
+      implements Command {
     public MembershipChanged(List<String> members, Set<String> unreachable) {
-      this(members, unreachable, Set.of());
+      this(members, unreachable, Set.of(), Set.of());
+    }
+
+    public MembershipChanged(List<String> members, Set<String> unreachable, Set<String> leaving) {
+      this(members, unreachable, leaving, Set.of());
     }
   }
 
@@ -96,8 +103,18 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
 
   private Set<String> unavailable = Set.of();
   private boolean fenced;
+
+  /** The most members this node knew of while fenced: a fence lifts only for a majority of them. */
+  private int knownWhenFenced;
+
   private boolean fenceChanged;
   private boolean stopping;
+
+  /**
+   * This node is leaving the cluster: it keeps what it announces until its planned stop (so no
+   * request goes unanswered while its successors take over) but starts nothing new.
+   */
+  private boolean leaving;
 
   public static Behavior<Command> create(String self, ActorRef<LinkCommand> link) {
     return create(self, link, null);
@@ -165,13 +182,24 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     unreachable.forEach(n -> unreachableSince.putIfAbsent(n, now));
     Set<String> skip = new java.util.HashSet<>(m.unreachable());
     skip.addAll(m.leaving());
+    skip.addAll(m.gone());
     skip.remove(self);
     unavailable = Set.copyOf(skip);
+    // A node that is downed, removed or shutting down never announces again, and one that is
+    // leaving starts nothing new: both states only ever end with the process (DESIGN: a node on
+    // its way out sends nothing more). Latched, whatever later views say.
+    if (m.gone().contains(self) && !stopping) {
+      getContext().getLog().info("this node is down or shutting down: it announces nothing more");
+      stopping = true;
+    }
+    leaving |= m.leaving().contains(self);
+    java.util.Comparator<String> order =
+        (x, y) -> Integer.compare(members.indexOf(x), members.indexOf(y));
     boolean nowFenced =
-        Fence.shouldFence(
-            members,
-            unreachable,
-            (x, y) -> Integer.compare(members.indexOf(x), members.indexOf(y)));
+        fenced
+            ? !Fence.mayLift(members, unreachable, order, knownWhenFenced)
+            : Fence.shouldFence(members, unreachable, order);
+    knownWhenFenced = nowFenced ? Math.max(knownWhenFenced, members.size()) : 0;
     if (nowFenced != fenced) {
       if (nowFenced) {
         getContext()
@@ -230,7 +258,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
         link.tell(new LinkCommand.Withdraw(vip));
         announced.remove(vip);
         stopped.add(vip);
-      } else if (want != null && !want.equals(have)) {
+      } else if (want != null && !want.equals(have) && !(leaving && have == null)) {
         getContext().getLog().info("announcing {}", vip);
         link.tell(new LinkCommand.Announce(vip, want));
         announced.put(vip, want);

@@ -12,6 +12,10 @@ import java.util.Set;
  *
  * <p>Keep-majority (Pekko's SBR): the side with more than half the members survives; on an even
  * split, the side holding the member with the lowest address.
+ *
+ * <p>A fence, once up, is lifted only by reaching a majority again ({@link #mayLift}): a fenced
+ * node's view shrinks as the other side is downed and removed, and a view of one reachable member
+ * out of one is no majority of the cluster the node was fenced from.
  */
 public final class Fence {
   private Fence() {}
@@ -33,5 +37,18 @@ public final class Fence {
     }
     M lowest = members.stream().min(order).orElseThrow();
     return unreachable.contains(lowest);
+  }
+
+  /**
+   * Whether a fenced node may lift its fence: it is no longer on the losing side, and it reaches at
+   * least half of the members it knew when the fence went up (so members that vanished from its
+   * view while it was cut off do not count as a majority regained).
+   *
+   * @param knownWhenFenced the most members this node knew of while fenced
+   */
+  public static <M> boolean mayLift(
+      Collection<M> members, Set<M> unreachable, Comparator<M> order, int knownWhenFenced) {
+    long reachable = members.stream().filter(m -> !unreachable.contains(m)).count();
+    return !shouldFence(members, unreachable, order) && reachable * 2 >= knownWhenFenced;
   }
 }

@@ -37,6 +37,15 @@ public final class MembershipView {
   /** The view, from the members and the unreachable ones. */
   public static Announcer.MembershipChanged view(
       Iterable<Member> members, Set<Member> unreachable) {
+    return view(members, unreachable, null, false);
+  }
+
+  /**
+   * The view, with this node's own state: {@code self} downed or removed, or the cluster extension
+   * shutting down, puts this node in {@link Announcer.MembershipChanged#gone()}.
+   */
+  public static Announcer.MembershipChanged view(
+      Iterable<Member> members, Set<Member> unreachable, Member self, boolean shuttingDown) {
     List<Member> sorted = new ArrayList<>();
     StreamSupport.stream(members.spliterator(), false)
         .filter(m -> m.hasRole(SPEAKER_ROLE))
@@ -45,24 +54,33 @@ public final class MembershipView {
     sorted.sort(Member.ordering());
     List<String> names = new ArrayList<>();
     Set<String> leaving = new HashSet<>();
+    Set<String> gone = new HashSet<>();
     for (Member m : sorted) {
       nodeName(m)
           .ifPresent(
               n -> {
                 names.add(n);
                 MemberStatus s = m.status();
-                if (s == MemberStatus.leaving()
-                    || s == MemberStatus.exiting()
-                    || s == MemberStatus.down()) {
+                if (s == MemberStatus.leaving() || s == MemberStatus.exiting()) {
                   leaving.add(n);
+                } else if (s == MemberStatus.down()) {
+                  gone.add(n);
                 }
               });
+    }
+    if (self != null) {
+      MemberStatus s = self.status();
+      if (shuttingDown || s == MemberStatus.down() || s == MemberStatus.removed()) {
+        nodeName(self).ifPresent(gone::add);
+      } else if (s == MemberStatus.leaving() || s == MemberStatus.exiting()) {
+        nodeName(self).ifPresent(leaving::add);
+      }
     }
     Set<String> away = new HashSet<>();
     for (Member m : unreachable) {
       nodeName(m).filter(names::contains).ifPresent(away::add);
     }
-    return new Announcer.MembershipChanged(names, away, leaving);
+    return new Announcer.MembershipChanged(names, away, leaving, gone);
   }
 
   /** An actor that keeps {@code announcer} informed; one per node. */
@@ -78,7 +96,13 @@ public final class MembershipView {
               .onAnyMessage(
                   e -> {
                     var state = cluster.state();
-                    announcer.tell(view(state.getMembers(), state.getUnreachable()));
+                    announcer.tell(
+                        view(
+                            state.getMembers(),
+                            state.getUnreachable(),
+                            cluster.selfMember(),
+                            e instanceof ClusterEvent.ClusterShuttingDown$
+                                || cluster.isTerminated()));
                     return Behaviors.same();
                   })
               .build();

@@ -115,6 +115,7 @@ class AllocatorProperties {
         r.loadBalancer(),
         r.loadBalancerClass(),
         r.family(),
+        r.primary(),
         r.policy(),
         r.ports(),
         r.desiredPool(),

@@ -312,6 +312,53 @@ class AllocatorTest {
     assertThat(d.get(1).events()).as("keeping an address is not an event").isEmpty();
   }
 
+  /**
+   * Issue 13, finding 2: a Service whose address left the pools must not be handed an address that
+   * another Service, later in name order, still holds and may keep.
+   */
+  @Test
+  void aDisplacedServiceNeverTakesAnAddressAnotherServiceHolds() {
+    Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.0.0.0/30"))), null);
+    List<Allocator.Decision> d =
+        a.reconcileAll(
+            List.of(
+                svc("a-displaced").status("10.0.0.9").request(),
+                svc("b-settled").status("10.0.0.0").request()));
+    assertThat(d)
+        .extracting(Allocator.Decision::ips)
+        .containsExactly(List.of("10.0.0.1"), List.of("10.0.0.0"));
+    // The same on a reconfiguration: b keeps .0, a (whose .9 is gone) gets another.
+    Allocator r = new Allocator(Pools.of(List.of(pool("p", "10.0.0.0/30"))), null);
+    r.reconcileAll(List.of(svc("b-settled").request()));
+    assertThat(
+            r.reconfigure(
+                    Pools.of(List.of(pool("p", "10.0.0.0/30"))),
+                    List.of(
+                        svc("a-displaced").status("10.0.0.9").request(),
+                        svc("b-settled").status("10.0.0.0").request()))
+                .get(0)
+                .ips())
+        .containsExactly("10.0.0.1");
+  }
+
+  /** Issue 13, finding 3: PreferDualStack with single-stack pools takes ipFamilies[0]. */
+  @Test
+  void preferDualStackWithSingleStackPoolsTakesTheFamilyListedFirst() {
+    List<Pool> pools = List.of(pool("v4", "10.222.1.0/30"), pool("v6", "fd00:222::/126"));
+    ServiceRequest v6First = svc("s6").families("IPv6", "IPv4").policy("PreferDualStack").request();
+    ServiceRequest v4First = svc("s4").families("IPv4", "IPv6").policy("PreferDualStack").request();
+    assertThat(new Allocator(Pools.of(pools), null).reconcile(v6First).ips())
+        .containsExactly("fd00:222::");
+    assertThat(new Allocator(Pools.of(pools), null).reconcile(v4First).ips())
+        .containsExactly("10.222.1.0");
+    // Only the other family has room: that one rather than nothing.
+    assertThat(
+            new Allocator(Pools.of(List.of(pool("v4", "10.222.1.0/30"))), null)
+                .reconcile(v6First)
+                .ips())
+        .containsExactly("10.222.1.0");
+  }
+
   @Test
   void reconfigureKeepsAdmittedAddressesAndMovesTheRest() {
     Allocator a = new Allocator(Pools.of(List.of(pool("p", "10.222.1.0/29"))), null);

@@ -84,6 +84,11 @@ final class Svc {
     return this;
   }
 
+  Svc families(String... families) {
+    this.families = Arrays.asList(families);
+    return this;
+  }
+
   Svc policy(String policy) {
     this.policy = policy;
     return this;

@@ -95,6 +95,64 @@ class AnnouncerTest {
     link.expectMessage(new LinkCommand.Announce("10.222.1.3", Set.of()));
   }
 
+  /**
+   * Issue 13, finding 1: a fenced node that is then downed (and sees the other side vanish from its
+   * view) must stay silent — no announcement for an address another node now owns.
+   */
+  @Test
+  void aFenceIsNotLiftedByBeingDownedOrByTheOtherSideLeavingTheView() {
+    assign("10.222.1.1", 1, "node-a", "node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    unreachable("node-b", "node-c");
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.1"));
+    // The others are downed and removed from this node's view: one reachable member of one.
+    a.tell(new Announcer.MembershipChanged(List.of("node-a"), Set.of()));
+    link.expectNoMessage(Duration.ofMillis(200));
+    // Its own resolver downs it: still nothing, and nothing afterwards either.
+    a.tell(
+        new Announcer.MembershipChanged(List.of("node-a"), Set.of(), Set.of(), Set.of("node-a")));
+    a.tell(new Announcer.MembershipChanged(NODES, Set.of()));
+    assign("10.222.1.2", 1, "node-a");
+    link.expectNoMessage(Duration.ofMillis(200));
+    TestProbe<Announcer.State> state = kit.createTestProbe();
+    a.tell(new Announcer.GetState(state.ref()));
+    assertThat(state.receiveMessage().announced()).isEmpty();
+  }
+
+  @Test
+  void aDownedNodeWithdrawsEverythingAtOnce() {
+    assign("10.222.1.1", 1, "node-a", "node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    a.tell(new Announcer.MembershipChanged(NODES, Set.of(), Set.of(), Set.of("node-a")));
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.1"));
+    a.tell(new Announcer.MembershipChanged(NODES, Set.of()));
+    link.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aLeavingNodeKeepsWhatItAnnouncesButStartsNothingNew() {
+    assign("10.222.1.1", 1, "node-a", "node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    a.tell(new Announcer.MembershipChanged(NODES, Set.of(), Set.of("node-a")));
+    assign("10.222.1.2", 1, "node-a", "node-b");
+    assign("10.222.1.3", 1, "node-b", "node-a");
+    unreachable("node-b");
+    link.expectNoMessage(Duration.ofMillis(200));
+    TestProbe<Announcer.State> state = kit.createTestProbe();
+    a.tell(new Announcer.GetState(state.ref()));
+    assertThat(state.receiveMessage().announced()).containsExactly("10.222.1.1");
+  }
+
+  @Test
+  void aFenceLiftsWhenAMajorityOfTheMembersKnownWhenFencedIsBack() {
+    assign("10.222.1.1", 1, "node-a");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    unreachable("node-b", "node-c");
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.1"));
+    unreachable("node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+  }
+
   @Test
   void staleAssignmentsAreIgnored() {
     assign("10.222.1.1", 5, "node-b", "node-a");
