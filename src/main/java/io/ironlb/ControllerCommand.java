@@ -93,6 +93,7 @@ final class ControllerCommand implements Callable<Integer> {
               at.port(),
               webhookCertDir,
               () -> KubernetesSource.current(client, kubernetes.namespace),
+              kubernetes.namespace,
               KubernetesOptions.writers())
           .whenComplete(
               (binding, failure) -> {

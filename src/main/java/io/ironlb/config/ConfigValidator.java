@@ -88,6 +88,10 @@ public final class ConfigValidator {
       problems.add(Problem.error(o.describe(), field, reason));
     }
 
+    private void unresolved(MetalLbObject o, String field, String reason) {
+      problems.add(Problem.unresolved(o.describe(), field, reason));
+    }
+
     private void warning(MetalLbObject o, String field, String reason) {
       problems.add(Problem.warning(o.describe(), field, reason));
     }
@@ -175,7 +179,7 @@ public final class ConfigValidator {
     // ---- BGPPeer ------------------------------------------------------------------------------
 
     private void peers() {
-      Map<String, BGPPeer> sessions = new HashMap<>();
+      Map<String, List<BGPPeer>> routers = new HashMap<>();
       for (BGPPeer peer : r.bgpPeers()) {
         BGPPeer.Spec s = peer.spec();
         if (s == null) {
@@ -253,28 +257,33 @@ public final class ConfigValidator {
         if (s.bfdProfile() != null
             && !s.bfdProfile().isEmpty()
             && r.bfdProfile(s.bfdProfile()).isEmpty()) {
-          error(peer, "spec.bfdProfile", "BFDProfile \"" + s.bfdProfile() + "\" does not exist");
+          unresolved(
+              peer, "spec.bfdProfile", "BFDProfile \"" + s.bfdProfile() + "\" does not exist");
         }
         selectors(peer, "spec.nodeSelectors", s.nodeSelectors());
-        String session =
+        // MetalLB's peersCanRunOnSameNode: one session per router (address or interface, per VRF)
+        // on a node. Two peers for one router conflict when any node matches both selectors; with
+        // no Node objects known, they are assumed to (MetalLB's peersShareNode).
+        String router =
             (hasAddress ? s.peerAddress() : "if:" + s.iface())
                 + "|"
-                + s.peerPort()
-                + "|"
-                + Objects.requireNonNullElse(s.vrf(), "")
-                + "|"
-                + canonical(s.nodeSelectors());
-        BGPPeer twin = sessions.putIfAbsent(session, peer);
-        if (twin != null) {
-          error(
-              peer,
-              hasAddress ? "spec.peerAddress" : "spec.interface",
-              "peer "
-                  + (hasAddress ? s.peerAddress() : s.iface())
-                  + " already exists as "
-                  + twin.describe()
-                  + " (same address, port, vrf and nodeSelectors)");
+                + Objects.requireNonNullElse(s.vrf(), "");
+        for (BGPPeer twin : routers.getOrDefault(router, List.of())) {
+          if (peersShareNode(twin.spec().nodeSelectors(), s.nodeSelectors())) {
+            error(
+                peer,
+                hasAddress ? "spec.peerAddress" : "spec.interface",
+                "peer "
+                    + (hasAddress ? s.peerAddress() : s.iface())
+                    + " already exists as "
+                    + twin.describe()
+                    + (r.nodes().isEmpty()
+                        ? " (same router and vrf; no Node is known to tell their nodes apart)"
+                        : " (same router and vrf, and a node selected by both)"));
+            break;
+          }
         }
+        routers.computeIfAbsent(router, k -> new ArrayList<>()).add(peer);
       }
     }
 
@@ -543,6 +552,15 @@ public final class ConfigValidator {
       return b.stream().map(LabelSelector::canonical).anyMatch(left::contains);
     }
 
+    /** Whether a known node matches both selector lists; true when no Node is known. */
+    private boolean peersShareNode(List<LabelSelector> a, List<LabelSelector> b) {
+      if (r.nodes().isEmpty()) {
+        return true;
+      }
+      Set<String> left = selectedNodes(a);
+      return selectedNodes(b).stream().anyMatch(left::contains);
+    }
+
     private Set<String> selectedNodes(List<LabelSelector> selectors) {
       Set<String> names = new HashSet<>();
       for (Node n : r.nodes()) {
@@ -595,7 +613,8 @@ public final class ConfigValidator {
       try {
         BgpCommunity.parse(text);
       } catch (BgpCommunity.InvalidFormatException e) {
-        error(
+        // Not a value, so meant as the name of a Community alias that may be created later.
+        unresolved(
             adv,
             field,
             "\""
@@ -661,10 +680,6 @@ public final class ConfigValidator {
           error(o, at, "duplicate definition of " + field.substring(field.lastIndexOf('.') + 1));
         }
       }
-    }
-
-    private static String canonical(List<LabelSelector> selectors) {
-      return selectors.stream().map(LabelSelector::canonical).sorted().toList().toString();
     }
   }
 }

@@ -9,8 +9,12 @@ package io.ironlb.config;
  * @param subject {@code Kind namespace/name}, or {@code file:line:column} for a syntax error
  * @param field the JSON path of the offending field, empty when the whole object is meant
  * @param reason why it is wrong
+ * @param unresolved the error is a reference to an object that does not exist (yet): a BFDProfile,
+ *     a Community alias. The configuration is invalid until it resolves, but MetalLB's webhook lets
+ *     such objects in so that they can be applied in any order (its TransientError).
  */
-public record Problem(Severity severity, String subject, String field, String reason) {
+public record Problem(
+    Severity severity, String subject, String field, String reason, boolean unresolved) {
 
   public enum Severity {
     ERROR,
@@ -18,11 +22,16 @@ public record Problem(Severity severity, String subject, String field, String re
   }
 
   public static Problem error(String subject, String field, String reason) {
-    return new Problem(Severity.ERROR, subject, field, reason);
+    return new Problem(Severity.ERROR, subject, field, reason, false);
+  }
+
+  /** An error that names an object which does not exist yet. */
+  public static Problem unresolved(String subject, String field, String reason) {
+    return new Problem(Severity.ERROR, subject, field, reason, true);
   }
 
   public static Problem warning(String subject, String field, String reason) {
-    return new Problem(Severity.WARNING, subject, field, reason);
+    return new Problem(Severity.WARNING, subject, field, reason, false);
   }
 
   public boolean isError() {

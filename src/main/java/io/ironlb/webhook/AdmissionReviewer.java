@@ -16,7 +16,11 @@ import java.util.stream.Collectors;
  * Decides one AdmissionReview (admission.k8s.io/v1) for a {@code metallb.io} object, as MetalLB's
  * webhooks do: the configuration as it would be after the operation — the existing objects with
  * this one created, replaced or deleted — must pass validation, so an object is refused for what it
- * would break elsewhere too (deleting a BFDProfile a BGPPeer still names). Pure.
+ * would break elsewhere too. Two of MetalLB's exceptions: an object outside MetalLB's namespace is
+ * refused (IronLB would ignore it), and a reference to an object that does not exist yet (a
+ * BFDProfile, a Community alias) does not refuse a create or update, so objects can be applied in
+ * any order; the components report it in ConfigurationState until it resolves. Deleting an object
+ * that others still name is refused. Pure.
  */
 public final class AdmissionReviewer {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -25,12 +29,20 @@ public final class AdmissionReviewer {
 
   /** The AdmissionReview response to {@code review}, given the configuration stored now. */
   public static JsonNode review(JsonNode review, ClusterResources existing) {
+    return review(review, existing, "metallb-system");
+  }
+
+  /**
+   * The AdmissionReview response to {@code review}, given the configuration stored now and the
+   * namespace the {@code metallb.io} objects must live in.
+   */
+  public static JsonNode review(JsonNode review, ClusterResources existing, String namespace) {
     JsonNode request = review.path("request");
     String uid = request.path("uid").asText("");
     String operation = request.path("operation").asText("");
     List<String> denied = new ArrayList<>();
     try {
-      denied.addAll(problems(request, operation, existing));
+      denied.addAll(problems(request, operation, existing, namespace));
     } catch (RuntimeException e) {
       denied.add("cannot review this request: " + e.getMessage());
     }
@@ -50,13 +62,24 @@ public final class AdmissionReviewer {
   }
 
   private static List<String> problems(
-      JsonNode request, String operation, ClusterResources existing) {
-    JsonNode target =
-        operation.equals("DELETE") ? request.path("oldObject") : request.path("object");
+      JsonNode request, String operation, ClusterResources existing, String home) {
+    boolean delete = operation.equals("DELETE");
+    JsonNode target = delete ? request.path("oldObject") : request.path("object");
     String kind = request.path("kind").path("kind").asText(target.path("kind").asText(""));
     String name = request.path("name").asText(target.path("metadata").path("name").asText(""));
     String namespace =
         request.path("namespace").asText(target.path("metadata").path("namespace").asText(""));
+    if (!delete && !home.equals(namespace)) {
+      return List.of(
+          kind
+              + " "
+              + namespace
+              + "/"
+              + name
+              + ": metadata.namespace: resource must be created in "
+              + home
+              + " namespace");
+    }
     ClusterResources.Builder after = ClusterResources.builder();
     existing.configObjects().filter(o -> !sameObject(o, kind, namespace, name)).forEach(after::add);
     // The core objects the rules read (Secrets for passwords, Nodes for selectors) stay.
@@ -73,8 +96,11 @@ public final class AdmissionReviewer {
       }
       decoded.objects().forEach(after::add);
     }
+    List<Problem> before = ConfigValidator.validate(existing);
     return ConfigValidator.validate(after.build()).stream()
         .filter(Problem::isError)
+        // A dangling reference refuses only the delete that makes it dangle.
+        .filter(p -> !p.unresolved() || delete && !before.contains(p))
         .map(Problem::toString)
         .collect(Collectors.toList());
   }

@@ -24,10 +24,12 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class WebhookServer extends AllDirectives {
   private final Supplier<ClusterResources> existing;
+  private final String namespace;
   private final Executor blocking;
 
-  private WebhookServer(Supplier<ClusterResources> existing, Executor blocking) {
+  private WebhookServer(Supplier<ClusterResources> existing, String namespace, Executor blocking) {
     this.existing = existing;
+    this.namespace = namespace;
     this.blocking = blocking;
   }
 
@@ -41,13 +43,14 @@ public final class WebhookServer extends AllDirectives {
       int port,
       Path certDir,
       Supplier<ClusterResources> existing,
+      String namespace,
       Executor blocking)
       throws IOException, GeneralSecurityException {
     var tls = new RotatingServerTls(certDir.resolve("tls.crt"), certDir.resolve("tls.key"));
     return Http.get(system)
         .newServerAt(host, port)
         .enableHttps(ConnectionContext.httpsServer(tls::engine))
-        .bind(new WebhookServer(existing, blocking).route());
+        .bind(new WebhookServer(existing, namespace, blocking).route());
   }
 
   Route route() {
@@ -58,7 +61,8 @@ public final class WebhookServer extends AllDirectives {
                 review ->
                     completeOKWithFuture(
                         CompletableFuture.supplyAsync(
-                            () -> AdmissionReviewer.review(review, existing.get()), blocking),
+                            () -> AdmissionReviewer.review(review, existing.get(), namespace),
+                            blocking),
                         Jackson.marshaller())));
   }
 }

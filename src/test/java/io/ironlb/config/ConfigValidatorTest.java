@@ -281,18 +281,57 @@ class ConfigValidatorTest {
         docs(
             ebgpPeer("p", "bfdProfile: fast"),
             bfd("fast", "receiveInterval: 50\ntransmitInterval: 50")));
+    // MetalLB validation_test.go TestCheckFRRPeersCompatible (issue 13, finding 4).
     invalid(
         rows,
         "duplicate peers",
         docs(ebgpPeer("p", ""), ebgpPeer("q", "")),
         PEER
-            + "q: spec.peerAddress: peer 10.222.0.1 already exists as BGPPeer metallb-system/p (same address, port, vrf and nodeSelectors)");
+            + "q: spec.peerAddress: peer 10.222.0.1 already exists as BGPPeer metallb-system/p (same router and vrf; no Node is known to tell their nodes apart)");
+    invalid(
+        rows,
+        "same router, disjoint selectors, but no Node known: assumed to share a node",
+        docs(
+            ebgpPeer("p", "nodeSelectors: [{matchLabels: {rack: a}}]"),
+            ebgpPeer("q", "nodeSelectors: [{matchLabels: {rack: b}}]")),
+        PEER
+            + "q: spec.peerAddress: peer 10.222.0.1 already exists as BGPPeer metallb-system/p (same router and vrf; no Node is known to tell their nodes apart)");
     valid(
         rows,
         "same router from disjoint node sets",
         docs(
+            node("n1", "rack: a"),
+            node("n2", "rack: b"),
             ebgpPeer("p", "nodeSelectors: [{matchLabels: {rack: a}}]"),
             ebgpPeer("q", "nodeSelectors: [{matchLabels: {rack: b}}]")));
+    invalid(
+        rows,
+        "same router, different selectors, one node matching both",
+        docs(
+            node("n1", "{rack: a, zone: z}"),
+            ebgpPeer("p", "nodeSelectors: [{matchLabels: {rack: a}}]"),
+            ebgpPeer("q", "nodeSelectors: [{matchLabels: {zone: z}}]")),
+        PEER
+            + "q: spec.peerAddress: peer 10.222.0.1 already exists as BGPPeer metallb-system/p (same router and vrf, and a node selected by both)");
+    invalid(
+        rows,
+        "a peer without selectors matches every node",
+        docs(
+            node("n1", "rack: a"),
+            ebgpPeer("p", ""),
+            ebgpPeer("q", "nodeSelectors: [{matchLabels: {rack: a}}]")),
+        PEER
+            + "q: spec.peerAddress: peer 10.222.0.1 already exists as BGPPeer metallb-system/p (same router and vrf, and a node selected by both)");
+    invalid(
+        rows,
+        "another port is still the same router",
+        docs(ebgpPeer("p", ""), ebgpPeer("q", "peerPort: 1790")),
+        PEER
+            + "q: spec.peerAddress: peer 10.222.0.1 already exists as BGPPeer metallb-system/p (same router and vrf; no Node is known to tell their nodes apart)");
+    valid(
+        rows,
+        "the same address in another vrf",
+        docs(ebgpPeer("p", ""), ebgpPeer("q", "vrf: red")));
 
     // --- selectors (metav1.LabelSelectorAsSelector) ---
     valid(rows, "empty node selector (select everything)", ebgpPeer("p", "nodeSelectors: [{}]"));
@@ -654,6 +693,14 @@ class ConfigValidatorTest {
 
   private static void invalid(List<Arguments> rows, String description, String yaml, String line) {
     rows.add(Arguments.of(description, yaml, line));
+  }
+
+  private static String node(String name, String labels) {
+    return """
+        apiVersion: v1
+        kind: Node
+        metadata: {name: %s, labels: %s}"""
+        .formatted(name, labels.startsWith("{") ? labels : "{" + labels + "}");
   }
 
   private static String secret(String name, String type, boolean withPassword) {

@@ -43,8 +43,8 @@ class AdmissionReviewerTest {
     request.put("operation", operation);
     request.putObject("kind").put("group", "metallb.io").put("kind", kind);
     request.put("name", name);
-    request.put("namespace", "metallb-system");
     JsonNode object = new YAMLMapper().readTree(objectYaml);
+    request.put("namespace", object.path("metadata").path("namespace").asText());
     request.set(operation.equals("DELETE") ? "oldObject" : "object", object);
     return review;
   }
@@ -110,6 +110,73 @@ class AdmissionReviewerTest {
             metadata: {name: fast, namespace: metallb-system}
             """,
             "BGPPeer metallb-system/router: spec.bfdProfile: BFDProfile \"fast\" does not exist"),
+        // Issue 13, finding 5 (MetalLB's webhooks: "resource must be created in" its namespace).
+        Arguments.of(
+            "a pool outside MetalLB's namespace",
+            "CREATE",
+            "IPAddressPool",
+            "elsewhere",
+            """
+            apiVersion: metallb.io/v1beta1
+            kind: IPAddressPool
+            metadata: {name: elsewhere, namespace: default}
+            spec: {addresses: [10.222.9.0/24]}
+            """,
+            "IPAddressPool default/elsewhere: metadata.namespace: resource must be created in"
+                + " metallb-system namespace"),
+        // MetalLB's resetTransientErrorsFields: objects may be applied in any order.
+        Arguments.of(
+            "a BGPPeer before its BFDProfile",
+            "CREATE",
+            "BGPPeer",
+            "early",
+            """
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: early, namespace: metallb-system}
+            spec: {myASN: 64512, peerASN: 64500, peerAddress: 10.222.0.3, bfdProfile: later}
+            """,
+            null),
+        Arguments.of(
+            "an advertisement before its Community alias",
+            "CREATE",
+            "BGPAdvertisement",
+            "early",
+            """
+            apiVersion: metallb.io/v1beta1
+            kind: BGPAdvertisement
+            metadata: {name: early, namespace: metallb-system}
+            spec: {ipAddressPools: [p], communities: [no-advertise-later]}
+            """,
+            null),
+        Arguments.of(
+            "a BGPPeer before its password Secret",
+            "CREATE",
+            "BGPPeer",
+            "secret",
+            """
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: secret, namespace: metallb-system}
+            spec:
+              myASN: 64512
+              peerASN: 64500
+              peerAddress: 10.222.0.4
+              passwordSecret: {name: later, namespace: metallb-system}
+            """,
+            null),
+        Arguments.of(
+            "an advertisement with a community that is no value and no name",
+            "CREATE",
+            "BGPAdvertisement",
+            "bad",
+            """
+            apiVersion: metallb.io/v1beta1
+            kind: BGPAdvertisement
+            metadata: {name: bad, namespace: metallb-system}
+            spec: {ipAddressPools: [p], communities: ["65536:1"]}
+            """,
+            "BGPAdvertisement metallb-system/bad: spec.communities[0]"),
         Arguments.of(
             "a field of the wrong type",
             "CREATE",

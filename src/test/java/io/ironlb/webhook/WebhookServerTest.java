@@ -50,6 +50,7 @@ class WebhookServerTest {
             0,
             certs,
             () -> KubernetesSource.current(client, "metallb-system"),
+            "metallb-system",
             blocking)
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS)
