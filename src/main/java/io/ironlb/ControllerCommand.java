@@ -49,14 +49,15 @@ final class ControllerCommand implements Callable<Integer> {
       })
   Path webhookCertDir;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
     KubernetesClient client = kubernetes.client();
     ActorSystem<Void> system =
         ActorSystem.create(
             guardian(client), "ironlb", kubernetes.settings(List.of(AllocatorActor.ROLE), false));
-    kubernetes.run(system, client);
-    return 0;
+    return kubernetes.run(system, client, spec.commandLine().getErr()) ? 0 : 1;
   }
 
   private Behavior<Void> guardian(KubernetesClient client) {

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,15 +83,20 @@ final class KubernetesOptions {
 
   /**
    * Starts the status port and, without seeds, Cluster Bootstrap; returns when the actor system has
-   * terminated (a planned stop, or this node downed), closing the client.
+   * terminated (a planned stop, or this node downed), closing the client. False at once when the
+   * status port cannot be served (the reason is on {@code err}).
    */
-  void run(ActorSystem<?> system, KubernetesClient client) {
-    PekkoManagement.get(Adapter.toClassic(system)).start();
+  boolean run(ActorSystem<?> system, KubernetesClient client, java.io.PrintWriter err) {
+    if (!NodeBoot.serveStatus(system, err)) {
+      client.close();
+      return false;
+    }
     if (bootstrap()) {
       ClusterBootstrap.get(Adapter.toClassic(system)).start();
     }
     system.getWhenTerminated().toCompletableFuture().join();
     client.close();
+    return true;
   }
 
   KubernetesClient client() {

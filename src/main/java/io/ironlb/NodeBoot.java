@@ -187,6 +187,42 @@ final class NodeBoot {
         + "\"\n";
   }
 
+  /**
+   * Starts Pekko Management (status API, health, metrics) and waits for its port. A node without it
+   * cannot be observed, probed or drained, so when the port cannot be bound the node stops at once
+   * and the command exits non-zero with one line saying why, rather than running on blind.
+   *
+   * @return whether the port is served
+   */
+  static boolean serveStatus(ActorSystem<?> system, java.io.PrintWriter err) {
+    Config c = system.settings().config();
+    String at =
+        c.getString("pekko.management.http.hostname")
+            + ":"
+            + c.getInt("pekko.management.http.port");
+    try {
+      org.apache.pekko.management.javadsl.PekkoManagement.get(
+              org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+          .start()
+          .toCompletableFuture()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      err.println("ironlb: cannot serve the status port " + at + ": " + cause.getMessage());
+      err.flush();
+      system.terminate();
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      system.terminate();
+      return false;
+    }
+  }
+
   /** The roles of a speaker node. */
   static List<String> speakerRoles(String node) {
     return List.of(MembershipView.SPEAKER_ROLE, MembershipView.NODE_ROLE_PREFIX + node);

@@ -66,8 +66,7 @@ final class SpeakerCommand implements Callable<Integer> {
             guardian(client, chosen, kernel),
             "ironlb",
             layer2.withWriteRoutes(kubernetes.settings(NodeBoot.speakerRoles(node), true)));
-    kubernetes.run(system, client);
-    return 0;
+    return kubernetes.run(system, client, spec.commandLine().getErr()) ? 0 : 1;
   }
 
   private Behavior<Void> guardian(

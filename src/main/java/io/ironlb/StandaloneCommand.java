@@ -24,11 +24,9 @@ import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,7 +101,9 @@ final class StandaloneCommand implements Callable<Integer> {
             layer2.withWriteRoutes(
                 NodeBoot.settings(
                     HostPort.parse(cluster), roles, seeds, HostPort.parse(http), true)));
-    PekkoManagement.get(Adapter.toClassic(system)).start();
+    if (!NodeBoot.serveStatus(system, spec.commandLine().getErr())) {
+      return 1;
+    }
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }
