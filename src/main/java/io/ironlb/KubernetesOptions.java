@@ -93,6 +93,8 @@ final class KubernetesOptions {
     }
     if (bootstrap()) {
       ClusterBootstrap.get(Adapter.toClassic(system)).start();
+    } else {
+      NodeBoot.joinSeeds(system, NodeBoot.HostPort.parse(cluster), seeds);
     }
     system.getWhenTerminated().toCompletableFuture().join();
     client.close();

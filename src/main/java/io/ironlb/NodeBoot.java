@@ -134,7 +134,7 @@ final class NodeBoot {
     conf.append("pekko.cluster.roles = [")
         .append(String.join(",", roles.stream().map(r -> "\"" + r + "\"").toList()))
         .append("]\n");
-    if (!seeds.isEmpty()) {
+    if (!seeds.isEmpty() && !seedsItselfOnAnyPort(self, seeds)) {
       List<String> uris = new ArrayList<>();
       for (String s : seeds) {
         HostPort hp = HostPort.parse(s);
@@ -188,6 +188,33 @@ final class NodeBoot {
   }
 
   /**
+   * A node with {@code --cluster HOST:0} that names itself as a seed ({@code --seed HOST:0}) learns
+   * its own port only once bound, so it joins its seeds after start ({@link #joinSeeds}) instead of
+   * through the configuration. Tests start nodes this way, so no port is ever guessed.
+   */
+  static boolean seedsItselfOnAnyPort(HostPort self, List<String> seeds) {
+    return self.port() == 0 && seeds.stream().map(HostPort::parse).anyMatch(self::equals);
+  }
+
+  /** Joins the seeds of a node that seeds itself on port 0, its own entry its bound address. */
+  static void joinSeeds(ActorSystem<?> system, HostPort self, List<String> seeds) {
+    if (seeds == null || !seedsItselfOnAnyPort(self, seeds)) {
+      return;
+    }
+    org.apache.pekko.cluster.typed.Cluster cluster =
+        org.apache.pekko.cluster.typed.Cluster.get(system);
+    List<org.apache.pekko.actor.Address> addresses = new ArrayList<>();
+    for (String seed : seeds) {
+      HostPort hp = HostPort.parse(seed);
+      addresses.add(
+          hp.equals(self)
+              ? cluster.selfMember().address()
+              : new org.apache.pekko.actor.Address("pekko", "ironlb", hp.host(), hp.port()));
+    }
+    cluster.manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(addresses));
+  }
+
+  /**
    * Starts Pekko Management (status API, health, metrics) and waits for its port. A node without it
    * cannot be observed, probed or drained, so when the port cannot be bound the node stops at once
    * and the command exits non-zero with one line saying why, rather than running on blind.
@@ -204,6 +231,14 @@ final class NodeBoot {
       org.apache.pekko.management.javadsl.PekkoManagement.get(
               org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
           .start()
+          .thenAccept(
+              uri ->
+                  system
+                      .log()
+                      .info(
+                          "cluster address {}, status API on {}",
+                          org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address(),
+                          uri))
           .toCompletableFuture()
           .get(60, java.util.concurrent.TimeUnit.SECONDS);
       return true;

@@ -104,6 +104,7 @@ final class StandaloneCommand implements Callable<Integer> {
     if (!NodeBoot.serveStatus(system, spec.commandLine().getErr())) {
       return 1;
     }
+    NodeBoot.joinSeeds(system, HostPort.parse(cluster), seeds);
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }

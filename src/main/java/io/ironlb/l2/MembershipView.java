@@ -37,15 +37,20 @@ public final class MembershipView {
   /** The view, from the members and the unreachable ones. */
   public static Announcer.MembershipChanged view(
       Iterable<Member> members, Set<Member> unreachable) {
-    return view(members, unreachable, null, false);
+    return view(members, unreachable, null, false, false);
   }
 
   /**
-   * The view, with this node's own state: {@code self} downed or removed, or the cluster extension
-   * shutting down, puts this node in {@link Announcer.MembershipChanged#gone()}.
+   * The view, with this node's own state: {@code self} downed, removed after it had joined, or the
+   * cluster extension shutting down, puts this node in {@link Announcer.MembershipChanged#gone()}.
+   * (Before it joins, Pekko reports this node's own status as Removed too.)
    */
   public static Announcer.MembershipChanged view(
-      Iterable<Member> members, Set<Member> unreachable, Member self, boolean shuttingDown) {
+      Iterable<Member> members,
+      Set<Member> unreachable,
+      Member self,
+      boolean joined,
+      boolean shuttingDown) {
     List<Member> sorted = new ArrayList<>();
     StreamSupport.stream(members.spliterator(), false)
         .filter(m -> m.hasRole(SPEAKER_ROLE))
@@ -70,7 +75,7 @@ public final class MembershipView {
     }
     if (self != null) {
       MemberStatus s = self.status();
-      if (shuttingDown || s == MemberStatus.down() || s == MemberStatus.removed()) {
+      if (shuttingDown || s == MemberStatus.down() || joined && s == MemberStatus.removed()) {
         nodeName(self).ifPresent(gone::add);
       } else if (s == MemberStatus.leaving() || s == MemberStatus.exiting()) {
         nodeName(self).ifPresent(leaving::add);
@@ -89,6 +94,7 @@ public final class MembershipView {
     return Behaviors.setup(
         ctx -> {
           Cluster cluster = Cluster.get(ctx.getSystem());
+          boolean[] joined = {false};
           cluster
               .subscriptions()
               .tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
@@ -96,11 +102,16 @@ public final class MembershipView {
               .onAnyMessage(
                   e -> {
                     var state = cluster.state();
+                    Member self = cluster.selfMember();
+                    joined[0] |=
+                        self.status() != MemberStatus.removed()
+                            && self.status() != MemberStatus.joining();
                     announcer.tell(
                         view(
                             state.getMembers(),
                             state.getUnreachable(),
-                            cluster.selfMember(),
+                            self,
+                            joined[0],
                             e instanceof ClusterEvent.ClusterShuttingDown$
                                 || cluster.isTerminated()));
                     return Behaviors.same();

@@ -151,6 +151,32 @@ public final class IronlbProcess implements AutoCloseable {
     };
   }
 
+  /** The ports a node bound (it was started with port 0 and reports what it got). */
+  public record Ports(int cluster, int http) {}
+
+  private static final java.util.regex.Pattern BOUND =
+      java.util.regex.Pattern.compile(
+          "cluster address pekko://ironlb@\\S*:(\\d+), status API on http://\\S*:(\\d+)");
+
+  /**
+   * Waits for the node's own report of the ports it bound: tests start nodes on port 0, so no port
+   * is ever guessed (a port found free and then closed can be taken by anyone before it is used).
+   */
+  public Ports awaitPorts(Duration deadline) throws IOException, InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (System.nanoTime() < end) {
+      java.util.regex.Matcher m = BOUND.matcher(stderr());
+      if (m.find()) {
+        return new Ports(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited before reporting its ports:\n" + logTail(40));
+      }
+      Thread.sleep(50); // polling a log file for a line, with a deadline
+    }
+    throw new AssertionError(name + " did not report its ports within " + deadline);
+  }
+
   /** SIGKILL: the process gets no chance to leave the cluster or withdraw anything. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

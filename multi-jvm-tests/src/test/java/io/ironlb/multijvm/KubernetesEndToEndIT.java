@@ -14,8 +14,6 @@ import io.ironlb.source.MockApi;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.testkit.AdmissionClient;
 import io.ironlb.testkit.Openssl;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,13 +100,8 @@ class KubernetesEndToEndIT {
     String speakerMac = Files.readString(Path.of("/sys/class/net", link, "address")).trim();
 
     Openssl.selfSigned(certs, "ironlb-webhook", "IP:127.0.0.1");
-    int controllerCluster = freePort();
-    int controllerHttp = freePort();
-    int webhookPort = freePort();
-    int speakerCluster = freePort();
-    int speakerHttp = freePort();
-    String seed = "127.0.0.1:" + controllerCluster;
-    processes.add(
+    // Every port is bound as 0 and read back from the process's own report.
+    IronlbProcess controller =
         IronlbProcess.startIn(
             null,
             "controller",
@@ -116,12 +109,16 @@ class KubernetesEndToEndIT {
             List.of(
                 "controller",
                 "--namespace=" + NS,
-                "--cluster=" + seed,
-                "--seed=" + seed,
-                "--http=127.0.0.1:" + controllerHttp,
-                "--webhook=127.0.0.1:" + webhookPort,
-                "--webhook-cert-dir=" + certs)));
-    processes.add(
+                "--cluster=127.0.0.1:0",
+                "--seed=127.0.0.1:0",
+                "--http=127.0.0.1:0",
+                "--webhook=127.0.0.1:0",
+                "--webhook-cert-dir=" + certs));
+    processes.add(controller);
+    IronlbProcess.Ports controllerPorts = controller.awaitPorts(Duration.ofSeconds(60));
+    int controllerHttp = controllerPorts.http();
+    String seed = "127.0.0.1:" + controllerPorts.cluster();
+    IronlbProcess speaker =
         IronlbProcess.startIn(
             null,
             "speaker",
@@ -130,10 +127,13 @@ class KubernetesEndToEndIT {
                 "speaker",
                 "--node=" + NODE,
                 "--namespace=" + NS,
-                "--cluster=127.0.0.1:" + speakerCluster,
+                "--cluster=127.0.0.1:0",
                 "--seed=" + seed,
-                "--http=127.0.0.1:" + speakerHttp,
-                "--interfaces=" + link)));
+                "--http=127.0.0.1:0",
+                "--interfaces=" + link));
+    processes.add(speaker);
+    int speakerHttp = speaker.awaitPorts(Duration.ofSeconds(60)).http();
+    int webhookPort = webhookPort(controller);
 
     // Service statuses: the controller assigns what each Service asks for, and nothing to those
     // plan-reasons.yaml says cannot have an address.
@@ -311,10 +311,18 @@ class KubernetesEndToEndIT {
         .formatted(name, cidr);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  /** The webhook's port, from the controller's own report of what it bound. */
+  private static int webhookPort(IronlbProcess controller) throws Exception {
+    java.util.regex.Pattern p =
+        java.util.regex.Pattern.compile("validating webhook on https://\\S*:(\\d+)");
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              java.util.regex.Matcher m = p.matcher(controller.stderr());
+              return m.find() ? Integer.parseInt(m.group(1)) : null;
+            },
+            java.util.Objects::nonNull);
   }
 
   private static String get(int port, String path) throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,11 +73,12 @@ class StandaloneClusterIT {
         metadata: {name: lab, namespace: metallb-system}
         """
             + services(6));
-    int[] cluster = {freePort(), freePort(), freePort()};
-    http = new int[] {freePort(), freePort(), freePort()};
-    String seed = "127.0.0.1:" + cluster[0];
+    // Every node binds port 0 and reports what it got; the first seeds itself.
+    int[] cluster = new int[3];
+    http = new int[3];
+    String seed = "127.0.0.1:0";
     for (int i = 0; i < 3; i++) {
-      nodes.add(
+      IronlbProcess node =
           IronlbProcess.startIn(
               null,
               "node-" + i,
@@ -90,13 +90,18 @@ class StandaloneClusterIT {
                   "--node",
                   "node-" + i,
                   "--cluster",
-                  "127.0.0.1:" + cluster[i],
+                  "127.0.0.1:0",
                   "--seed",
                   seed,
                   "--http",
-                  "127.0.0.1:" + http[i],
+                  "127.0.0.1:0",
                   "--interfaces",
-                  "none")));
+                  "none"));
+      nodes.add(node);
+      IronlbProcess.Ports ports = node.awaitPorts(Duration.ofSeconds(60));
+      cluster[i] = ports.cluster();
+      http[i] = ports.http();
+      seed = "127.0.0.1:" + cluster[0];
     }
     Map<String, String> owners =
         await()
@@ -182,11 +187,5 @@ class StandaloneClusterIT {
           .append(", namespace: default}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n");
     }
     return sb.toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
