@@ -42,6 +42,17 @@ final class Layer2Metrics {
     gratuitous.add(frames, label(ip));
   }
 
+  /**
+   * Drops the address's series once it is no longer announced (MetalLB deletes them too), so a node
+   * that announced thousands of short-lived addresses does not export them forever.
+   */
+  void forget(InetAddress ip) {
+    String label = label(ip);
+    requests.remove(label);
+    responses.remove(label);
+    gratuitous.remove(label);
+  }
+
   /** The address as the allocator and the status API write it (IPv6 compressed). */
   private static String label(InetAddress ip) {
     return IpAddresses.parseAddress(ip.getHostAddress()).toCanonicalString();

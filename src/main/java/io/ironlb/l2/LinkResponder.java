@@ -158,6 +158,7 @@ public final class LinkResponder extends AbstractBehavior<LinkResponder.Command>
       if (vip instanceof Inet6Address v6) {
         link.leave(NdpCodec.solicitedNodeMulticast(v6));
       }
+      metrics.forget(vip);
     }
     return this;
   }

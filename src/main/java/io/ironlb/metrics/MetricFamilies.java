@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -36,7 +36,7 @@ public final class MetricFamilies implements Extension {
     private final String help;
     private final String type;
     private final List<String> labels;
-    private final Map<List<String>, DoubleAdder> series =
+    private final Map<List<String>, Value> series =
         new ConcurrentSkipListMap<>(MetricFamilies::compare);
 
     private Family(String name, String help, String type, List<String> labels) {
@@ -51,11 +51,7 @@ public final class MetricFamilies implements Extension {
       if (!"gauge".equals(type)) {
         throw new IllegalStateException(name + " is a " + type + ": only add to it");
       }
-      DoubleAdder a = series(labelValues);
-      synchronized (a) {
-        a.reset();
-        a.add(value);
-      }
+      series(labelValues).set(value);
     }
 
     /** Adds to a series (a counter's increments must not be negative). */
@@ -68,8 +64,8 @@ public final class MetricFamilies implements Extension {
 
     /** The current value of a series, or 0 when it has none. */
     public double value(String... labelValues) {
-      DoubleAdder a = series.get(List.of(labelValues));
-      return a == null ? 0 : a.sum();
+      Value a = series.get(List.of(labelValues));
+      return a == null ? 0 : a.get();
     }
 
     /** Drops a series (its subject is gone: a deleted peer, a withdrawn address). */
@@ -77,7 +73,7 @@ public final class MetricFamilies implements Extension {
       series.remove(List.of(labelValues));
     }
 
-    private DoubleAdder series(String... labelValues) {
+    private Value series(String... labelValues) {
       if (labelValues.length != labels.size()) {
         throw new IllegalArgumentException(
             name + " has labels " + labels + ", got " + labelValues.length + " values");
@@ -85,7 +81,7 @@ public final class MetricFamilies implements Extension {
       for (String v : labelValues) {
         Objects.requireNonNull(v, () -> name + ": label value must not be null");
       }
-      return series.computeIfAbsent(List.of(labelValues), k -> new DoubleAdder());
+      return series.computeIfAbsent(List.of(labelValues), k -> new Value());
     }
 
     private void render(StringBuilder out) {
@@ -105,8 +101,29 @@ public final class MetricFamilies implements Extension {
               }
               out.append('}');
             }
-            out.append(' ').append(format(v.sum())).append('\n');
+            out.append(' ').append(format(v.get())).append('\n');
           });
+    }
+  }
+
+  /**
+   * One series' value: a double in one atomic word, so a scrape reads either the old or the new
+   * value of a {@code set}, never a half-done reset (a gauge of a session that is up never reads
+   * 0).
+   */
+  private static final class Value {
+    private final AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(0));
+
+    double get() {
+      return Double.longBitsToDouble(bits.get());
+    }
+
+    void set(double v) {
+      bits.set(Double.doubleToRawLongBits(v));
+    }
+
+    void add(double delta) {
+      bits.getAndUpdate(b -> Double.doubleToRawLongBits(Double.longBitsToDouble(b) + delta));
     }
   }
 

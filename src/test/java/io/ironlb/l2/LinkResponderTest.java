@@ -115,15 +115,18 @@ class LinkResponderTest {
     n.link().inject(CAPTURED.get("ndisc6-solicitation"));
     await().until(() -> n.link().sent().size() == 2);
     assertThat(n.link().sent().get(1)).isEqualTo(CAPTURED.get("kernel-solicited-advert"));
-    n.responder().tell(new LinkResponder.Release(vip));
-    n.link().inject(CAPTURED.get("ndisc6-solicitation"));
-    await().until(() -> n.link().groups().isEmpty());
-    assertThat(n.counters().responsesSent()).isEqualTo(1);
     // MetalLB's per-address counters, the address as the status API writes it.
     assertThat(MetricFamilies.get(kit.system()).render())
         .contains("metallb_layer2_requests_received{ip=\"fd00:222:250::1\"} 1\n")
         .contains("metallb_layer2_responses_sent{ip=\"fd00:222:250::1\"} 1\n")
         .contains("metallb_layer2_gratuitous_sent{ip=\"fd00:222:250::1\"} 1\n");
+    n.responder().tell(new LinkResponder.Release(vip));
+    n.link().inject(CAPTURED.get("ndisc6-solicitation"));
+    await().until(() -> n.link().groups().isEmpty());
+    assertThat(n.counters().responsesSent()).isEqualTo(1);
+    // Issue 13, finding 10: an address no longer announced leaves no series behind (as MetalLB
+    // deletes its label values when it stops announcing).
+    assertThat(MetricFamilies.get(kit.system()).render()).doesNotContain("fd00:222:250::1");
   }
 
   @Test

@@ -65,4 +65,36 @@ class MetricFamiliesTest {
         .hasMessageContaining("already a counter");
     assertThatThrownBy(() -> f.gauge("bad-name", "x")).hasMessageContaining("bad-name");
   }
+
+  /**
+   * Issue 13, finding 9: a gauge set again and again to the same value is never scraped as anything
+   * else, however the scrape and the updates interleave.
+   */
+  @Test
+  void aScrapeNeverSeesAGaugeHalfwayThroughASet() throws Exception {
+    MetricFamilies f = new MetricFamilies();
+    MetricFamilies.Family up = f.gauge("metallb_bgp_session_up", "up", "peer");
+    up.set(1, "10.222.0.1:179");
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread setter =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                up.set(1, "10.222.0.1:179");
+              }
+            });
+    setter.start();
+    try {
+      for (int i = 0; i < 200_000; i++) {
+        assertThat(up.value("10.222.0.1:179")).isEqualTo(1);
+        if (i % 1000 == 0) {
+          assertThat(f.render()).contains("metallb_bgp_session_up{peer=\"10.222.0.1:179\"} 1\n");
+        }
+      }
+    } finally {
+      stop.set(true);
+      setter.join();
+    }
+  }
 }
