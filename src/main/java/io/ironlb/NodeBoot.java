@@ -15,6 +15,7 @@ import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
 import io.ironlb.l2.link.LoopbackAddresses;
 import io.ironlb.l2.link.PcapLinkIo;
+import io.ironlb.node.Lifeline;
 import io.ironlb.source.AnnouncementWriter;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -275,18 +276,33 @@ final class NodeBoot {
   static ActorRef<LinkCommand> links(
       ActorContext<?> ctx,
       Map<String, InterfaceSelection.Responders> chosen,
-      ActorRef<LocalVips.Command> local) {
+      ActorRef<LocalVips.Command> local,
+      ActorRef<Lifeline.Command> lifeline) {
     Map<String, Links.Port> ports = new LinkedHashMap<>();
     chosen.forEach(
-        (name, kinds) ->
-            ports.put(
-                name,
-                new Links.Port(
-                    ctx.spawn(
-                        LinkResponder.create(new PcapLinkIo(name), LinkResponder.Settings.DEFAULT),
-                        "link-" + name),
-                    kinds)));
-    return ctx.spawn(Links.create(ports, local), "links");
+        (name, kinds) -> {
+          ActorRef<LinkResponder.Command> responder =
+              ctx.spawn(
+                  LinkResponder.create(new PcapLinkIo(name), LinkResponder.Settings.DEFAULT),
+                  "link-" + name);
+          lifeline.tell(new Lifeline.Watch(responder, "the link responder on " + name));
+          ports.put(name, new Links.Port(responder, kinds));
+        });
+    ActorRef<LinkCommand> links = ctx.spawn(Links.create(ports, local), "links");
+    lifeline.tell(new Lifeline.Watch(links, "the link fan-out"));
+    return links;
+  }
+
+  /**
+   * The node's lifeline ({@link Lifeline}), watching {@code speaker} and {@code bgp} (the link
+   * actors are watched where they are made).
+   */
+  static void watchEssentials(
+      ActorRef<Lifeline.Command> lifeline,
+      ActorRef<Speaker.Command> speaker,
+      ActorRef<BgpSupervisor.Command> bgp) {
+    lifeline.tell(new Lifeline.Watch(speaker, "the speaker"));
+    lifeline.tell(new Lifeline.Watch(bgp, "the BGP supervisor"));
   }
 
   /**

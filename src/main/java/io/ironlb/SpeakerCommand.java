@@ -10,6 +10,7 @@ import io.ironlb.l2.Speaker;
 import io.ironlb.l2.VipEntity;
 import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
+import io.ironlb.node.Lifeline;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesStatusWriter;
 import java.time.Duration;
@@ -79,7 +80,8 @@ final class SpeakerCommand implements Callable<Integer> {
           ActorSystem<Void> system = ctx.getSystem();
           VipEntity.init(system);
           ActorRef<LocalVips.Command> local = NodeBoot.localVips(ctx, kernel);
-          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, local);
+          ActorRef<Lifeline.Command> lifeline = ctx.spawn(Lifeline.create(), "lifeline");
+          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, local, lifeline);
           KubernetesStatusWriter writer =
               new KubernetesStatusWriter(
                   client, kubernetes.namespace, "ironlb-speaker", KubernetesOptions.writers());
@@ -111,6 +113,7 @@ final class SpeakerCommand implements Callable<Integer> {
                   "speaker");
           NodeRuntime.get(system).speaker(speaker);
           NodeBoot.withdrawOnShutdown(system, speaker);
+          NodeBoot.watchEssentials(lifeline, speaker, bgp);
           ctx.getLog().info("speaker {} started: interfaces {}", node, chosen.keySet());
           return Behaviors.empty();
         });

@@ -11,6 +11,7 @@ import io.ironlb.l2.Speaker;
 import io.ironlb.l2.VipEntity;
 import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
+import io.ironlb.node.Lifeline;
 import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.source.InMemoryStatusWriter;
 import io.ironlb.source.files.FileSource;
@@ -128,7 +129,8 @@ final class StandaloneCommand implements Callable<Integer> {
                   topic);
           VipEntity.init(system);
           ActorRef<LocalVips.Command> local = NodeBoot.localVips(ctx, kernel);
-          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, local);
+          ActorRef<Lifeline.Command> lifeline = ctx.spawn(Lifeline.create(), "lifeline");
+          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, local, lifeline);
           ActorRef<BgpSupervisor.Command> bgp =
               NodeBoot.bgp(ctx, node, cluster, true, AnnouncementWriter.NONE, local);
           ClusterSharding sharding = ClusterSharding.get(system);
@@ -148,6 +150,7 @@ final class StandaloneCommand implements Callable<Integer> {
                   "speaker");
           NodeRuntime.get(system).speaker(speaker);
           NodeBoot.withdrawOnShutdown(system, speaker);
+          NodeBoot.watchEssentials(lifeline, speaker, bgp);
           ctx.getLog().info("node {} started: interfaces {}", node, chosen.keySet());
           return Behaviors.empty();
         });

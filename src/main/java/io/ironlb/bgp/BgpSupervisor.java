@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -29,6 +30,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * A node's BGP side: one {@link PeerSession} child per BGPPeer that selects this node, each told
@@ -62,6 +64,29 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
   private record Child(PeerSession.Config config, ActorRef<PeerSession.Command> session) {}
+
+  /** A session stopped; unless it was told to, it crashed. */
+  private record SessionStopped(String name, ActorRef<PeerSession.Command> session)
+      implements Command {}
+
+  /** Time to start a crashed session again. */
+  private record Respawn(String name) implements Command {}
+
+  /** A crashed session comes back after 1 s, doubling per crash in a row up to this. */
+  private static final Duration MAX_RESPAWN = Duration.ofSeconds(30);
+
+  private final Function<PeerSession.Config, Behavior<PeerSession.Command>> sessions;
+  private final TimerScheduler<Command> timers;
+
+  /** What each session was last told to announce, to tell a respawned one. */
+  private final Map<String, Map<IpPrefix, AdvertisementPlanner.Announcement>> plans =
+      new HashMap<>();
+
+  /** The sessions the newest plan wants, by BGPPeer name. */
+  private Map<String, PeerSession.Config> wantedSessions = Map.of();
+
+  /** Crashes in a row per session, for the backoff. */
+  private final Map<String, Integer> crashes = new HashMap<>();
 
   private final String node;
   private final Inet4Address defaultRouterId;
@@ -102,21 +127,54 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       BgpMetrics metrics,
       AnnouncementWriter writer,
       Consumer<Set<String>> advertised) {
-    return Behaviors.setup(
-        ctx ->
-            new BgpSupervisor(
-                ctx, node, defaultRouterId, missingSlicesMeanServed, metrics, writer, advertised));
+    return create(
+        node,
+        defaultRouterId,
+        missingSlicesMeanServed,
+        metrics,
+        writer,
+        advertised,
+        config -> PeerSession.create(config, metrics));
   }
 
-  private BgpSupervisor(
-      ActorContext<Command> ctx,
+  /** With the behaviour each session runs (tests put a fake session there). */
+  static Behavior<Command> create(
       String node,
       Inet4Address defaultRouterId,
       boolean missingSlicesMeanServed,
       BgpMetrics metrics,
       AnnouncementWriter writer,
-      Consumer<Set<String>> advertised) {
+      Consumer<Set<String>> advertised,
+      Function<PeerSession.Config, Behavior<PeerSession.Command>> sessions) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new BgpSupervisor(
+                        ctx,
+                        timers,
+                        node,
+                        defaultRouterId,
+                        missingSlicesMeanServed,
+                        metrics,
+                        writer,
+                        advertised,
+                        sessions)));
+  }
+
+  private BgpSupervisor(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String node,
+      Inet4Address defaultRouterId,
+      boolean missingSlicesMeanServed,
+      BgpMetrics metrics,
+      AnnouncementWriter writer,
+      Consumer<Set<String>> advertised,
+      Function<PeerSession.Config, Behavior<PeerSession.Command>> sessions) {
     super(ctx);
+    this.timers = timers;
+    this.sessions = sessions;
     this.advertised = advertised;
     this.metrics = metrics;
     this.writer = writer;
@@ -131,6 +189,8 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     return newReceiveBuilder()
         .onMessage(Plan.class, this::onPlan)
         .onMessage(GetPeers.class, this::onGetPeers)
+        .onMessage(SessionStopped.class, this::onSessionStopped)
+        .onMessage(Respawn.class, this::onRespawn)
         .onMessage(PlannedStop.class, m -> stopAll(m.replyTo(), false))
         .onMessage(
             Drain.class,
@@ -184,25 +244,68 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
         getContext().getLog().info("BGP peer {}: session removed or redefined", name);
         c.session().tell(new PeerSession.Stop(getContext().getSystem().ignoreRef()));
         children.remove(name);
+        crashes.remove(name);
       }
     }
+    wantedSessions = Map.copyOf(wanted);
+    plans.keySet().retainAll(wanted.keySet());
     wanted.forEach(
         (name, config) -> {
-          Child c =
-              children.computeIfAbsent(
-                  name,
-                  n ->
-                      new Child(
-                          config,
-                          getContext()
-                              .spawn(
-                                  PeerSession.create(config, metrics),
-                                  "peer-"
-                                      + n.replaceAll("[^A-Za-z0-9-]", "_")
-                                      + "-"
-                                      + generation++)));
-          c.session().tell(new PeerSession.Advertise(plan.getOrDefault(name, Map.of())));
+          Map<IpPrefix, AdvertisementPlanner.Announcement> routes =
+              plan.getOrDefault(name, Map.of());
+          plans.put(name, routes);
+          if (timers.isTimerActive(new Respawn(name))) {
+            return; // crashed: the respawn tells the new session the newest plan
+          }
+          Child c = children.computeIfAbsent(name, n -> spawn(n, config));
+          c.session().tell(new PeerSession.Advertise(routes));
         });
+    return this;
+  }
+
+  private Child spawn(String name, PeerSession.Config config) {
+    ActorRef<PeerSession.Command> session =
+        getContext()
+            .spawn(
+                sessions.apply(config),
+                "peer-" + name.replaceAll("[^A-Za-z0-9-]", "_") + "-" + generation++);
+    getContext().watchWith(session, new SessionStopped(name, session));
+    return new Child(config, session);
+  }
+
+  /**
+   * A session that stops while it is still wanted has crashed (a stop on purpose removes it from
+   * the children first): start it again after a backoff, with what it was announcing, rather than
+   * leave the peer without a session until its BGPPeer changes.
+   */
+  private Behavior<Command> onSessionStopped(SessionStopped m) {
+    Child c = children.get(m.name());
+    if (c == null || !c.session().equals(m.session())) {
+      return this; // stopped on purpose
+    }
+    children.remove(m.name());
+    int n = crashes.merge(m.name(), 1, Integer::sum);
+    Duration delay = Duration.ofSeconds(1L << Math.min(n - 1, 5));
+    delay = delay.compareTo(MAX_RESPAWN) > 0 ? MAX_RESPAWN : delay;
+    getContext()
+        .getLog()
+        .error(
+            "BGP peer {}: session crashed ({} in a row); starting it again in {}",
+            m.name(),
+            n,
+            delay);
+    timers.startSingleTimer(new Respawn(m.name()), new Respawn(m.name()), delay);
+    return this;
+  }
+
+  private Behavior<Command> onRespawn(Respawn m) {
+    PeerSession.Config config = wantedSessions.get(m.name());
+    if (config == null || drained || children.containsKey(m.name())) {
+      return this;
+    }
+    Child c = spawn(m.name(), config);
+    children.put(m.name(), c);
+    c.session().tell(new PeerSession.Advertise(plans.getOrDefault(m.name(), Map.of())));
     return this;
   }
 
@@ -316,6 +419,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
               .toCompletableFuture());
     }
     children.clear();
+    timers.cancelAll(); // no crashed session comes back during a stop
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .handle((ok, e) -> Done.getInstance())
         .thenAccept(replyTo::tell);

@@ -15,6 +15,7 @@ import io.ironlb.bgp.wire.PathAttribute;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -233,6 +234,10 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Map<IpPrefix, AdvertisementPlanner.Announcement> wanted = Map.of();
   private AdjRibOut rib;
   private Channel channel;
+
+  /** The TCP connect under way, or null. */
+  private ChannelFuture connecting;
+
   private BgpFrameDecoder decoder;
   private BgpEncoder encoder;
   private State state = State.IDLE;
@@ -336,7 +341,12 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Connected.class, this::onConnected)
-        .onMessage(ConnectFailed.class, m -> retryLater(m.reason()))
+        .onMessage(
+            ConnectFailed.class,
+            m -> {
+              connecting = null;
+              return retryLater(m.reason());
+            })
         .onMessage(RetryConnect.class, m -> connect())
         .onMessage(Received.class, m -> m.channel() == channel ? onReceived(m.message()) : this)
         .onMessage(
@@ -379,6 +389,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
               if (channel != null) {
                 channel.close();
               }
+              abandonConnect();
               metrics.remove();
               return this;
             })
@@ -435,6 +446,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
         config.sourceAddress() == null
             ? b.connect(config.peer())
             : b.connect(config.peer(), new InetSocketAddress(config.sourceAddress(), 0));
+    connecting = future;
     future.addListener(
         (ChannelFutureListener)
             f ->
@@ -443,6 +455,25 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                         ? new Connected(f.channel())
                         : new ConnectFailed(String.valueOf(f.cause()))));
     return this;
+  }
+
+  /**
+   * A stop while the TCP connect is under way: the connection may still complete after this actor
+   * is gone, and nobody would close it (the router would hold a session that never sends OPEN).
+   */
+  private void abandonConnect() {
+    ChannelFuture pending = connecting;
+    connecting = null;
+    if (pending != null) {
+      pending.addListener(
+          (ChannelFutureListener)
+              f -> {
+                if (f.isSuccess()) {
+                  f.channel().close();
+                }
+              });
+      pending.cancel(false);
+    }
   }
 
   /** Connect retry with exponential backoff and jitter, capped (RFC 4271 §10 leaves it open). */
@@ -461,6 +492,11 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   private Behavior<Command> onConnected(Connected m) {
+    connecting = null;
+    if (state != State.CONNECT) {
+      m.channel().close(); // overtaken (a stop, a retry): never leave a connection behind
+      return this;
+    }
     channel = m.channel();
     decoder = channel.pipeline().get(BgpFrameDecoder.class);
     encoder = channel.pipeline().get(BgpEncoder.class);

@@ -184,4 +184,39 @@ class PeerSessionTest {
         .contains("metallb_bgp_announced_prefixes_total{" + peer + "} 0\n")
         .contains("metallb_bgp_pending_prefixes_total{" + peer + "} 2\n");
   }
+
+  /**
+   * Issue 13, finding 7: a session stopped while its TCP connect is under way leaves no connection
+   * behind — the router sees the connection close instead of holding one that never sends OPEN.
+   */
+  @Test
+  void aStopDuringConnectLeavesNoConnectionOpen() throws Exception {
+    server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    kit = LocalActorTestKit.create();
+    ActorRef<PeerSession.Command> session =
+        kit.spawn(
+            PeerSession.create(
+                new PeerSession.Config(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
+                    null,
+                    64512,
+                    64500,
+                    (Inet4Address) InetAddress.getByName("10.222.0.2"),
+                    3,
+                    null,
+                    Duration.ofSeconds(5)),
+                new BgpMetrics(families)));
+    TestProbe<org.apache.pekko.Done> stopped = kit.createTestProbe();
+    session.tell(new PeerSession.Stop(stopped.ref())); // before the connect completes
+    stopped.receiveMessage(Duration.ofSeconds(5));
+    server.setSoTimeout(10_000);
+    try (Socket s = server.accept()) {
+      s.setSoTimeout(10_000);
+      java.io.InputStream in = s.getInputStream();
+      // Whatever arrived before (an OPEN, when the connect won the race), the connection ends.
+      while (in.read() != -1) {
+        // drain
+      }
+    }
+  }
 }
