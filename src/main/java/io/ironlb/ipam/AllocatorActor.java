@@ -73,6 +73,8 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
 
   private record WriteDone(ServiceKey key, Written written, Throwable failure) implements Command {}
 
+  private record PoolWriteDone(PoolCounts counts, Throwable failure) implements Command {}
+
   private record RetryWrites() implements Command {}
 
   /** What this actor has asked to be written for a Service. */
@@ -94,6 +96,10 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   private final Map<ServiceKey, ServiceRequest> requests = new HashMap<>();
   private final Map<ServiceKey, Allocator.Decision> decided = new TreeMap<>();
   private final Map<ServiceKey, Written> written = new HashMap<>();
+
+  /** Writes refused in a row, for the retry backoff. */
+  private int failedWrites;
+
   private final Map<String, PoolCounts> poolsWritten = new HashMap<>();
   private final PoolMetrics poolMetrics;
 
@@ -187,6 +193,7 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
         .onMessage(StreamStarted.class, m -> ack(m.ackTo()))
         .onMessage(SnapshotArrived.class, this::onSnapshot)
         .onMessage(WriteDone.class, this::onWriteDone)
+        .onMessage(PoolWriteDone.class, this::onPoolWriteDone)
         .onMessage(RetryWrites.class, m -> retry())
         .onMessage(GetAllocations.class, this::onGet)
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
@@ -322,8 +329,11 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
     poolMetrics.record(all, servicesPerPool);
     for (PoolCounts counts : all) {
       if (!counts.equals(poolsWritten.get(counts.pool()))) {
+        // Counted as written now, so the next snapshot does not write it again while it is in
+        // flight; forgotten if the write fails, so the retry writes it.
         poolsWritten.put(counts.pool(), counts);
-        writer.writePool(counts);
+        ctx.pipeToSelf(
+            writer.writePool(counts), (ok, failure) -> new PoolWriteDone(counts, failure));
       }
     }
   }
@@ -333,9 +343,36 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
       ctx.getLog()
           .warn("status write for {} failed, will retry: {}", m.key(), m.failure().toString());
       written.remove(m.key(), m.written());
-      timers.startSingleTimer(new RetryWrites(), Duration.ofSeconds(1));
+      retryLater();
+    } else {
+      failedWrites = 0;
     }
     return this;
+  }
+
+  private Behavior<Command> onPoolWriteDone(PoolWriteDone m) {
+    if (m.failure() != null) {
+      ctx.getLog()
+          .warn(
+              "status write for IPAddressPool {} failed, will retry: {}",
+              m.counts().pool(),
+              m.failure().toString());
+      poolsWritten.remove(m.counts().pool(), m.counts());
+      retryLater();
+    }
+    return this;
+  }
+
+  /**
+   * The writer already retries what the API server could not take; what it gave up on (a refusal)
+   * is tried again from the newest state, backing off to once a minute while refusals continue.
+   */
+  private void retryLater() {
+    failedWrites++;
+    long seconds = Math.min(60, 1L << Math.min(failedWrites - 1, 6));
+    if (!timers.isTimerActive(RetryWrites.class)) {
+      timers.startSingleTimer(RetryWrites.class, new RetryWrites(), Duration.ofSeconds(seconds));
+    }
   }
 
   private Behavior<Command> retry() {

@@ -42,6 +42,9 @@ class KubernetesAllocationTest {
   /** An instance field: a fresh mock API server for each test. */
   KubernetesClient client;
 
+  /** The same server, for the tests that make it refuse writes. */
+  io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
+
   private static final String NS = "metallb-system";
   private final List<ActorSystem<Void>> systems = new ArrayList<>();
   private ExecutorService writers;
@@ -99,6 +102,64 @@ class KubernetesAllocationTest {
                   .containsEntry("assignedIPv4", 1)
                   .containsEntry("availableIPv4", 62);
             });
+  }
+
+  /**
+   * Issue 13, finding 8: the API server refuses the first pool status and event writes (403, as
+   * while a new ClusterRole propagates; fabric8 itself does not retry those); both still arrive,
+   * because refused writes are retried with backoff.
+   */
+  @Test
+  void poolStatusAndEventsTheApiServerRefusedAtFirstStillArrive() {
+    createPool("p", "10.222.7.0/30");
+    createService("default", "a");
+    server
+        .expect()
+        .put()
+        .withPath("/apis/metallb.io/v1beta1/namespaces/" + NS + "/ipaddresspools/p/status")
+        .andReturn(403, "forbidden")
+        .times(2);
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/default/events")
+        .andReturn(403, "forbidden")
+        .times(2);
+    controller("c1", null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(ips("default", "a")).containsExactly("10.222.7.0");
+              assertThat(poolStatus("p"))
+                  .containsEntry("assignedIPv4", 1)
+                  .containsEntry("availableIPv4", 3);
+              assertThat(events("default", "a"))
+                  .contains("Normal IPAllocated Assigned IP [\"10.222.7.0\"]");
+            });
+  }
+
+  /** Repeats of one event become one Event with a count, as client-go's recorder makes them. */
+  @Test
+  void repeatedEventsAreOneEventWithACount() throws Exception {
+    createService("default", "a");
+    KubernetesStatusWriter writer =
+        new KubernetesStatusWriter(client, NS, "ironlb-controller", writers);
+    io.ironlb.config.ServiceKey key = new io.ironlb.config.ServiceKey("default", "a");
+    for (int i = 0; i < 3; i++) {
+      writer
+          .event(key, true, "AllocationFailed", "no available IPs")
+          .toCompletableFuture()
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    writer
+        .event(key, false, "IPAllocated", "Assigned IP [\"10.222.7.0\"]")
+        .toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    var list = client.v1().events().inNamespace("default").list().getItems();
+    assertThat(list)
+        .extracting(e -> e.getReason() + " x" + e.getCount())
+        .containsExactlyInAnyOrder("AllocationFailed x3", "IPAllocated x1");
   }
 
   @Test

@@ -140,13 +140,58 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
         });
   }
 
+  /** What makes two events the same one (client-go's EventAggregator key, for one component). */
+  private record EventKey(ServiceKey service, boolean warning, String reason, String message) {}
+
+  /** An event already recorded: its object's name and how often it happened. */
+  private record Recorded(String name, int count, Instant first, Instant last) {}
+
+  /** client-go's recorder folds repeats within this window into one Event (count, last time). */
+  private static final java.time.Duration SAME_EVENT = java.time.Duration.ofMinutes(10);
+
+  /** Recorded events, the newest 4096 (client-go keeps as many). */
+  private final Map<EventKey, Recorded> events =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<EventKey, Recorded> eldest) {
+              return size() > 4096;
+            }
+          });
+
+  /**
+   * Records an event on a Service. A repeat of the same event (type, reason, message) within ten
+   * minutes updates the existing Event's count and last time instead of creating another object, as
+   * client-go's recorder does, so a Service that fails to allocate on every resync does not fill
+   * etcd with copies.
+   */
   @Override
   public CompletionStage<Void> event(
       ServiceKey key, boolean warning, String reason, String message) {
+    EventKey id = new EventKey(key, warning, reason, message);
     return chain(
         key,
         () -> {
-          String now = Instant.now().toString();
+          Instant now = Instant.now();
+          Recorded before = events.get(id);
+          if (before != null && before.last().plus(SAME_EVENT).isAfter(now)) {
+            var existing =
+                client.v1().events().inNamespace(key.namespace()).withName(before.name());
+            var event = existing.get();
+            if (event != null) {
+              Recorded again = new Recorded(before.name(), before.count() + 1, before.first(), now);
+              existing.edit(
+                  e ->
+                      new EventBuilder(e)
+                          .withCount(again.count())
+                          .withLastTimestamp(now.toString())
+                          .build());
+              events.put(id, again);
+              return;
+            }
+          }
+          String name =
+              key.name() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
           client
               .v1()
               .events()
@@ -154,10 +199,7 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
               .resource(
                   new EventBuilder()
                       .withNewMetadata()
-                      .withName(
-                          key.name()
-                              + "."
-                              + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+                      .withName(name)
                       .withNamespace(key.namespace())
                       .endMetadata()
                       .withNewInvolvedObject()
@@ -173,11 +215,12 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
                       .withComponent(component)
                       .endSource()
                       .withReportingComponent(component)
-                      .withFirstTimestamp(now)
-                      .withLastTimestamp(now)
+                      .withFirstTimestamp(now.toString())
+                      .withLastTimestamp(now.toString())
                       .withCount(1)
                       .build())
               .create();
+          events.put(id, new Recorded(name, 1, now, now));
         });
   }
 
@@ -405,9 +448,13 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
     }
   }
 
-  /** Runs {@code write} after every earlier write for the same key, on the executor. */
+  /**
+   * Runs {@code write} after every earlier write for the same key, on the executor. A write the API
+   * server could not take (no answer, 5xx, 429 Too Many Requests) is tried again with backoff until
+   * it is accepted; one it refuses for good (another 4xx) fails the returned stage.
+   */
   private CompletionStage<Void> chain(Object key, Runnable write) {
-    Supplier<CompletableFuture<Void>> next = () -> CompletableFuture.runAsync(write, executor);
+    Supplier<CompletableFuture<Void>> next = () -> attempt(key, write, 0);
     CompletableFuture<Void> result =
         tails.compute(
             key,
@@ -418,4 +465,67 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
     result.whenComplete((ok, e) -> tails.remove(key, result));
     return result;
   }
+
+  /** Backoff between attempts: 250 ms doubling to 30 s. */
+  static long backoffMillis(int failures) {
+    return Math.min(30_000L, 250L << Math.min(failures - 1, 7));
+  }
+
+  private CompletableFuture<Void> attempt(Object key, Runnable write, int failures) {
+    Executor when =
+        failures == 0
+            ? executor
+            : CompletableFuture.delayedExecutor(
+                backoffMillis(failures), java.util.concurrent.TimeUnit.MILLISECONDS, executor);
+    return CompletableFuture.runAsync(write, when)
+        .handle(
+            (ok, e) -> {
+              if (e == null) {
+                if (failures > 0) {
+                  LOG.info("write for {} accepted after {} failed attempts", key, failures);
+                }
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              Throwable cause =
+                  e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                      ? e.getCause()
+                      : e;
+              if (!retryable(cause)) {
+                LOG.warn("write for {} refused: {}", key, cause.toString());
+                return CompletableFuture.<Void>failedFuture(cause);
+              }
+              if (failures == 0 || (failures + 1) % 10 == 0) {
+                LOG.warn(
+                    "write for {} failed ({} attempts so far), retrying: {}",
+                    key,
+                    failures + 1,
+                    cause.toString());
+              }
+              return attempt(key, write, failures + 1);
+            })
+        .thenCompose(f -> f);
+  }
+
+  /**
+   * Worth trying again: the server did not answer, failed, asked us to slow down, or refused us for
+   * a reason that passes (credentials being rotated, RBAC not yet propagated: 401, 403). fabric8
+   * already retries 5xx a few times itself; this outlasts it. Not: 400, 404, 422 — the write itself
+   * is wrong or its object gone, and sending it again changes nothing.
+   */
+  static boolean retryable(Throwable e) {
+    if (e instanceof KubernetesClientException k) {
+      int code = k.getCode();
+      return code == 0
+          || code == 401
+          || code == 403
+          || code == 408
+          || code == 409
+          || code == 429
+          || code >= 500;
+    }
+    return e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException;
+  }
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(KubernetesStatusWriter.class);
 }
