@@ -24,7 +24,7 @@ import net.jqwik.api.Provide;
 class AllocatorProperties {
 
   /** One event in a run. */
-  sealed interface Event permits Upsert, Delete, Reconfigure, Restart {}
+  sealed interface Event permits Upsert, Delete, Reconfigure, Restart, RestartWithStale {}
 
   record Upsert(Svc svc) implements Event {}
 
@@ -33,6 +33,112 @@ class AllocatorProperties {
   record Reconfigure(List<Pool> pools) implements Event {}
 
   record Restart() implements Event {}
+
+  /**
+   * A restart where some Services show an address no pool admits (a status left from an old
+   * configuration): those are allocated anew, and must not take an address another Service holds.
+   */
+  record RestartWithStale(Map<String, String> staleStatus) implements Event {}
+
+  /** Addresses outside every pool layout below. */
+  private static final List<String> OUTSIDE = List.of("10.222.9.9", "10.222.1.200", "fd00:222::ff");
+
+  /**
+   * Issue 13, finding 2 (MetalLB's allocator tests): over restarts — some with stale statuses — and
+   * reconfigurations, an address a Service holds and may keep never moves, and no address is ever
+   * held by two Services that may not share it.
+   */
+  @Property(tries = 300)
+  void anAdmissibleHeldAddressNeverMoves(@ForAll("hostileRuns") List<Event> events) {
+    Map<ServiceKey, ServiceRequest> live = new HashMap<>();
+    Allocator allocator = new Allocator(Pools.of(pools(0)), null);
+    for (Event e : events) {
+      Map<ServiceKey, List<IPAddress>> held = new HashMap<>();
+      for (ServiceKey k : live.keySet()) {
+        held.put(k, allocator.addressesOf(k));
+      }
+      Set<ServiceKey> mayMove = new HashSet<>();
+      if (e instanceof Upsert u) {
+        ServiceRequest r = withStatus(u.svc(), allocator);
+        live.put(r.key(), r);
+        mayMove.add(r.key()); // its own request changed
+        allocator.reconcile(r);
+      } else if (e instanceof Delete d) {
+        ServiceKey key = new ServiceKey("default", d.name());
+        live.remove(key);
+        allocator.remove(key);
+      } else if (e instanceof Reconfigure c) {
+        Pools next = Pools.of(c.pools());
+        for (var entry : held.entrySet()) {
+          if (!entry.getValue().isEmpty()
+              && !admitted(next, live.get(entry.getKey()), entry.getValue())) {
+            mayMove.add(entry.getKey());
+          }
+        }
+        allocator.reconfigure(next, live.values());
+      } else if (e instanceof RestartWithStale r) {
+        Map<ServiceKey, ServiceRequest> withStatus = new HashMap<>();
+        for (var entry : live.entrySet()) {
+          String stale = r.staleStatus().get(entry.getKey().name());
+          List<IPAddress> status =
+              stale != null
+                  ? List.of(io.ironlb.config.IpAddresses.parseAddress(stale))
+                  : allocator.addressesOf(entry.getKey());
+          if (stale != null) {
+            mayMove.add(entry.getKey());
+          }
+          withStatus.put(entry.getKey(), restatus(entry.getValue(), status));
+        }
+        Allocator fresh = new Allocator(allocator.pools(), null);
+        fresh.reconcileAll(withStatus.values());
+        allocator = fresh;
+        live.putAll(withStatus);
+      } else {
+        continue;
+      }
+      for (var entry : held.entrySet()) {
+        if (!mayMove.contains(entry.getKey()) && live.containsKey(entry.getKey())) {
+          assertThat(allocator.addressesOf(entry.getKey()))
+              .as("%s keeps %s after %s", entry.getKey(), entry.getValue(), e)
+              .containsAll(entry.getValue());
+        }
+      }
+      check(allocator, live);
+    }
+  }
+
+  /** Whether these pools let the Service keep these addresses (the allocator's keep rules). */
+  private static boolean admitted(Pools pools, ServiceRequest r, List<IPAddress> ips) {
+    return pools.all().stream()
+        .anyMatch(
+            p ->
+                ips.stream().allMatch(p::contains)
+                    && p.admits(r.key().namespace(), r.labels())
+                    && (r.desiredPool() == null || r.desiredPool().equals(p.name())));
+  }
+
+  @Provide
+  Arbitrary<List<Event>> hostileRuns() {
+    Arbitrary<RestartWithStale> stale =
+        Arbitraries.maps(
+                Arbitraries.of("s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"),
+                Arbitraries.of(OUTSIDE))
+            .ofMaxSize(3)
+            .map(RestartWithStale::new);
+    return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(10, service().map(e -> (Event) new Upsert(e))),
+            net.jqwik.api.Tuple.of(
+                3,
+                Arbitraries.of("s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7")
+                    .map(n -> (Event) new Delete(n))),
+            net.jqwik.api.Tuple.of(
+                2,
+                Arbitraries.integers().between(0, 2).map(i -> (Event) new Reconfigure(pools(i)))),
+            net.jqwik.api.Tuple.of(2, stale.map(e -> (Event) e)))
+        .list()
+        .ofMinSize(5)
+        .ofMaxSize(40);
+  }
 
   @Property(tries = 300)
   void addressesAreNeverHeldTwiceIllegally(@ForAll("runs") List<Event> events) {

@@ -61,6 +61,11 @@ final class ArpCapture implements AutoCloseable {
         && (line.contains(vip + " is-at") || line.contains("tell " + vip + ","));
   }
 
+  /** Every line captured so far. */
+  List<String> lines() {
+    return List.copyOf(lines);
+  }
+
   /** Lines announcing {@code vip} sent by {@code mac}. */
   List<String> announcementsBy(String mac, String vip) {
     return lines.stream().filter(l -> announces(l, vip, mac)).toList();

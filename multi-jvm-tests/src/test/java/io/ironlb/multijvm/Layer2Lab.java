@@ -35,6 +35,11 @@ final class Layer2Lab implements AutoCloseable {
   private boolean localVips;
   private boolean writeRoutes;
 
+  /** The cluster's own segment (10.222.71.0/24, eth1), or null: cluster traffic on eth0. */
+  private String clusterLan;
+
+  static final String CLUSTER_V4 = "10.222.71";
+
   /**
    * @param config the directory every node reads
    * @param jvmOptions options for every node's JVM (e.g. {@link IronlbProcess#PATIENT_DETECTOR})
@@ -52,6 +57,44 @@ final class Layer2Lab implements AutoCloseable {
       net.close();
       throw e;
     }
+  }
+
+  /**
+   * Puts cluster traffic on a segment of its own ({@code eth1}, 10.222.71.ID): the chaos nemesis
+   * cuts it without touching the data plane (ARP, BGP, clients) on {@code eth0}.
+   */
+  Layer2Lab withClusterNetwork() {
+    clusterLan = net.lan("clan");
+    namespaces.forEach((id, ns) -> net.attach(clusterLan, ns, "n" + id, id, CLUSTER_V4));
+    return this;
+  }
+
+  /** Node ID's cluster (Artery) host: its eth1 address with a cluster network, else eth0's. */
+  String clusterHost(int id) {
+    return (clusterLan != null ? CLUSTER_V4 : V4) + "." + id;
+  }
+
+  /** Cuts node ID off its cluster segment, or (cut false) plugs it back in. */
+  void cutCluster(int id, boolean cut) {
+    Netns.must("ip", "-n", clusterLan, "link", "set", "q-n" + id, cut ? "down" : "up");
+  }
+
+  /** Drops cluster traffic between nodes A and B only (both ways), or restores it. */
+  void cutPair(int a, int b, boolean cut) {
+    for (int[] pair : new int[][] {{a, b}, {b, a}}) {
+      net.mustIn(
+          namespaces.get(pair[0]),
+          "ip",
+          "route",
+          cut ? "add" : "del",
+          "blackhole",
+          CLUSTER_V4 + "." + pair[1] + "/32");
+    }
+  }
+
+  /** Puts node ID's LAN cable back (after {@link #unplug}). */
+  void plug(int id) {
+    Netns.must("ip", "-n", lan, "link", "set", "p-n" + id, "up");
   }
 
   /** Start nodes with {@code --local-vips} from now on. */
@@ -229,7 +272,7 @@ final class Layer2Lab implements AutoCloseable {
   /** As {@link #start(int)}, with these JVM options instead of the lab's. */
   IronlbProcess start(int id, List<String> jvmOptions) throws IOException {
     List<String> seeds = new ArrayList<>();
-    namespaces.keySet().forEach(n -> seeds.add(V4 + "." + n + ":7355"));
+    namespaces.keySet().forEach(n -> seeds.add(clusterHost(n) + ":7355"));
     IronlbProcess p =
         IronlbProcess.startIn(
             namespaces.get(id),
@@ -243,7 +286,7 @@ final class Layer2Lab implements AutoCloseable {
                     "--node",
                     node(id),
                     "--cluster",
-                    V4 + "." + id + ":7355",
+                    clusterHost(id) + ":7355",
                     "--seed",
                     String.join(",", seeds),
                     "--http",

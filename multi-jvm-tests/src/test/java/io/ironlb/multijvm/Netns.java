@@ -49,7 +49,12 @@ public final class Netns implements AutoCloseable {
    * solicitations always flood), which {@link #host} attaches hosts to.
    */
   public String lan() {
-    String lan = namespace("lan");
+    return lan("lan");
+  }
+
+  /** Another segment, in namespace {@code prefix-suffix}. */
+  public String lan(String suffix) {
+    String lan = namespace(suffix);
     must(
         "ip",
         "-n",
@@ -115,6 +120,30 @@ public final class Netns implements AutoCloseable {
         "nodad");
     must("ip", "-n", ns, "link", "set", "eth0", "up");
     return ns;
+  }
+
+  /**
+   * Attaches existing host namespace {@code ns} to a second segment as {@code eth1}, addressed
+   * {@code v4Net.id/24} (the bridge port is {@code q-name} in {@code lan}).
+   */
+  public void attach(String lan, String ns, String name, int id, String v4Net) {
+    must(
+        "ip",
+        "-n",
+        ns,
+        "link",
+        "add",
+        "eth1",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "q-" + name,
+        "netns",
+        lan);
+    must("ip", "-n", lan, "link", "set", "q-" + name, "master", "br0", "up");
+    must("ip", "-n", ns, "addr", "add", v4Net + "." + id + "/24", "dev", "eth1");
+    must("ip", "-n", ns, "link", "set", "eth1", "up");
   }
 
   public static String mac(int id) {
