@@ -279,6 +279,78 @@ class AllocatorTest {
     assertThat(failures).isEmpty();
   }
 
+  /**
+   * MetalLB allocator_test.go TestConfigReload, row by row: s1 holds 10.222.3.0 (MetalLB: 1.2.3.0)
+   * and s2 fd00:222:: (1000::) in pool "test"; then the pools change. Where MetalLB's allocator
+   * leaves a Service without a pool (its controller allocates again later), IronLB's reconfigure
+   * allocates at once, so the row expects the Service's new pool and address.
+   */
+  static Stream<Arguments> configReload() {
+    return Stream.of(
+        Arguments.of(
+            "set same config is no-op",
+            List.of(pool("test", "10.222.3.0/30", "fd00:222::/126")),
+            "test 10.222.3.0",
+            "test fd00:222::"),
+        Arguments.of(
+            "expand pool",
+            List.of(pool("test", "10.222.3.0/24", "fd00:222::/120")),
+            "test 10.222.3.0",
+            "test fd00:222::"),
+        Arguments.of(
+            "shrink pool",
+            List.of(pool("test", "10.222.3.0/30", "fd00:222::/126")),
+            "test 10.222.3.0",
+            "test fd00:222::"),
+        Arguments.of(
+            "can't shrink further, removing the service allocation (IronLB: allocated again)",
+            List.of(pool("test", "10.222.3.2/31", "fd00:222::/126")),
+            "test 10.222.3.2",
+            "test fd00:222::"),
+        Arguments.of(
+            "can't shrink further ipv6, removing the service allocation (IronLB: allocated again)",
+            List.of(pool("test", "10.222.3.0/30", "fd00:222::2/127")),
+            "test 10.222.3.0",
+            "test fd00:222::2"),
+        Arguments.of(
+            "rename the pool",
+            List.of(pool("test2", "10.222.3.0/30", "fd00:222::/126")),
+            "test2 10.222.3.0",
+            "test2 fd00:222::"),
+        Arguments.of(
+            "split pool",
+            List.of(
+                pool("test", "10.222.3.0/31", "fd00:222::2/127"),
+                pool("test2", "10.222.3.2/31", "fd00:222::/127")),
+            "test 10.222.3.0",
+            "test2 fd00:222::"),
+        Arguments.of(
+            "enable buggy IPs not allowed (IronLB: allocated again, avoiding .0)",
+            List.of(buggyPool("test2", "10.222.3.0/31", "fd00:222::/127")),
+            "test2 10.222.3.1",
+            "test2 fd00:222::"));
+  }
+
+  @ParameterizedTest(name = "TestConfigReload: {0}")
+  @MethodSource("configReload")
+  void configReload(String desc, List<Pool> after, String s1, String s2) {
+    Allocator a =
+        new Allocator(
+            Pools.of(
+                List.of(
+                    pool("test", "10.222.3.0/30", "fd00:222::/126"),
+                    pool("unused", "10.222.4.0/30", "fd00:222:1::/126"))),
+            null);
+    List<ServiceRequest> services =
+        List.of(
+            svc("s1").status("10.222.3.0").request(),
+            svc("s2").v6().status("fd00:222::").request());
+    a.reconcileAll(services);
+    List<Allocator.Decision> d = a.reconfigure(Pools.of(after), services);
+    assertThat(d.get(0).pool() + " " + String.join(",", d.get(0).ips())).as("s1").isEqualTo(s1);
+    assertThat(d.get(1).pool() + " " + String.join(",", d.get(1).ips())).as("s2").isEqualTo(s2);
+  }
+
   @Test
   void poolCountsFollowAssignments() {
     // TestPoolCount: capacity per family, with and without avoidBuggyIPs.

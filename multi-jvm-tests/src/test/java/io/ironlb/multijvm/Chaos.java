@@ -315,6 +315,23 @@ final class Chaos implements AutoCloseable {
     return kinds;
   }
 
+  /**
+   * The node to hit: two times in three the owner of a random address (owners are sticky, so one
+   * node may hold them all, and a fault elsewhere would test little), else any node.
+   */
+  private int target() {
+    int any = 1 + random.nextInt(3);
+    String address = ADDRESSES.get(random.nextInt(ADDRESSES.size()));
+    boolean owner = random.nextInt(3) < 2;
+    Map<String, String> owners = lab.agreedOwners(List.of(1, 2, 3));
+    if (!owner || owners == null) {
+      return any;
+    }
+    String service = "default/l2-" + ADDRESSES.indexOf(address);
+    String node = owners.get(service);
+    return node == null ? any : Layer2Lab.id(node);
+  }
+
   /** How long to hold a fault of this kind. */
   private Duration hold(Kind kind) {
     long pauseMs = detector.acceptablePause().toMillis();
@@ -332,7 +349,7 @@ final class Chaos implements AutoCloseable {
 
   /** Applies one fault, holds it, heals it, lets the lab recover, and judges what was seen. */
   Result fault(int number, Kind kind) throws Exception {
-    int node = 1 + random.nextInt(3);
+    int node = target();
     int other = kind == Kind.CUT_PAIR ? 1 + (node + random.nextInt(2)) % 3 : 0;
     Duration hold = hold(kind);
     long t0 = System.currentTimeMillis();
