@@ -44,16 +44,37 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
    *     their successor answers before they withdraw, but not counted against the majority
    * @param gone members that are downed, removed or shutting down; when this node is among them it
    *     never announces again
+   * @param losing this node is on the side the split-brain resolver will down ({@link
+   *     Fence#toBeDowned}): it fences itself at once
    */
   public record MembershipChanged(
-      List<String> members, Set<String> unreachable, Set<String> leaving, Set<String> gone)
+      List<String> members,
+      Set<String> unreachable,
+      Set<String> leaving,
+      Set<String> gone,
+      boolean losing)
       implements Command {
+
+    /** A view from the unreachable set alone, judged by keep-majority as a clean split. */
     public MembershipChanged(List<String> members, Set<String> unreachable) {
       this(members, unreachable, Set.of(), Set.of());
     }
 
     public MembershipChanged(List<String> members, Set<String> unreachable, Set<String> leaving) {
       this(members, unreachable, leaving, Set.of());
+    }
+
+    public MembershipChanged(
+        List<String> members, Set<String> unreachable, Set<String> leaving, Set<String> gone) {
+      this(
+          members,
+          unreachable,
+          leaving,
+          gone,
+          Fence.shouldFence(
+              members,
+              unreachable,
+              (x, y) -> Integer.compare(members.indexOf(x), members.indexOf(y))));
     }
   }
 
@@ -193,12 +214,9 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
       stopping = true;
     }
     leaving |= m.leaving().contains(self);
-    java.util.Comparator<String> order =
-        (x, y) -> Integer.compare(members.indexOf(x), members.indexOf(y));
+    long reachable = members.stream().filter(n -> !unreachable.contains(n)).count();
     boolean nowFenced =
-        fenced
-            ? !Fence.mayLift(members, unreachable, order, knownWhenFenced)
-            : Fence.shouldFence(members, unreachable, order);
+        fenced ? !Fence.mayLift(m.losing(), reachable, knownWhenFenced) : m.losing();
     knownWhenFenced = nowFenced ? Math.max(knownWhenFenced, members.size()) : 0;
     if (nowFenced != fenced) {
       if (nowFenced) {

@@ -5,15 +5,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.Reachability;
+import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Turns this node's view of the Pekko cluster into the Announcer's {@link
@@ -34,29 +36,38 @@ public final class MembershipView {
         .findFirst();
   }
 
-  /** The view, from the members and the unreachable ones. */
+  /** The view, from the members and the unreachable ones (judged as a clean split). */
   public static Announcer.MembershipChanged view(
       Iterable<Member> members, Set<Member> unreachable) {
-    return view(members, unreachable, null, false, false);
+    return view(members, unreachable, null, false, false, null);
   }
 
   /**
-   * The view, with this node's own state: {@code self} downed, removed after it had joined, or the
-   * cluster extension shutting down, puts this node in {@link Announcer.MembershipChanged#gone()}.
-   * (Before it joins, Pekko reports this node's own status as Removed too.)
+   * The view, with this node's own state and the cluster's reachability table. {@code self} downed,
+   * removed after it had joined, or the cluster extension shutting down, puts this node in {@link
+   * Announcer.MembershipChanged#gone()} (before it joins, Pekko reports this node's own status as
+   * Removed too). With the table, the members the split-brain resolver will down ({@link
+   * Fence#toBeDowned}) count as unreachable, and {@code losing} says whether this node is among
+   * them; without it, the gossiped unreachable set is judged as a clean split.
+   *
+   * @param table the reachability table's unreachable records, or null when none was seen yet
    */
   public static Announcer.MembershipChanged view(
       Iterable<Member> members,
       Set<Member> unreachable,
       Member self,
       boolean joined,
-      boolean shuttingDown) {
-    List<Member> sorted = new ArrayList<>();
-    StreamSupport.stream(members.spliterator(), false)
-        .filter(m -> m.hasRole(SPEAKER_ROLE))
-        .filter(m -> m.status() != MemberStatus.joining() && m.status() != MemberStatus.removed())
-        .forEach(sorted::add);
-    sorted.sort(Member.ordering());
+      boolean shuttingDown,
+      List<Fence.Unreachable<UniqueAddress>> table) {
+    List<Member> all = new ArrayList<>();
+    members.forEach(all::add);
+    all.sort(Member.ordering());
+    List<Member> sorted =
+        all.stream()
+            .filter(m -> m.hasRole(SPEAKER_ROLE))
+            .filter(
+                m -> m.status() != MemberStatus.joining() && m.status() != MemberStatus.removed())
+            .toList();
     List<String> names = new ArrayList<>();
     Set<String> leaving = new HashSet<>();
     Set<String> gone = new HashSet<>();
@@ -73,6 +84,7 @@ public final class MembershipView {
                 }
               });
     }
+    String selfName = self == null ? null : nodeName(self).orElse(null);
     if (self != null) {
       MemberStatus s = self.status();
       if (shuttingDown || s == MemberStatus.down() || joined && s == MemberStatus.removed()) {
@@ -85,7 +97,37 @@ public final class MembershipView {
     for (Member m : unreachable) {
       nodeName(m).filter(names::contains).ifPresent(away::add);
     }
-    return new Announcer.MembershipChanged(names, away, leaving, gone);
+    if (table == null || self == null) {
+      return new Announcer.MembershipChanged(names, away, leaving, gone);
+    }
+    // The resolver counts every member (all roles) that is Up or Leaving, in address order.
+    List<UniqueAddress> counted =
+        all.stream()
+            .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.leaving())
+            .map(Member::uniqueAddress)
+            .toList();
+    Set<UniqueAddress> doomed = Fence.toBeDowned(counted, table);
+    for (Member m : all) {
+      if (doomed.contains(m.uniqueAddress())) {
+        nodeName(m).filter(names::contains).ifPresent(away::add);
+      }
+    }
+    if (selfName != null) {
+      away.remove(selfName);
+    }
+    return new Announcer.MembershipChanged(
+        names, away, leaving, gone, doomed.contains(self.uniqueAddress()));
+  }
+
+  /** The unreachable (or terminated) records of a reachability table. */
+  static List<Fence.Unreachable<UniqueAddress>> table(Reachability reachability) {
+    List<Fence.Unreachable<UniqueAddress>> out = new ArrayList<>();
+    for (Reachability.Record r : CollectionConverters.asJava(reachability.records())) {
+      if (r.status() != Reachability.Reachable$.MODULE$) {
+        out.add(new Fence.Unreachable<>(r.observer(), r.subject()));
+      }
+    }
+    return out;
   }
 
   /** An actor that keeps {@code announcer} informed; one per node. */
@@ -95,12 +137,18 @@ public final class MembershipView {
         ctx -> {
           Cluster cluster = Cluster.get(ctx.getSystem());
           boolean[] joined = {false};
+          List<List<Fence.Unreachable<UniqueAddress>>> table = new ArrayList<>(List.of(List.of()));
           cluster
               .subscriptions()
               .tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
           return Behaviors.receive(ClusterEvent.ClusterDomainEvent.class)
               .onAnyMessage(
                   e -> {
+                    // Pekko publishes the whole table on every change of it (the event the
+                    // resolver itself decides from).
+                    if (e instanceof ClusterEvent.ReachabilityChanged r) {
+                      table.set(0, table(r.reachability()));
+                    }
                     var state = cluster.state();
                     Member self = cluster.selfMember();
                     joined[0] |=
@@ -113,7 +161,8 @@ public final class MembershipView {
                             self,
                             joined[0],
                             e instanceof ClusterEvent.ClusterShuttingDown$
-                                || cluster.isTerminated()));
+                                || cluster.isTerminated(),
+                            table.get(0)));
                     return Behaviors.same();
                   })
               .build();
