@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ManifestReader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -206,6 +208,159 @@ class AdmissionReviewerTest {
     } else {
       assertThat(response.path("allowed").asBoolean()).isFalse();
       assertThat(response.path("status").path("code").asInt()).isEqualTo(422);
+      assertThat(response.path("status").path("message").asText()).contains(denial);
+    }
+  }
+
+  /**
+   * MetalLB's webhook tests (internal/k8s/webhooks/*_webhook_test.go), for every kind: a second
+   * object is judged with the existing one, an update replaces its old self (never a duplicate of
+   * it), an invalid object is refused, and one outside MetalLB's namespace is refused. Each row
+   * names the MetalLB test case; {@code {ns}} and {@code {name}} are filled per row.
+   */
+  static Stream<Arguments> metallbWebhookCases() {
+    String[][] kinds = {
+      // kind, MetalLB test, a valid spec, an invalid spec and the reason it is refused
+      {
+        "IPAddressPool",
+        "ipaddresspool_webhook_test.go TestValidateIPAddressPool",
+        "metallb.io/v1beta1",
+        "{addresses: [10.222.8.0/24]}",
+        "{addresses: [10.222.1.0/25]}",
+        "overlaps with"
+      },
+      {
+        "L2Advertisement",
+        "l2advertisement_webhook_test.go TestValidateL2Advertisement",
+        "metallb.io/v1beta1",
+        "{ipAddressPools: [p]}",
+        "{ipAddressPools: [p, p]}",
+        "duplicate definition of"
+      },
+      {
+        "BGPAdvertisement",
+        "bgpadvertisement_webhook_test.go TestValidateBGPAdvertisement",
+        "metallb.io/v1beta1",
+        "{ipAddressPools: [p], aggregationLength: 32}",
+        "{ipAddressPools: [p], aggregationLength: 16}",
+        "aggregation length"
+      },
+      {
+        "BGPPeer",
+        "bgppeer_webhook_test.go TestValidateBGPPeer",
+        "metallb.io/v1beta2",
+        "{myASN: 64512, peerASN: 64500, peerAddress: 10.222.0.9}",
+        "{myASN: 64512, peerASN: 64500, peerAddress: 10.222.0.9, holdTime: 90s, keepaliveTime: 120s}",
+        "is longer than spec.holdTime"
+      },
+      {
+        "Community",
+        "community_webhook_test.go TestValidateCommunity",
+        "metallb.io/v1beta1",
+        "{communities: [{name: gold, value: \"64512:1\"}]}",
+        "{communities: [{name: gold, value: \"64512:99999\"}]}",
+        "spec.communities[0].value"
+      },
+      {
+        "BFDProfile",
+        "bfdprofile_webhook_test.go TestValidateBFDProfile",
+        "metallb.io/v1beta1",
+        "{receiveInterval: 300}",
+        "{receiveInterval: 5}",
+        "10-60000 range"
+      }
+    };
+    List<Arguments> rows = new ArrayList<>();
+    for (String[] k : kinds) {
+      String kind = k[0];
+      String test = k[1];
+      String object =
+          "apiVersion: %s\nkind: %s\nmetadata: {name: {name}, namespace: {ns}}\nspec: %s";
+      String valid = object.formatted(k[2], kind, k[3]);
+      String invalid = object.formatted(k[2], kind, k[4]);
+      rows.add(
+          Arguments.of(
+              test + ": Second " + kind, "CREATE", kind, "second", "metallb-system", valid, null));
+      rows.add(
+          Arguments.of(
+              test + ": Same, update", "UPDATE", kind, "same", "metallb-system", valid, null));
+      rows.add(
+          Arguments.of(
+              test + ": Validation fails",
+              "CREATE",
+              kind,
+              "third",
+              "metallb-system",
+              invalid,
+              k[5]));
+      rows.add(
+          Arguments.of(
+              test + ": Validation must fail if created in different namespace",
+              "CREATE",
+              kind,
+              "fourth",
+              "default",
+              valid,
+              "resource must be created in metallb-system namespace"));
+    }
+    return rows.stream();
+  }
+
+  /** One existing object of every kind, named "same", beside the common configuration. */
+  private static final String EVERY_KIND =
+      """
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: IPAddressPool
+      metadata: {name: same, namespace: metallb-system}
+      spec: {addresses: [10.222.7.0/24]}
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: L2Advertisement
+      metadata: {name: same, namespace: metallb-system}
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: BGPAdvertisement
+      metadata: {name: same, namespace: metallb-system}
+      spec: {ipAddressPools: [p]}
+      ---
+      apiVersion: metallb.io/v1beta2
+      kind: BGPPeer
+      metadata: {name: same, namespace: metallb-system}
+      spec: {myASN: 64512, peerASN: 64500, peerAddress: 10.222.0.8}
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: Community
+      metadata: {name: same, namespace: metallb-system}
+      spec: {communities: [{name: silver, value: "64512:2"}]}
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: BFDProfile
+      metadata: {name: same, namespace: metallb-system}
+      """;
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("metallbWebhookCases")
+  void metallbWebhookCase(
+      String test,
+      String operation,
+      String kind,
+      String name,
+      String namespace,
+      String yaml,
+      String denial)
+      throws Exception {
+    ClusterResources existing =
+        ManifestReader.readString(EXISTING + EVERY_KIND, "existing").resources();
+    String object = yaml.replace("{name}", name).replace("{ns}", namespace);
+    JsonNode response =
+        AdmissionReviewer.review(request(operation, kind, name, object), existing).path("response");
+    if (denial == null) {
+      assertThat(response.path("allowed").asBoolean())
+          .as("%s: %s", test, response.path("status").path("message").asText())
+          .isTrue();
+    } else {
+      assertThat(response.path("allowed").asBoolean()).as(test).isFalse();
       assertThat(response.path("status").path("message").asText()).contains(denial);
     }
   }
