@@ -48,7 +48,7 @@ class ConfigValidatorTest {
         rows, "CIDR with host bits is its network, as Go's ParseCIDR", pool("a", "10.222.1.7/24"));
     invalid(
         rows,
-        "invalid pool CIDR",
+        "invalid pool CIDR [MetalLB config_test.go TestParse]",
         pool("a", "10.222.1.0/33"),
         P
             + "a: spec.addresses[0]: invalid CIDR \"10.222.1.0/33\": not a CIDR; write a CIDR or a range a-b");
@@ -78,7 +78,7 @@ class ConfigValidatorTest {
             + "a: spec.addresses[0]: invalid IP range \"10.222.1.1-fd00:222::1\": start and end are of different families");
     invalid(
         rows,
-        "address pool with no address",
+        "address pool with no address [MetalLB config_test.go TestParse]",
         poolWith("a", "", new String[0]),
         P + "a: spec.addresses: required");
     valid(
@@ -87,7 +87,7 @@ class ConfigValidatorTest {
         docs(pool("a", "10.222.1.0/25"), pool("b", "10.222.1.128/25")));
     invalid(
         rows,
-        "overlapping CIDRs",
+        "overlapping CIDRs [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), pool("b", "10.222.1.128/25")),
         P
             + "b: spec.addresses[0]: CIDR \"10.222.1.128/25\" overlaps with \"10.222.1.0/24\" in IPAddressPool metallb-system/a");
@@ -105,21 +105,21 @@ class ConfigValidatorTest {
             + "b: spec.addresses[0]: CIDR \"10.222.0.250-10.222.1.3\" overlaps with \"10.222.1.0/24\" in IPAddressPool metallb-system/a");
     invalid(
         rows,
-        "duplicate pool definition",
+        "duplicate pool definition [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), pool("a", "10.222.2.0/24")),
         P + "a: metadata.name: duplicate definition of IPAddressPool metallb-system/a");
     valid(
         rows,
-        "ip address pool with namespace selection",
+        "ip address pool with namespace selection [MetalLB config_test.go TestParse]",
         poolWith("a", "serviceAllocation: {priority: 10, namespaces: [web, db]}", "10.222.1.0/24"));
     invalid(
         rows,
-        "ip address pool with duplicate namespace selection",
+        "ip address pool with duplicate namespace selection [MetalLB config_test.go TestParse]",
         poolWith("a", "serviceAllocation: {namespaces: [web, web]}", "10.222.1.0/24"),
         P + "a: spec.serviceAllocation.namespaces[1]: duplicate definition of \"web\"");
     invalid(
         rows,
-        "ip address pool with duplicate service selection",
+        "ip address pool with duplicate service selection [MetalLB config_test.go TestParse]",
         poolWith(
             "a",
             "serviceAllocation: {serviceSelectors: [{matchLabels: {x: y}}, {matchLabels: {x: y}}]}",
@@ -131,7 +131,7 @@ class ConfigValidatorTest {
     valid(rows, "peer-only", ebgpPeer("p", ""));
     invalid(
         rows,
-        "invalid my-asn",
+        "invalid my-asn [MetalLB config_test.go TestParse]",
         peer("p", "peerASN: 64501\npeerAddress: 10.222.0.1"),
         PEER + "p: spec.myASN: missing local ASN");
     invalid(
@@ -141,17 +141,17 @@ class ConfigValidatorTest {
         PEER + "p: spec.myASN: invalid value 4294967296, must be in 0-4294967295 range");
     invalid(
         rows,
-        "peer without asn or dynamic asn",
+        "peer without asn or dynamic asn [MetalLB config_test.go TestParse]",
         peer("p", "myASN: 64500\npeerAddress: 10.222.0.1"),
         PEER + "p: spec.peerASN: missing peer ASN and dynamicASN (exactly one is required)");
     invalid(
         rows,
-        "peer with both asn and dynamic asn",
+        "peer with both asn and dynamic asn [MetalLB config_test.go TestParse]",
         peer("p", "myASN: 64500\npeerASN: 64501\ndynamicASN: external\npeerAddress: 10.222.0.1"),
         PEER + "p: spec.dynamicASN: both peerASN and dynamicASN specified");
     valid(
         rows,
-        "peer with dynamic asn",
+        "peer with dynamic asn [MetalLB config_test.go TestParse]",
         peer("p", "myASN: 64500\ndynamicASN: internal\npeerAddress: 10.222.0.1"));
     invalid(
         rows,
@@ -160,26 +160,26 @@ class ConfigValidatorTest {
         PEER + "p: spec.dynamicASN: \"both\" is not one of internal, external");
     invalid(
         rows,
-        "invalid peer-address",
+        "invalid peer-address [MetalLB config_test.go TestParse]",
         peer("p", "myASN: 64500\npeerASN: 64501\npeerAddress: 10.222.0.256"),
         PEER + "p: spec.peerAddress: \"10.222.0.256\" is not an IP address");
     valid(
         rows,
-        "unnumbered peer without address with interface ok",
+        "unnumbered peer without address with interface ok [MetalLB config_test.go TestParse]",
         peer("p", "myASN: 64500\npeerASN: 64501\ninterface: eth1"));
     invalid(
         rows,
-        "unnumbered peer without address without interface nok",
+        "unnumbered peer without address without interface nok [MetalLB config_test.go TestParse]",
         peer("p", "myASN: 64500\npeerASN: 64501"),
         PEER + "p: spec.peerAddress: peer has no peerAddress or interface specified");
     invalid(
         rows,
-        "unnumbered peer with address with interface nok",
+        "unnumbered peer with address with interface nok [MetalLB config_test.go TestParse]",
         peer("p", "myASN: 64500\npeerASN: 64501\npeerAddress: 10.222.0.1\ninterface: eth1"),
         PEER + "p: spec.interface: peer has both peerAddress and interface specified");
     invalid(
         rows,
-        "invalid RouterID",
+        "invalid RouterID [MetalLB config_test.go TestParse]",
         ebgpPeer("p", "routerID: fd00:222::1"),
         PEER
             + "p: spec.routerID: invalid router ID \"fd00:222::1\": a BGP identifier is a non-zero IPv4 address");
@@ -202,13 +202,13 @@ class ConfigValidatorTest {
     // --- BGPPeer: timers (MetalLB parseTimers) ---
     valid(
         rows,
-        "peer with zero hold/keepalive timers",
+        "peer with zero hold/keepalive timers [MetalLB config_test.go TestParse]",
         ebgpPeer("p", "holdTime: 0s\nkeepaliveTime: 0s"));
     valid(rows, "peer with holdtime only", ebgpPeer("p", "holdTime: 3s"));
     valid(rows, "peer with keepalive only", ebgpPeer("p", "keepaliveTime: 30s"));
     invalid(
         rows,
-        "invalid hold time (too short)",
+        "invalid hold time (too short) [MetalLB config_test.go TestParse]",
         ebgpPeer("p", "holdTime: 2s"),
         PEER + "p: spec.holdTime: invalid hold time \"2s\": must be 0 or >=3s");
     invalid(
@@ -219,7 +219,7 @@ class ConfigValidatorTest {
             + "p: spec.keepaliveTime: keepaliveTime \"500ms\" gives a hold time of 1500ms: the hold time must be 0 or >=3s");
     invalid(
         rows,
-        "invalid keepalivetime larger than holdtime",
+        "invalid keepalivetime larger than holdtime [MetalLB config_test.go TestParse]",
         peer(
             "core",
             "myASN: 64500\npeerASN: 64501\npeerAddress: 10.222.0.1\nholdTime: 90s\nkeepaliveTime: 120s"),
@@ -241,50 +241,50 @@ class ConfigValidatorTest {
     valid(rows, "ebgp multihop on an eBGP peer", ebgpPeer("p", "ebgpMultiHop: true"));
     invalid(
         rows,
-        "invalid ebgp-multihop",
+        "invalid ebgp-multihop [MetalLB config_test.go TestParse]",
         peer("p", "myASN: 64500\npeerASN: 64500\npeerAddress: 10.222.0.1\nebgpMultiHop: true"),
         PEER
             + "p: spec.ebgpMultiHop: invalid ebgp-multihop parameter set for an ibgp peer (peerASN equals myASN)");
     invalid(
         rows,
-        "BGP Peer with both password and secret ref set",
+        "BGP Peer with both password and secret ref set [MetalLB config_test.go TestParse]",
         ebgpPeer("p", "password: s3cret\npasswordSecret: {name: bgp-secret}"),
         PEER
             + "p: spec.password: can not have both password and passwordSecret set (they are mutually exclusive)");
     valid(
         rows,
-        "BGP Peer with a valid secret",
+        "BGP Peer with a valid secret [MetalLB config_test.go TestParse]",
         docs(
             ebgpPeer("p", "passwordSecret: {name: s}"),
             secret("s", "kubernetes.io/basic-auth", true)));
     invalid(
         rows,
-        "BGP Peer with invalid secret type",
+        "BGP Peer with invalid secret type [MetalLB config_test.go TestParse]",
         docs(ebgpPeer("p", "passwordSecret: {name: s}"), secret("s", "Opaque", true)),
         PEER
             + "p: spec.passwordSecret: secret type mismatch on \"s\", type \"kubernetes.io/basic-auth\" is expected");
     invalid(
         rows,
-        "BGP Peer without password set in the secret",
+        "BGP Peer without password set in the secret [MetalLB config_test.go TestParse]",
         docs(
             ebgpPeer("p", "passwordSecret: {name: s}"),
             secret("s", "kubernetes.io/basic-auth", false)),
         PEER + "p: spec.passwordSecret: password not specified in the secret \"s\"");
     invalid(
         rows,
-        "Peer with non existing BFD Profile",
+        "Peer with non existing BFD Profile [MetalLB config_test.go TestParse]",
         ebgpPeer("p", "bfdProfile: missing"),
         PEER + "p: spec.bfdProfile: BFDProfile \"missing\" does not exist");
     valid(
         rows,
-        "Session with nondefault BFD Profile",
+        "Session with nondefault BFD Profile [MetalLB config_test.go TestParse]",
         docs(
             ebgpPeer("p", "bfdProfile: fast"),
             bfd("fast", "receiveInterval: 50\ntransmitInterval: 50")));
     // MetalLB validation_test.go TestCheckFRRPeersCompatible (issue 13, finding 4).
     invalid(
         rows,
-        "duplicate peers",
+        "duplicate peers [MetalLB config_test.go TestParse]",
         docs(ebgpPeer("p", ""), ebgpPeer("q", "")),
         PEER
             + "q: spec.peerAddress: peer 10.222.0.1 already exists as BGPPeer metallb-system/p (same router and vrf; no Node is known to tell their nodes apart)");
@@ -337,12 +337,12 @@ class ConfigValidatorTest {
     valid(rows, "empty node selector (select everything)", ebgpPeer("p", "nodeSelectors: [{}]"));
     invalid(
         rows,
-        "invalid expression node selector (missing key)",
+        "invalid expression node selector (missing key) [MetalLB config_test.go TestParse]",
         ebgpPeer("p", "nodeSelectors: [{matchExpressions: [{key: '', operator: Exists}]}]"),
         PEER + "p: spec.nodeSelectors[0].matchExpressions[0].key: required");
     invalid(
         rows,
-        "invalid expression node selector (invalid operator)",
+        "invalid expression node selector (invalid operator) [MetalLB config_test.go TestParse]",
         ebgpPeer(
             "p", "nodeSelectors: [{matchExpressions: [{key: k, operator: Like, values: [a]}]}]"),
         PEER
@@ -354,14 +354,14 @@ class ConfigValidatorTest {
         PEER + "p: spec.nodeSelectors[0].matchExpressions[0]: operator In needs values");
     invalid(
         rows,
-        "duplicate values node selector match expression",
+        "duplicate values node selector match expression [MetalLB config_test.go TestParse]",
         ebgpPeer(
             "p", "nodeSelectors: [{matchExpressions: [{key: k, operator: In, values: [a, a]}]}]"),
         PEER
             + "p: spec.nodeSelectors[0].matchExpressions[0].values: duplicate definition of match expression value");
     invalid(
         rows,
-        "use duplicate match labels in node selectors",
+        "use duplicate match labels in node selectors [MetalLB config_test.go TestParse]",
         ebgpPeer("p", "nodeSelectors: [{matchLabels: {a: b}}, {matchLabels: {a: b}}]"),
         PEER + "p: spec.nodeSelectors[1]: duplicate definition of nodeSelectors");
 
@@ -372,7 +372,7 @@ class ConfigValidatorTest {
         docs(pool("a", "10.222.1.0/24"), bgpAdv("x", "aggregationLength: 24")));
     invalid(
         rows,
-        "bad aggregation length (too long)",
+        "bad aggregation length (too long) [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), bgpAdv("x", "aggregationLength: 33")),
         ADV + "x: spec.aggregationLength: invalid value 33, must be in 1-32 range");
     invalid(
@@ -382,17 +382,17 @@ class ConfigValidatorTest {
         ADV + "x: spec.aggregationLength: invalid value 0, must be in 1-32 range");
     invalid(
         rows,
-        "bad aggregation length (incompatible with CIDR)",
+        "bad aggregation length (incompatible with CIDR) [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), bgpAdv("x", "aggregationLength: 16")),
         ADV
             + "x: spec.aggregationLength: invalid aggregation length 16: prefix 24 of \"10.222.1.0/24\" in IPAddressPool metallb-system/a is more specific than the aggregation length");
     valid(
         rows,
-        "aggregation length by range",
+        "aggregation length by range [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0-10.222.1.255"), bgpAdv("x", "aggregationLength: 24")));
     invalid(
         rows,
-        "aggregation length by range, too wide",
+        "aggregation length by range, too wide [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.10-10.222.1.20"), bgpAdv("x", "aggregationLength: 26")),
         ADV
             + "x: spec.aggregationLength: invalid aggregation length 26: prefix 30 of \"10.222.1.10-10.222.1.20\" in IPAddressPool metallb-system/a is more specific than the aggregation length");
@@ -436,7 +436,7 @@ class ConfigValidatorTest {
     // --- BGPAdvertisement: local preference (MetalLB "different local pref - ...") ---
     invalid(
         rows,
-        "different local pref - same peers and nodes",
+        "different local pref - same peers and nodes [MetalLB config_test.go TestParse]",
         docs(
             pool("a", "10.222.1.0/24"),
             bgpAdv("x", "localPref: 100"),
@@ -452,7 +452,7 @@ class ConfigValidatorTest {
             bgpAdv("y", "localPref: 100\ncommunities: ['1:1']")));
     valid(
         rows,
-        "different local pref - different ipv4 aggregation length",
+        "different local pref - different ipv4 aggregation length [MetalLB config_test.go TestParse]",
         docs(
             pool("a", "10.222.1.0/24"),
             bgpAdv("x", "localPref: 100"),
@@ -468,14 +468,14 @@ class ConfigValidatorTest {
             + "y: spec.localPref: invalid local preference 200: local preference 100 was already set by BGPAdvertisement metallb-system/x for IPAddressPool metallb-system/a with the same peers, nodes and aggregation length");
     valid(
         rows,
-        "different local pref - different aggregation lengths",
+        "different local pref - different aggregation lengths [MetalLB config_test.go TestParse]",
         docs(
             pool("a", "10.222.1.0/24", "fd00:222::/120"),
             bgpAdv("x", "localPref: 100"),
             bgpAdv("y", "localPref: 200\naggregationLength: 24\naggregationLengthV6: 120")));
     valid(
         rows,
-        "different local pref - different peers & same nodes",
+        "different local pref - different peers & same nodes [MetalLB config_test.go TestParse]",
         docs(
             pool("a", "10.222.1.0/24"),
             ebgpPeer("p1", ""),
@@ -484,7 +484,7 @@ class ConfigValidatorTest {
             bgpAdv("y", "localPref: 200\npeers: [p2]")));
     valid(
         rows,
-        "different local pref - same peers & different nodes",
+        "different local pref - same peers & different nodes [MetalLB config_test.go TestParse]",
         docs(
             pool("a", "10.222.1.0/24"),
             node("n1", "rack: a"),
@@ -511,13 +511,13 @@ class ConfigValidatorTest {
             bgpAdv("x", "communities: ['65000:100', 'large:4294967295:1:2']")));
     invalid(
         rows,
-        "bad community literal (asn part doesn't fit) - in BGP adv",
+        "bad community literal (asn part doesn't fit) - in BGP adv [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), bgpAdv("x", "communities: ['65536:100']")),
         ADV
             + "x: spec.communities[0]: invalid section \"65536\" of community \"65536:100\": not a 16-bit number");
     invalid(
         rows,
-        "bad community literal (community# part doesn't fit) - in BGP adv",
+        "bad community literal (community# part doesn't fit) - in BGP adv [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), bgpAdv("x", "communities: ['1:70000']")),
         ADV
             + "x: spec.communities[0]: invalid section \"70000\" of community \"1:70000\": not a 16-bit number");
@@ -542,57 +542,57 @@ class ConfigValidatorTest {
             bgpAdv("x", "communities: [no-advertise]")));
     invalid(
         rows,
-        "bad community ref (unknown ref) - in BGP adv",
+        "bad community ref (unknown ref) - in BGP adv [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), bgpAdv("x", "communities: [no-export]")),
         ADV
             + "x: spec.communities[0]: \"no-export\" is neither a community (65000:100, large:65000:1:2) nor a Community alias");
     invalid(
         rows,
-        "duplicate community literal - in BGP adv",
+        "duplicate community literal - in BGP adv [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), bgpAdv("x", "communities: ['1:1', '1:1']")),
         ADV + "x: spec.communities[1]: duplicate definition of \"1:1\"");
     invalid(
         rows,
-        "bad community literal (wrong format) - in the community CR",
+        "bad community literal (wrong format) - in the community CR [MetalLB config_test.go TestParse]",
         community("c", "x=1:2:3"),
         COM
             + "c: spec.communities[0].value: invalid community format \"1:2:3\" (use 65000:100 or large:65000:1:2)");
     invalid(
         rows,
-        "bad community literal (asn part doesn't fit) - in the community CR",
+        "bad community literal (asn part doesn't fit) - in the community CR [MetalLB config_test.go TestParse]",
         community("c", "x=99999:1"),
         COM
             + "c: spec.communities[0].value: invalid section \"99999\" of community \"99999:1\": not a 16-bit number");
     invalid(
         rows,
-        "duplicate communities definition (in 2 different crs)",
+        "duplicate communities definition (in 2 different crs) [MetalLB config_test.go TestParse]",
         docs(community("c", "x=1:1"), community("d", "x=1:2")),
         COM + "d: spec.communities[0].name: duplicate definition of community \"x\"");
     invalid(
         rows,
-        "duplicate communities definition (in the same cr)",
+        "duplicate communities definition (in the same cr) [MetalLB config_test.go TestParse]",
         community("c", "x=1:1", "x=1:2"),
         COM + "c: spec.communities[1].name: duplicate definition of community \"x\"");
 
     // --- duplicates in advertisements ---
     invalid(
         rows,
-        "duplicate ip address pools - in L2 adv",
+        "duplicate ip address pools - in L2 adv [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), l2Adv("l", "ipAddressPools: [a, a]")),
         L2 + "l: spec.ipAddressPools[1]: duplicate definition of \"a\"");
     invalid(
         rows,
-        "duplicate ip address pools - in BGP adv",
+        "duplicate ip address pools - in BGP adv [MetalLB config_test.go TestParse]",
         docs(pool("a", "10.222.1.0/24"), bgpAdv("x", "ipAddressPools: [a, a]")),
         ADV + "x: spec.ipAddressPools[1]: duplicate definition of \"a\"");
     invalid(
         rows,
-        "duplicate peers - in BGP adv",
+        "duplicate peers - in BGP adv [MetalLB config_test.go TestParse]",
         docs(ebgpPeer("p", ""), bgpAdv("x", "peers: [p, p]")),
         ADV + "x: spec.peers[1]: duplicate definition of \"p\"");
     invalid(
         rows,
-        "use duplicate ip pool selectors - in L2 adv",
+        "use duplicate ip pool selectors - in L2 adv [MetalLB config_test.go TestParse]",
         l2Adv("l", "ipAddressPoolSelectors: [{matchLabels: {t: a}}, {matchLabels: {t: a}}]"),
         L2 + "l: spec.ipAddressPoolSelectors[1]: duplicate definition of ipAddressPoolSelectors");
     valid(rows, "specify interfaces", l2Adv("l", "interfaces: [eth0, bond0.100]"));
@@ -617,12 +617,12 @@ class ConfigValidatorTest {
             "receiveInterval: 10\ntransmitInterval: 60000\ndetectMultiplier: 255\nechoInterval: 10\nminimumTtl: 254"));
     invalid(
         rows,
-        "BFD Profile with too low receive interval",
+        "BFD Profile with too low receive interval [MetalLB config_test.go TestParse]",
         bfd("b", "receiveInterval: 9"),
         BFD + "b: spec.receiveInterval: invalid value 9, must be in 10-60000 range");
     invalid(
         rows,
-        "BFD Profile with too high receive interval",
+        "BFD Profile with too high receive interval [MetalLB config_test.go TestParse]",
         bfd("b", "receiveInterval: 60001"),
         BFD + "b: spec.receiveInterval: invalid value 60001, must be in 10-60000 range");
     invalid(
@@ -642,13 +642,13 @@ class ConfigValidatorTest {
         BFD + "b: spec.minimumTtl: invalid value 255, must be in 1-254 range");
     invalid(
         rows,
-        "Multiple BFD Profiles with the same name",
+        "Multiple BFD Profiles with the same name [MetalLB config_test.go TestParse]",
         docs(bfd("b", ""), bfd("b", "")),
         BFD + "b: metadata.name: duplicate definition of BFDProfile metallb-system/b");
     // MetalLB's FRR mode accepts Echo on IPv4; IronLB's native BFD has no Echo, and says so.
     invalid(
         rows,
-        "Session with ipv4 and bfd echo mode",
+        "Session with ipv4 and bfd echo mode [MetalLB config_test.go TestParse]",
         docs(
             pool("a", "10.222.1.0/24"),
             ebgpPeer("p", "bfdProfile: echo"),
@@ -657,7 +657,7 @@ class ConfigValidatorTest {
         ECHO);
     invalid(
         rows,
-        "Session with ipv6 and bfd echo mode",
+        "Session with ipv6 and bfd echo mode [MetalLB config_test.go TestParse]",
         docs(
             pool("a", "fd00:222::/120"),
             ebgpPeer("p", "bfdProfile: echo"),
