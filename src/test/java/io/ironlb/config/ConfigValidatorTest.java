@@ -667,6 +667,131 @@ class ConfigValidatorTest {
             + "\n"
             + PEER
             + "p: spec.bfdProfile: BFDProfile metallb-system/echo has echoMode enabled, which is not possible for IPv6 IPAddressPool metallb-system/a advertised by BGPAdvertisement metallb-system/x");
+    // The rest of MetalLB's TestParse error cases (addresses moved into 10.222.0.0/16).
+    invalid(
+        rows,
+        "ip address pool with duplicate namespace selectors [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: pool1, namespace: metallb-system}
+        spec: {addresses: [10.222.0.0/16, 10.223.0.0/24], avoidBuggyIPs: true, autoAssign: false, serviceAllocation: {priority: 1, namespaceSelectors: [{matchLabels: {foo: bar}}, {matchLabels: {foo: bar}}]}}""",
+        "IPAddressPool metallb-system/pool1: spec.serviceAllocation.namespaceSelectors[1]: duplicate definition of namespaceSelectors");
+    invalid(
+        rows,
+        "invalid peer-asn [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: p, namespace: metallb-system}
+        spec: {myASN: 42, peerAddress: 10.222.0.4}""",
+        "BGPPeer metallb-system/p: spec.peerASN: missing peer ASN and dynamicASN (exactly one is required)");
+    invalid(
+        rows,
+        "invalid expression node selector (missing operator) [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: p, namespace: metallb-system}
+        spec: {myASN: 42, peerASN: 42, peerAddress: 10.222.0.4, nodeSelectors: [{matchLabels: {foo: bar}, matchExpressions: [{key: bar, values: [quux]}]}]}""",
+        "BGPPeer metallb-system/p: spec.nodeSelectors[0].matchExpressions[0].operator: required");
+    invalid(
+        rows,
+        "invalid pool CIDR prefix length [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: pool1, namespace: metallb-system}
+        spec: {addresses: [10.222.3.0/33]}""",
+        "IPAddressPool metallb-system/pool1: spec.addresses[0]: invalid CIDR \"10.222.3.0/33\": not a CIDR; write a CIDR or a range a-b");
+    invalid(
+        rows,
+        "invalid pool CIDR, first address of the range is after the second [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: pool1, namespace: metallb-system}
+        spec: {addresses: [10.222.3.10-10.222.3.1]}""",
+        "IPAddressPool metallb-system/pool1: spec.addresses[0]: invalid IP range \"10.222.3.10-10.222.3.1\": start IP \"10.222.3.10\" is after the end IP \"10.222.3.1\"");
+    invalid(
+        rows,
+        "bad community literal (wrong format) - in BGP adv [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: testPool, namespace: metallb-system}
+        spec: {addresses: [10.222.0.0/16]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: BGPAdvertisement
+        metadata: {name: testAdv, namespace: metallb-system}
+        spec: {communities: ["1234"], ipAddressPools: [testPool]}""",
+        "BGPAdvertisement metallb-system/testAdv: spec.communities[0]: \"1234\" is neither a community (65000:100, large:65000:1:2) nor a Community alias");
+    invalid(
+        rows,
+        "bad community literal (community# part doesn't fit) - in the community CR [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: Community
+        metadata: {name: community, namespace: metallb-system}
+        spec: {communities: [{name: bar, value: "1:99999999"}]}""",
+        "Community metallb-system/community: spec.communities[0].value: invalid section \"99999999\" of community \"1:99999999\": not a 16-bit number");
+    invalid(
+        rows,
+        "duplicate CIDRs [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: pool1, namespace: metallb-system}
+        spec: {addresses: [10.222.0.0/16]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: pool2, namespace: metallb-system}
+        spec: {addresses: [10.222.0.0/16]}""",
+        "IPAddressPool metallb-system/pool2: spec.addresses[0]: CIDR \"10.222.0.0/16\" overlaps with \"10.222.0.0/16\" in IPAddressPool metallb-system/pool1");
+    invalid(
+        rows,
+        "use duplicate match labels in ip pool selectors - in BGP adv [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: pool1, namespace: metallb-system, labels: {test: pool1}}
+        spec: {addresses: [10.222.0.0/16]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: BGPAdvertisement
+        metadata: {name: adv1, namespace: metallb-system}
+        spec: {aggregationLength: 32, localPref: 100, ipAddressPoolSelectors: [{matchLabels: {test: pool1}}, {matchLabels: {test: pool1}}]}""",
+        "BGPAdvertisement metallb-system/adv1: spec.ipAddressPoolSelectors[1]: duplicate definition of ipAddressPoolSelectors");
+    invalid(
+        rows,
+        "use duplicate match expression in ip pool selector - in BGP adv [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: pool1, namespace: metallb-system, labels: {test: pool1}}
+        spec: {addresses: [10.222.0.0/16]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: BGPAdvertisement
+        metadata: {name: adv1, namespace: metallb-system}
+        spec: {aggregationLength: 32, localPref: 100, ipAddressPoolSelectors: [{matchExpressions: [{key: test, operator: In, values: [pool1, pool1]}]}]}""",
+        "BGPAdvertisement metallb-system/adv1: spec.ipAddressPoolSelectors[0].matchExpressions[0].values: duplicate definition of match expression value");
+    invalid(
+        rows,
+        "use duplicate match expression values in node selector [MetalLB config_test.go TestParse]",
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: pool1, namespace: metallb-system}
+        spec: {addresses: [10.222.0.0/16]}
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: BGPAdvertisement
+        metadata: {name: adv1, namespace: metallb-system}
+        spec: {ipAddressPools: [pool1], nodeSelectors: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [first, second]}, {key: kubernetes.io/hostname, operator: In, values: [second, first]}]}]}""",
+        "BGPAdvertisement metallb-system/adv1: spec.nodeSelectors[0].matchExpressions[1]: duplicate definition of match expressions");
     return rows.stream();
   }
 
@@ -685,6 +810,28 @@ class ConfigValidatorTest {
     } else {
       assertThat(errors).containsExactly(expected.split("\n"));
     }
+  }
+
+  /** MetalLB TestParse error cases about an object's shape (read, then validated). */
+  @ParameterizedTest(name = "{0} [MetalLB config_test.go TestParse]")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          no pool name                 | metadata: {namespace: metallb-system}               | IPAddressPool at test.yaml:1: metadata.name: required
+          address pool with no protocol | metadata: {name: pool1, namespace: metallb-system} | IPAddressPool metallb-system/pool1: spec: required
+          """)
+  void refusedForItsShape(String description, String metadata, String expected) {
+    String yaml =
+        "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\n"
+            + metadata
+            + (description.startsWith("no pool name")
+                ? "\nspec: {addresses: [10.222.0.0/24]}"
+                : "");
+    ManifestReader.Result read = ManifestReader.readString(yaml, "test.yaml");
+    List<Problem> problems = new java.util.ArrayList<>(read.problems());
+    problems.addAll(ConfigValidator.validate(read.resources()));
+    assertThat(problems).extracting(Problem::toString).containsExactly(expected);
   }
 
   private static void valid(List<Arguments> rows, String description, String yaml) {
