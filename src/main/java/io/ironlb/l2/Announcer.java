@@ -46,14 +46,26 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
    *     never announces again
    * @param losing this node is on the side the split-brain resolver will down ({@link
    *     Fence#toBeDowned}): it fences itself at once
+   * @param incarnations each member's incarnation (its unique address's uid): a node that comes
+   *     back under the same name is a new process that announces nothing yet
    */
   public record MembershipChanged(
       List<String> members,
       Set<String> unreachable,
       Set<String> leaving,
       Set<String> gone,
-      boolean losing)
+      boolean losing,
+      Map<String, Long> incarnations)
       implements Command {
+
+    public MembershipChanged(
+        List<String> members,
+        Set<String> unreachable,
+        Set<String> leaving,
+        Set<String> gone,
+        boolean losing) {
+      this(members, unreachable, leaving, gone, losing, Map.of());
+    }
 
     /** A view from the unreachable set alone, judged by keep-majority as a clean split. */
     public MembershipChanged(List<String> members, Set<String> unreachable) {
@@ -114,6 +126,17 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private final ActorRef<LinkCommand> link;
   private final ActorRef<Change> observer;
   private final Map<String, Assignment> assignments = new HashMap<>();
+
+  /** A counter of the messages that matter for ordering: assignments and membership changes. */
+  private long clock;
+
+  /** When (on {@link #clock}) each address's newest assignment arrived. */
+  private final Map<String, Long> assignedAt = new HashMap<>();
+
+  /** Each member's incarnation, and when (on {@link #clock}) it replaced an earlier one. */
+  private final Map<String, Long> incarnation = new HashMap<>();
+
+  private final Map<String, Long> reincarnatedAt = new HashMap<>();
   private final Map<String, Set<String>> announced = new HashMap<>();
   private List<String> members;
   private Set<String> memberSet;
@@ -183,6 +206,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
       return this; // an older decision overtaken by a newer one
     }
     assignments.put(a.vip(), a);
+    assignedAt.put(a.vip(), ++clock);
     return reconcile(List.of(a.vip()));
   }
 
@@ -190,11 +214,23 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     Assignment before = assignments.get(m.vip());
     if (before != null && before.epoch() <= m.epoch()) {
       assignments.remove(m.vip());
+      assignedAt.remove(m.vip());
     }
     return reconcile(List.of(m.vip()));
   }
 
   private Behavior<Command> onMembership(MembershipChanged m) {
+    clock++;
+    m.incarnations()
+        .forEach(
+            (name, uid) -> {
+              Long before = incarnation.put(name, uid);
+              if (before != null && !before.equals(uid)) {
+                // Restarted under the same name: a fresh process that announces nothing until an
+                // entity assigns it something. Older assignments naming it skip it.
+                reincarnatedAt.put(name, clock);
+              }
+            });
     members = m.members().contains(self) ? List.copyOf(m.members()) : withSelf(m.members());
     memberSet = Set.copyOf(members);
     unreachable = Set.copyOf(m.unreachable());
@@ -265,7 +301,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     for (String vip : vips) {
       Assignment a = assignments.get(vip);
       Set<String> want =
-          a != null && !fenced && !stopping && self.equals(a.announcer(this::canAnnounce))
+          a != null && !fenced && !stopping && self.equals(a.announcer(c -> canAnnounce(c, vip)))
               ? a.interfaces()
               : null;
       Set<String> have = announced.get(vip);
@@ -318,13 +354,18 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   /**
    * Whether a candidate can announce in this node's view: this node always (the fence and planned
    * stop are checked apart); another only while it is a member that is neither unreachable nor
-   * leaving. A dead owner is downed and removed some seconds after it became unreachable; until its
-   * VIP entity forgets it, it is still first in the ranking and must not count as available again
-   * just because it left the unreachable set.
+   * leaving, and that has not come back as a new process since the address's assignment was made. A
+   * dead owner is downed and removed some seconds after it became unreachable; until its VIP entity
+   * forgets it, it is still first in the ranking and must not count as available again just because
+   * it left the unreachable set — nor when it is started again and rejoins under its old name
+   * before the entity has confirmed the successor (the chaos harness saw every address withdrawn
+   * for 14 s that way).
    */
-  private boolean canAnnounce(String candidate) {
+  private boolean canAnnounce(String candidate, String vip) {
     return candidate.equals(self)
-        || (memberSet.contains(candidate) && !unavailable.contains(candidate));
+        || (memberSet.contains(candidate)
+            && !unavailable.contains(candidate)
+            && reincarnatedAt.getOrDefault(candidate, 0L) < assignedAt.getOrDefault(vip, 0L));
   }
 
   private State state() {
@@ -332,7 +373,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     // A fenced or stopping node does not announce, whatever the ranking says.
     boolean silent = fenced || stopping;
     for (Assignment a : assignments.values()) {
-      String owner = a.announcer(c -> canAnnounce(c) && !(silent && c.equals(self)));
+      String owner = a.announcer(c -> canAnnounce(c, a.vip()) && !(silent && c.equals(self)));
       if (owner != null) {
         owners.put(a.vip(), owner);
       }

@@ -1,8 +1,10 @@
 package io.ironlb.l2;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -115,8 +117,12 @@ public final class MembershipView {
     if (selfName != null) {
       away.remove(selfName);
     }
+    Map<String, Long> incarnations = new HashMap<>();
+    for (Member m : sorted) {
+      nodeName(m).ifPresent(n -> incarnations.put(n, m.uniqueAddress().longUid()));
+    }
     return new Announcer.MembershipChanged(
-        names, away, leaving, gone, doomed.contains(self.uniqueAddress()));
+        names, away, leaving, gone, doomed.contains(self.uniqueAddress()), incarnations);
   }
 
   /** The unreachable (or terminated) records of a reachability table. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ironlb.testkit.LocalActorTestKit;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -151,6 +152,47 @@ class AnnouncerTest {
     link.expectMessage(new LinkCommand.Withdraw("10.222.1.1"));
     unreachable("node-b");
     link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+  }
+
+  /**
+   * The chaos harness's restart fault: the owner dies, its standby takes over, and the owner is
+   * started again under its old name before the VIP entity has confirmed the standby. The new
+   * process announces nothing yet, so the standby keeps the address until an assignment made after
+   * the restart says otherwise.
+   */
+  @Test
+  void anOwnerStartedAgainUnderItsNameDoesNotTakeBackAStaleAssignment() {
+    a.tell(
+        new Announcer.MembershipChanged(
+            NODES,
+            Set.of(),
+            Set.of(),
+            Set.of(),
+            false,
+            Map.of("node-a", 1L, "node-b", 2L, "node-c", 3L)));
+    assign("10.222.1.2", 1, "node-b", "node-a", "node-c");
+    a.tell(
+        new Announcer.MembershipChanged(
+            NODES,
+            Set.of("node-b"),
+            Set.of(),
+            Set.of(),
+            false,
+            Map.of("node-a", 1L, "node-b", 2L, "node-c", 3L)));
+    link.expectMessage(new LinkCommand.Announce("10.222.1.2", Set.of()));
+    // node-b is back as a new process (incarnation 4): reachable, but not yet assigned anything.
+    a.tell(
+        new Announcer.MembershipChanged(
+            NODES,
+            Set.of(),
+            Set.of(),
+            Set.of(),
+            false,
+            Map.of("node-a", 1L, "node-b", 4L, "node-c", 3L)));
+    link.expectNoMessage(Duration.ofMillis(200));
+    // An assignment made after its return ranks it first again: it owns the address now.
+    assign("10.222.1.2", 2, "node-b", "node-a", "node-c");
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.2"));
   }
 
   @Test
