@@ -259,7 +259,8 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
         getContext()
             .getLog()
             .warn(
-                "fenced: this node cannot reach a majority ({} of {} unreachable); withdrawing every address",
+                "fenced: the split-brain resolver will down this node ({} of {} members unreachable"
+                    + " in its view); withdrawing every address",
                 unreachable.size(),
                 members.size());
       } else {

@@ -61,8 +61,11 @@ public final class Fence {
    *
    * @param members the members the resolver counts (Up and Leaving), in address order
    * @param records the unreachable (or terminated) observations between them
+   * @param self this node: never on the "unreachable" side of its own keep-majority decision, even
+   *     when another node's observation of it is in the table (the resolver decides from its own
+   *     failure detector's events, which never name itself)
    */
-  public static <M> Set<M> toBeDowned(List<M> members, Collection<Unreachable<M>> records) {
+  public static <M> Set<M> toBeDowned(List<M> members, Collection<Unreachable<M>> records, M self) {
     Set<M> in = new HashSet<>(members);
     List<Unreachable<M>> table =
         records.stream()
@@ -71,7 +74,7 @@ public final class Fence {
     Set<M> indirect = observers(table);
     indirect.retainAll(subjects(table));
     if (indirect.isEmpty()) {
-      return keepMajority(members, subjects(table));
+      return keepMajority(members, without(subjects(table), self));
     }
     // The resolver downs the indirectly connected, then decides on the rest as if the
     // observations between them had not been made (DowningStrategy.nodesToDown).
@@ -85,7 +88,7 @@ public final class Fence {
               .toList();
       Set<M> again = observers(rest);
       again.retainAll(subjects(rest));
-      down.addAll(again.isEmpty() ? keepMajority(members, subjects(rest)) : members);
+      down.addAll(again.isEmpty() ? keepMajority(members, without(subjects(rest), self)) : members);
     }
     return down;
   }
@@ -102,6 +105,11 @@ public final class Fence {
     boolean keepHere =
         here.size() == away.size() ? !away.contains(members.get(0)) : here.size() > away.size();
     return keepHere ? away : here;
+  }
+
+  private static <M> Set<M> without(Set<M> set, M self) {
+    set.remove(self);
+    return set;
   }
 
   private static <M> Set<M> observers(Collection<Unreachable<M>> table) {

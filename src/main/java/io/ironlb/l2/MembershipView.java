@@ -108,7 +108,7 @@ public final class MembershipView {
             .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.leaving())
             .map(Member::uniqueAddress)
             .toList();
-    Set<UniqueAddress> doomed = Fence.toBeDowned(counted, table);
+    Set<UniqueAddress> doomed = Fence.toBeDowned(counted, table, self.uniqueAddress());
     for (Member m : all) {
       if (doomed.contains(m.uniqueAddress())) {
         nodeName(m).filter(names::contains).ifPresent(away::add);

@@ -44,32 +44,36 @@ class FenceAndAssignmentTest {
    * What Pekko's split-brain resolver (keep-majority) will down, from one node's copy of the
    * reachability table ("x>y": x cannot reach y); members in address order.
    */
-  @ParameterizedTest(name = "members {0}, table {1} → downed {2}")
+  @ParameterizedTest(name = "members {0}, table {1}, seen from {2} → downed {3}")
   @CsvSource(
       delimiter = '|',
       nullValues = "-",
       textBlock =
           """
-          a,b,c   | -                       | -
-          a,b,c   | a>c,b>c                 | c
-          a,b,c   | a>b,a>c                 | a
-          a,b,c   | a>c,c>a                 | a,c
-          a,b,c   | a>c,c>a,b>c             | a,c
-          a,b,c,d | a>c,c>a,a>d,b>d,c>d     | a,c,d
-          a,b,c,d | a>c,a>d,b>c,b>d         | c,d
-          a,b,c,d | c>a,c>b,d>a,d>b         | c,d
-          a,b     | b>a                     | b
-          a,b     | a>b                     | b
-          a,b,c   | a>x,x>a                 | -
+          a,b,c   | -                       | a | -
+          a,b,c   | a>c,b>c                 | a | c
+          a,b,c   | a>b,a>c                 | a | a
+          a,b,c   | a>c,c>a                 | b | a,c
+          a,b,c   | a>c,c>a,b>c             | b | a,c
+          a,b,c,d | a>c,c>a,a>d,b>d,c>d     | b | a,c,d
+          a,b,c,d | a>c,a>d,b>c,b>d         | a | c,d
+          a,b,c,d | c>a,c>b,d>a,d>b         | c | c,d
+          a,b     | b>a                     | b | b
+          a,b     | a>b                     | a | b
+          a,b,c   | a>x,x>a                 | a | -
+          a,b,c   | b>a                     | a | -
+          a,b,c   | b>a,c>a                 | a | -
+          a,b,c   | b>a,c>a                 | b | a
           """)
-  void theResolversDecisionFromOneNodesTable(String members, String table, String downed) {
+  void theResolversDecisionFromOneNodesTable(
+      String members, String table, String self, String downed) {
     List<Fence.Unreachable<String>> records =
         table == null
             ? List.of()
             : Arrays.stream(table.split(","))
                 .map(r -> new Fence.Unreachable<>(r.split(">")[0], r.split(">")[1]))
                 .toList();
-    assertThat(Fence.toBeDowned(Arrays.asList(members.split(",")), records))
+    assertThat(Fence.toBeDowned(Arrays.asList(members.split(",")), records, self))
         .containsExactlyInAnyOrderElementsOf(set(downed));
   }
 

@@ -117,6 +117,10 @@ final class Chaos implements AutoCloseable {
   static final List<String> ADDRESSES =
       List.of("10.222.70.200", "10.222.70.201", "10.222.70.202", "10.222.70.203");
   static final String ROUTED = "10.222.75.10";
+
+  /** ironlb.bgp.drain-time: a stopping node keeps answering while its BGP paths drain. */
+  private static final Duration DRAIN = Duration.ofSeconds(5);
+
   private static final String ROUTER = Layer2Lab.V4 + ".101";
   private static final String CLIENT_MAC = Netns.mac(100);
   private static final Pattern NEXT_HOP = Pattern.compile("via (10\\.222\\.70\\.(\\d+)) ");
@@ -343,7 +347,9 @@ final class Chaos implements AutoCloseable {
           random.nextBoolean()
               ? detector.stableAfter().plusSeconds(3 + random.nextInt(3))
               : detector.settle().plusSeconds(1 + random.nextInt(3));
-      case KILL, PLANNED_STOP -> detector.settle().plusSeconds(2 + random.nextInt(3));
+      case KILL -> detector.settle().plusSeconds(2 + random.nextInt(3));
+      // A planned stop drains BGP (ironlb.bgp.drain-time, 5 s) before it hands layer 2 over.
+      case PLANNED_STOP -> detector.settle().plus(DRAIN).plusSeconds(2 + random.nextInt(3));
     };
   }
 
@@ -365,7 +371,8 @@ final class Chaos implements AutoCloseable {
       }
       case PLANNED_STOP -> p.terminate();
     }
-    long settledAt = t0 + detector.settle().toMillis();
+    long settledAt =
+        t0 + detector.settle().toMillis() + (kind == Kind.PLANNED_STOP ? DRAIN.toMillis() : 0);
     Thread.sleep(hold.toMillis()); // the nemesis holds the fault: the schedule, not a sync
     List<String> routerProblems = new ArrayList<>();
     if (hold.compareTo(detector.settle().plusSeconds(3)) >= 0
