@@ -108,6 +108,19 @@ class PeerSessionTest {
     t.start();
   }
 
+  /** A session of AS 64512 to the scripted peer (AS 64500, hold 3 s) on this test's server. */
+  private PeerSession.Config toServer(Duration connectRetry) throws IOException {
+    return new PeerSession.Config(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
+        null,
+        64512,
+        64500,
+        (Inet4Address) InetAddress.getByName("10.222.0.2"),
+        3,
+        null,
+        connectRetry);
+  }
+
   private PeerSession.State state(
       ActorRef<PeerSession.Command> session, TestProbe<PeerSession.Status> p) {
     session.tell(new PeerSession.GetStatus(p.ref()));
@@ -121,17 +134,7 @@ class PeerSessionTest {
     ActorRef<PeerSession.Command> session =
         kit.spawn(
             PeerSession.create(
-                new PeerSession.Config(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
-                    null,
-                    64512,
-                    64500,
-                    (Inet4Address) InetAddress.getByName("10.222.0.2"),
-                    3,
-                    null,
-                    Duration.ofMillis(200)),
-                new BgpMetrics(families),
-                Duration.ofSeconds(1)));
+                toServer(Duration.ofMillis(200)), new BgpMetrics(families), Duration.ofSeconds(1)));
     session.tell(
         new PeerSession.Advertise(
             Map.of(
@@ -194,18 +197,7 @@ class PeerSessionTest {
     server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     kit = LocalActorTestKit.create();
     ActorRef<PeerSession.Command> session =
-        kit.spawn(
-            PeerSession.create(
-                new PeerSession.Config(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
-                    null,
-                    64512,
-                    64500,
-                    (Inet4Address) InetAddress.getByName("10.222.0.2"),
-                    3,
-                    null,
-                    Duration.ofSeconds(5)),
-                new BgpMetrics(families)));
+        kit.spawn(PeerSession.create(toServer(Duration.ofSeconds(5)), new BgpMetrics(families)));
     TestProbe<org.apache.pekko.Done> stopped = kit.createTestProbe();
     session.tell(new PeerSession.Stop(stopped.ref())); // before the connect completes
     stopped.receiveMessage(Duration.ofSeconds(5));

@@ -162,37 +162,28 @@ class AnnouncerTest {
    */
   @Test
   void anOwnerStartedAgainUnderItsNameDoesNotTakeBackAStaleAssignment() {
-    a.tell(
-        new Announcer.MembershipChanged(
-            NODES,
-            Set.of(),
-            Set.of(),
-            Set.of(),
-            false,
-            Map.of("node-a", 1L, "node-b", 2L, "node-c", 3L)));
+    incarnations(Set.of(), 2L);
     assign("10.222.1.2", 1, "node-b", "node-a", "node-c");
-    a.tell(
-        new Announcer.MembershipChanged(
-            NODES,
-            Set.of("node-b"),
-            Set.of(),
-            Set.of(),
-            false,
-            Map.of("node-a", 1L, "node-b", 2L, "node-c", 3L)));
+    incarnations(Set.of("node-b"), 2L);
     link.expectMessage(new LinkCommand.Announce("10.222.1.2", Set.of()));
     // node-b is back as a new process (incarnation 4): reachable, but not yet assigned anything.
-    a.tell(
-        new Announcer.MembershipChanged(
-            NODES,
-            Set.of(),
-            Set.of(),
-            Set.of(),
-            false,
-            Map.of("node-a", 1L, "node-b", 4L, "node-c", 3L)));
+    incarnations(Set.of(), 4L);
     link.expectNoMessage(Duration.ofMillis(200));
     // An assignment made after its return ranks it first again: it owns the address now.
     assign("10.222.1.2", 2, "node-b", "node-a", "node-c");
     link.expectMessage(new LinkCommand.Withdraw("10.222.1.2"));
+  }
+
+  /** A view of the three nodes with node-b in incarnation {@code nodeB}. */
+  private void incarnations(Set<String> unreachable, long nodeB) {
+    a.tell(
+        new Announcer.MembershipChanged(
+            NODES,
+            unreachable,
+            Set.of(),
+            Set.of(),
+            false,
+            Map.of("node-a", 1L, "node-b", nodeB, "node-c", 3L)));
   }
 
   @Test

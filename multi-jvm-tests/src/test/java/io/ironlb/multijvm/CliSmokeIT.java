@@ -54,22 +54,7 @@ class CliSmokeIT {
     try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String taken = "127.0.0.1:" + held.getLocalPort();
       try (IronlbProcess status =
-          IronlbProcess.start(
-              "status-taken",
-              List.of(
-                  "standalone",
-                  "--config",
-                  dir.toString(),
-                  "--node",
-                  "n1",
-                  "--cluster",
-                  "127.0.0.1:0",
-                  "--seed",
-                  "127.0.0.1:0",
-                  "--http",
-                  taken,
-                  "--interfaces",
-                  "none"))) {
+          IronlbProcess.start("status-taken", standalone(dir, "127.0.0.1:0", taken))) {
         assertThat(status.awaitExit(DEADLINE)).isEqualTo(1);
         assertThat(status.stderr().lines())
             .contains(
@@ -80,26 +65,29 @@ class CliSmokeIT {
                     + "] Address already in use");
       }
       try (IronlbProcess cluster =
-          IronlbProcess.start(
-              "cluster-taken",
-              List.of(
-                  "standalone",
-                  "--config",
-                  dir.toString(),
-                  "--node",
-                  "n1",
-                  "--cluster",
-                  taken,
-                  "--seed",
-                  taken,
-                  "--http",
-                  "127.0.0.1:0",
-                  "--interfaces",
-                  "none"))) {
+          IronlbProcess.start("cluster-taken", standalone(dir, taken, "127.0.0.1:0"))) {
         assertThat(cluster.awaitExit(DEADLINE)).isNotZero();
         assertThat(cluster.stderr().lines())
             .anyMatch(l -> l.startsWith("ironlb: Failed to bind TCP to [" + taken + "]"));
       }
     }
+  }
+
+  /** A one-node standalone command line: the cluster address seeds itself. */
+  private static List<String> standalone(Path config, String cluster, String http) {
+    return List.of(
+        "standalone",
+        "--config",
+        config.toString(),
+        "--node",
+        "n1",
+        "--cluster",
+        cluster,
+        "--seed",
+        cluster,
+        "--http",
+        http,
+        "--interfaces",
+        "none");
   }
 }
