@@ -351,6 +351,70 @@ class AllocatorTest {
     assertThat(d.get(1).pool() + " " + String.join(",", d.get(1).ips())).as("s2").isEqualTo(s2);
   }
 
+  /**
+   * MetalLB allocator_test.go TestAllocation, for each family: pools test1 (10.222.3.4/31,
+   * fd00:222::4/127) and test2 (10.222.3.10/31, fd00:222::10/127); s1..s4 take the four addresses
+   * (IronLB's order: lowest first, pools by name), s5 and s6 get none, s1 gives its address up, s5
+   * takes it with a sharing key, s6 still cannot without one and can with it on another port.
+   * MetalLB checks only that an address is from the pools; IronLB's choice is exact.
+   */
+  @ParameterizedTest(name = "TestAllocation: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"IPv4", "IPv6", "dual-stack"})
+  void allocation(String family) {
+    Allocator a =
+        new Allocator(
+            Pools.of(
+                List.of(
+                    pool("test1", "10.222.3.4/31", "fd00:222::4/127"),
+                    pool("test2", "10.222.3.10/31", "fd00:222::10/127"))),
+            null);
+    java.util.function.Function<String, Svc> service =
+        name ->
+            switch (family) {
+              case "IPv6" -> svc(name).v6();
+              case "dual-stack" -> svc(name).dual("RequireDualStack");
+              default -> svc(name);
+            };
+    List<String> expected =
+        switch (family) {
+          case "IPv6" -> List.of("fd00:222::4", "fd00:222::5", "fd00:222::10", "fd00:222::11");
+          case "dual-stack" ->
+              List.of(
+                  "10.222.3.4,fd00:222::4",
+                  "10.222.3.5,fd00:222::5",
+                  "10.222.3.10,fd00:222::10",
+                  "10.222.3.11,fd00:222::11");
+          default -> List.of("10.222.3.4", "10.222.3.5", "10.222.3.10", "10.222.3.11");
+        };
+    for (int i = 1; i <= 4; i++) {
+      assertThat(String.join(",", a.reconcile(service.apply("s" + i).request()).ips()))
+          .as("s%d gets an address", i)
+          .isEqualTo(expected.get(i - 1));
+    }
+    assertThat(a.reconcile(service.apply("s5").request()).error())
+        .as("s5 can't get one")
+        .isNotNull();
+    assertThat(a.reconcile(service.apply("s6").request()).error())
+        .as("s6 can't get one")
+        .isNotNull();
+    a.remove(new ServiceKey("default", "s1"));
+    assertThat(
+            String.join(
+                ",",
+                a.reconcile(service.apply("s5").ports("TCP/80").share("share").request()).ips()))
+        .as("s5 can now get one")
+        .isEqualTo(expected.get(0));
+    assertThat(a.reconcile(service.apply("s6").request()).error())
+        .as("s6 still can't get one")
+        .isNotNull();
+    assertThat(
+            String.join(
+                ",",
+                a.reconcile(service.apply("s6").ports("TCP/443").share("share").request()).ips()))
+        .as("s6 can get one with sharing")
+        .isEqualTo(expected.get(0));
+  }
+
   @Test
   void poolCountsFollowAssignments() {
     // TestPoolCount: capacity per family, with and without avoidBuggyIPs.
