@@ -415,6 +415,43 @@ class AllocatorTest {
         .isEqualTo(expected.get(0));
   }
 
+  /**
+   * MetalLB allocator_test.go TestAutoAssign, for each family: test1 (10.222.3.4/31,
+   * fd00:222::4/127) has autoAssign false, test2 (10.222.3.10/31, fd00:222::10/127) true; s1 and s2
+   * get test2's two addresses, s3..s5 none (test1 is never used unless asked for).
+   */
+  @ParameterizedTest(name = "TestAutoAssign: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"IPv4", "IPv6", "dual-stack"})
+  void autoAssign(String family) {
+    Allocator a =
+        new Allocator(
+            Pools.of(
+                List.of(
+                    manualPool("test1", "10.222.3.4/31", "fd00:222::4/127"),
+                    pool("test2", "10.222.3.10/31", "fd00:222::10/127"))),
+            null);
+    List<String> expected =
+        switch (family) {
+          case "IPv6" -> List.of("fd00:222::10", "fd00:222::11");
+          case "dual-stack" -> List.of("10.222.3.10,fd00:222::10", "10.222.3.11,fd00:222::11");
+          default -> List.of("10.222.3.10", "10.222.3.11");
+        };
+    for (int i = 1; i <= 5; i++) {
+      Svc s =
+          switch (family) {
+            case "IPv6" -> svc("s" + i).v6();
+            case "dual-stack" -> svc("s" + i).dual("RequireDualStack");
+            default -> svc("s" + i);
+          };
+      Allocator.Decision d = a.reconcile(s.request());
+      if (i <= 2) {
+        assertThat(String.join(",", d.ips())).as("s%d", i).isEqualTo(expected.get(i - 1));
+      } else {
+        assertThat(d.error()).as("s%d gets nothing", i).isNotNull();
+      }
+    }
+  }
+
   @Test
   void poolCountsFollowAssignments() {
     // TestPoolCount: capacity per family, with and without avoidBuggyIPs.
