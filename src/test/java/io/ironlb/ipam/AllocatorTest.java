@@ -452,9 +452,42 @@ class AllocatorTest {
     }
   }
 
+  /**
+   * MetalLB allocator_test.go TestPoolMetrics: addresses in use in pool "test" (10.222.3.4/30,
+   * fd00:222::4/126) as Services take, share and give up addresses; a shared address counts once.
+   */
+  @Test
+  void poolMetrics() {
+    Allocator a =
+        new Allocator(Pools.of(List.of(pool("test", "10.222.3.4/30", "fd00:222::4/126"))), null);
+    java.util.function.IntSupplier inUse =
+        () -> (int) a.counts().get(0).assignedIPv4() + (int) a.counts().get(0).assignedIPv6();
+    a.reconcile(svc("s1").ips("10.222.3.4").request());
+    assertThat(inUse.getAsInt()).as("assign s1").isEqualTo(1);
+    a.reconcile(svc("s2").ips("10.222.3.5").request());
+    assertThat(inUse.getAsInt()).as("assign s2").isEqualTo(2);
+    a.remove(new ServiceKey("default", "s1"));
+    assertThat(inUse.getAsInt()).as("unassign s1").isEqualTo(1);
+    a.remove(new ServiceKey("default", "s2"));
+    assertThat(inUse.getAsInt()).as("unassign s2").isZero();
+    String[][] shared = {{"s1", "TCP/80"}, {"s2", "TCP/443"}, {"s3", "TCP/23"}};
+    for (String[] s : shared) {
+      a.reconcile(svc(s[0]).ips("10.222.3.4").share("key").ports(s[1]).request());
+      assertThat(inUse.getAsInt()).as("assign %s shared", s[0]).isEqualTo(1);
+    }
+    for (int i = 0; i < shared.length; i++) {
+      a.remove(new ServiceKey("default", shared[i][0]));
+      assertThat(inUse.getAsInt())
+          .as("unassign %s shared", shared[i][0])
+          .isEqualTo(i < shared.length - 1 ? 1 : 0);
+    }
+  }
+
+  /**
+   * MetalLB allocator_test.go TestPoolCount: capacity per family, with and without avoidBuggyIPs.
+   */
   @Test
   void poolCountsFollowAssignments() {
-    // TestPoolCount: capacity per family, with and without avoidBuggyIPs.
     Allocator a =
         new Allocator(
             Pools.of(
