@@ -101,6 +101,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   private record HandoverTimedOut() implements Command {}
 
   private static final Duration REFRESH = Duration.ofSeconds(15);
+  private static final Duration RESEND_AFTER_HANDOFF = Duration.ofSeconds(2);
   private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
 
   /**
@@ -333,6 +334,11 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
 
   private Behavior<Command> onMembersChanged(MembersChanged m) {
     report(true);
+    // A member's removal moves its shards: reports sent to a VIP entity on the way out are lost
+    // with it, and its new incarnation must hear from every node before it ranks. Send them all
+    // again once the hand-off is done (the chaos harness saw a new entity rank without one node's
+    // report, and two nodes answer one address until the 15 s refresh).
+    timers.startSingleTimer("resend", new Refresh(), RESEND_AFTER_HANDOFF);
     if (!stopping.isEmpty()
         && m.event()
             .member()

@@ -51,6 +51,13 @@ public final class VipEntity {
    */
   static final java.time.Duration GRACE = java.time.Duration.ofSeconds(1);
 
+  /**
+   * After {@link #GRACE}, a new entity waits on (checking every 250 ms) until every Up speaker has
+   * reported, for at most this long: an entity that ranks without the report of the node that
+   * announces the address hands it to another node while the first keeps announcing.
+   */
+  static final java.time.Duration MAX_GRACE = java.time.Duration.ofSeconds(5);
+
   /** The current ranking, for the status API and tests. */
   public record GetAssignment(ActorRef<Assignment> replyTo) implements Command {}
 
@@ -85,6 +92,7 @@ public final class VipEntity {
           VipState state = new VipState(vip);
           Map<String, ActorRef<Announcer.Command>> announcers = new HashMap<>();
           boolean[] settled = {false};
+          long born = System.nanoTime();
           timers.startSingleTimer(new Settled(), GRACE);
           Runnable publish =
               () -> {
@@ -141,6 +149,14 @@ public final class VipEntity {
               .onMessage(
                   Settled.class,
                   m -> {
+                    if (settled[0]) {
+                      return Behaviors.same();
+                    }
+                    boolean late = System.nanoTime() - born >= MAX_GRACE.toNanos();
+                    if (!late && !state.reporters().containsAll(upSpeakers(cluster))) {
+                      timers.startSingleTimer(new Settled(), java.time.Duration.ofMillis(250));
+                      return Behaviors.same();
+                    }
                     settled[0] = true;
                     publish.run();
                     return Behaviors.same();
@@ -153,6 +169,18 @@ public final class VipEntity {
                   })
               .build();
         });
+  }
+
+  /** The node names of the speakers that are Up now. */
+  private static java.util.Set<String> upSpeakers(Cluster cluster) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
+      if (m.status() == org.apache.pekko.cluster.MemberStatus.up()
+          && m.hasRole(MembershipView.SPEAKER_ROLE)) {
+        MembershipView.nodeName(m).ifPresent(names::add);
+      }
+    }
+    return names;
   }
 
   private static Address addressOf(ActorRef<?> ref, Cluster cluster) {
