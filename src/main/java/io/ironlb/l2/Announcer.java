@@ -251,8 +251,15 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     }
     leaving |= m.leaving().contains(self);
     long reachable = members.stream().filter(n -> !unreachable.contains(n)).count();
+    // While any member is downed (and not yet removed), the resolver is acting: its decisions
+    // arrive one member at a time, so the view can show the other side downed before this node.
+    // A fence stays up until that is over (the chaos harness's pair cut caught a fence lifted in
+    // that gap, and one gratuitous ARP for an address another node owned).
+    boolean downingUnderWay = !m.gone().isEmpty();
     boolean nowFenced =
-        fenced ? !Fence.mayLift(m.losing(), reachable, knownWhenFenced) : m.losing();
+        fenced
+            ? downingUnderWay || !Fence.mayLift(m.losing(), reachable, knownWhenFenced)
+            : m.losing();
     knownWhenFenced = nowFenced ? Math.max(knownWhenFenced, members.size()) : 0;
     if (nowFenced != fenced) {
       if (nowFenced) {

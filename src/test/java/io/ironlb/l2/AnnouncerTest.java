@@ -120,6 +120,25 @@ class AnnouncerTest {
     assertThat(state.receiveMessage().announced()).isEmpty();
   }
 
+  /**
+   * The resolver downs an indirectly connected pair one member at a time: this node sees the other
+   * one downed first, its view no longer says it is losing — and it must still stay silent.
+   */
+  @Test
+  void aFenceStaysUpWhileTheResolverIsDowningMembers() {
+    assign("10.222.1.1", 1, "node-b", "node-a");
+    a.tell(new Announcer.MembershipChanged(NODES, Set.of("node-b"), Set.of(), Set.of(), true));
+    link.expectNoMessage(Duration.ofMillis(100));
+    // node-b downed; the table no longer names this node: not losing, a majority reachable.
+    a.tell(
+        new Announcer.MembershipChanged(
+            NODES, Set.of("node-b"), Set.of(), Set.of("node-b"), false));
+    link.expectNoMessage(Duration.ofMillis(200));
+    TestProbe<Announcer.State> state = kit.createTestProbe();
+    a.tell(new Announcer.GetState(state.ref()));
+    assertThat(state.receiveMessage().fenced()).isTrue();
+  }
+
   @Test
   void aDownedNodeWithdrawsEverythingAtOnce() {
     assign("10.222.1.1", 1, "node-a", "node-b");
