@@ -517,8 +517,15 @@ final class Chaos implements AutoCloseable {
     return lines;
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Stops everything it started, by PID, and removes the namespaces; once, whoever calls. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     prober.destroyForcibly();
     capture.close();
     routers.close();
@@ -547,6 +554,8 @@ final class Chaos implements AutoCloseable {
     List<Result> results;
     List<String> finalProblems;
     try (Chaos chaos = new Chaos(config, detector, seed, System.out)) {
+      // Ctrl-C or SIGTERM: the routers, nodes and namespaces go too.
+      Runtime.getRuntime().addShutdownHook(new Thread(chaos::close));
       results = chaos.run(System.nanoTime() + (long) (minutes * 60e9), Integer.MAX_VALUE);
       finalProblems = chaos.finalProblems();
     }
