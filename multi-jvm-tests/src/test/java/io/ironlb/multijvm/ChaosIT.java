@@ -39,7 +39,7 @@ class ChaosIT {
     assumeTrue(Netns.available("tcpdump", "arping", "vtysh"), "needs root, tcpdump, arping, FRR");
     long seed = Long.getLong("chaos.seed", System.nanoTime());
     System.out.println("ChaosIT: seed " + seed + " (-Dchaos.seed=" + seed + " repeats the order)");
-    chaos = new Chaos(config, Chaos.Detector.PATIENT, seed, System.out);
+    chaos = new Chaos(config, Chaos.Detector.PATIENT, seed, System.out).withShortPairCuts();
     List<Chaos.Result> results = chaos.run(Long.MAX_VALUE, Chaos.Kind.values().length);
     List<String> finalProblems = chaos.finalProblems();
     Chaos.summary(results, finalProblems).forEach(l -> System.out.println("ChaosIT: " + l));
