@@ -368,13 +368,7 @@ class AllocatorTest {
                     pool("test1", "10.222.3.4/31", "fd00:222::4/127"),
                     pool("test2", "10.222.3.10/31", "fd00:222::10/127"))),
             null);
-    java.util.function.Function<String, Svc> service =
-        name ->
-            switch (family) {
-              case "IPv6" -> svc(name).v6();
-              case "dual-stack" -> svc(name).dual("RequireDualStack");
-              default -> svc(name);
-            };
+    java.util.function.Function<String, Svc> service = name -> ofFamily(family, name);
     List<String> expected =
         switch (family) {
           case "IPv6" -> List.of("fd00:222::4", "fd00:222::5", "fd00:222::10", "fd00:222::11");
@@ -415,6 +409,15 @@ class AllocatorTest {
         .isEqualTo(expected.get(0));
   }
 
+  /** A Service of MetalLB's test families: IPv4, IPv6 or RequireDualStack. */
+  private static Svc ofFamily(String family, String name) {
+    return switch (family) {
+      case "IPv6" -> svc(name).v6();
+      case "dual-stack" -> svc(name).dual("RequireDualStack");
+      default -> svc(name);
+    };
+  }
+
   /**
    * MetalLB allocator_test.go TestAutoAssign, for each family: test1 (10.222.3.4/31,
    * fd00:222::4/127) has autoAssign false, test2 (10.222.3.10/31, fd00:222::10/127) true; s1 and s2
@@ -437,13 +440,7 @@ class AllocatorTest {
           default -> List.of("10.222.3.10", "10.222.3.11");
         };
     for (int i = 1; i <= 5; i++) {
-      Svc s =
-          switch (family) {
-            case "IPv6" -> svc("s" + i).v6();
-            case "dual-stack" -> svc("s" + i).dual("RequireDualStack");
-            default -> svc("s" + i);
-          };
-      Allocator.Decision d = a.reconcile(s.request());
+      Allocator.Decision d = a.reconcile(ofFamily(family, "s" + i).request());
       if (i <= 2) {
         assertThat(String.join(",", d.ips())).as("s%d", i).isEqualTo(expected.get(i - 1));
       } else {
