@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -139,39 +142,78 @@ public final class MembershipView {
   /** An actor that keeps {@code announcer} informed; one per node. */
   public static Behavior<ClusterEvent.ClusterDomainEvent> adapter(
       ActorRef<Announcer.Command> announcer) {
-    return Behaviors.setup(
-        ctx -> {
-          Cluster cluster = Cluster.get(ctx.getSystem());
-          boolean[] joined = {false};
-          List<List<Fence.Unreachable<UniqueAddress>>> table = new ArrayList<>(List.of(List.of()));
-          cluster
-              .subscriptions()
-              .tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
-          return Behaviors.receive(ClusterEvent.ClusterDomainEvent.class)
-              .onAnyMessage(
-                  e -> {
-                    // Pekko publishes the whole table on every change of it (the event the
-                    // resolver itself decides from).
-                    if (e instanceof ClusterEvent.ReachabilityChanged r) {
-                      table.set(0, table(r.reachability()));
-                    }
-                    var state = cluster.state();
-                    Member self = cluster.selfMember();
-                    joined[0] |=
-                        self.status() != MemberStatus.removed()
-                            && self.status() != MemberStatus.joining();
-                    announcer.tell(
-                        view(
-                            state.getMembers(),
-                            state.getUnreachable(),
-                            self,
-                            joined[0],
-                            e instanceof ClusterEvent.ClusterShuttingDown$
-                                || cluster.isTerminated(),
-                            table.get(0)));
-                    return Behaviors.same();
-                  })
-              .build();
-        });
+    return Behaviors.setup(ctx -> new Adapter(ctx, announcer));
+  }
+
+  /**
+   * Builds its own picture of the cluster from the events alone. Reading {@code Cluster.state()}
+   * instead raced with the cluster's read view, which is updated by another actor from the same
+   * events: the last event (a leaver's removal) could be answered with the state from before it,
+   * and with no later event the Announcer kept a removed member for good.
+   */
+  private static final class Adapter extends AbstractBehavior<ClusterEvent.ClusterDomainEvent> {
+    private final ActorRef<Announcer.Command> announcer;
+    private final Cluster cluster;
+    private final UniqueAddress selfAddress;
+    private final Map<UniqueAddress, Member> members = new HashMap<>();
+    private final Map<UniqueAddress, Member> unreachable = new HashMap<>();
+    private List<Fence.Unreachable<UniqueAddress>> table = List.of();
+    private boolean joined;
+    private boolean shuttingDown;
+
+    Adapter(
+        ActorContext<ClusterEvent.ClusterDomainEvent> ctx, ActorRef<Announcer.Command> announcer) {
+      super(ctx);
+      this.announcer = announcer;
+      this.cluster = Cluster.get(ctx.getSystem());
+      this.selfAddress = cluster.selfMember().uniqueAddress();
+      // Typed subscriptions replay the current state as events first.
+      cluster
+          .subscriptions()
+          .tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
+    }
+
+    @Override
+    public Receive<ClusterEvent.ClusterDomainEvent> createReceive() {
+      return newReceiveBuilder().onAnyMessage(this::onEvent).build();
+    }
+
+    private Behavior<ClusterEvent.ClusterDomainEvent> onEvent(ClusterEvent.ClusterDomainEvent e) {
+      if (e instanceof ClusterEvent.MemberRemoved r) {
+        members.remove(r.member().uniqueAddress());
+        unreachable.remove(r.member().uniqueAddress());
+      } else if (e instanceof ClusterEvent.MemberEvent m) {
+        members.put(m.member().uniqueAddress(), m.member());
+      } else if (e instanceof ClusterEvent.UnreachableMember u) {
+        unreachable.put(u.member().uniqueAddress(), u.member());
+      } else if (e instanceof ClusterEvent.ReachableMember r) {
+        unreachable.remove(r.member().uniqueAddress());
+      } else if (e instanceof ClusterEvent.ReachabilityChanged r) {
+        // Pekko publishes the whole table on every change of it (the event the resolver itself
+        // decides from).
+        table = table(r.reachability());
+      } else if (e instanceof ClusterEvent.ClusterShuttingDown$) {
+        shuttingDown = true;
+      } else {
+        return this; // leader, role leader and seen changes say nothing the Announcer uses
+      }
+      Member self = members.get(selfAddress);
+      if (self != null
+          && self.status() != MemberStatus.joining()
+          && self.status() != MemberStatus.removed()) {
+        joined = true;
+      }
+      // Removed after it had joined: this node is out of the cluster for good.
+      boolean removed = joined && self == null;
+      announcer.tell(
+          view(
+              members.values(),
+              new HashSet<>(unreachable.values()),
+              self != null ? self : cluster.selfMember(),
+              joined,
+              shuttingDown || removed || cluster.isTerminated(),
+              table));
+      return this;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.ironlb.l2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ironlb.source.ClusterFixture;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Leave;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,11 @@ class MembershipViewTest {
               m instanceof Announcer.MembershipChanged c && c.members().size() == 2
                   ? FishingOutcomes.complete()
                   : FishingOutcomes.continueAndIgnore());
+      // A Leave sent before the member has been welcomed is dropped (a dead letter), so the leaver
+      // must first see itself Up.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Cluster.get(two).selfMember().status() == MemberStatus.up());
       Cluster.get(two).manager().tell(Leave.create(Cluster.get(two).selfMember().address()));
       List<Announcer.Command> seen =
           announcer.fishForMessage(
