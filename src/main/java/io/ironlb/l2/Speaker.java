@@ -40,6 +40,18 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   /** Everything a Speaker understands. */
   public sealed interface Command {}
 
+  /**
+   * Every speaker registers under this key, so that a VIP entity that starts (first start, or its
+   * shard moved with a dead node) can ask each one for its report instead of waiting for reports
+   * that were sent to its previous home and lost.
+   */
+  public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
+      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "ironlb-speaker");
+
+  /** A VIP entity that started asks for this node's report on its address. */
+  public record ReportWanted(String vip, ActorRef<VipEntity.Command> replyTo)
+      implements Command, io.ironlb.cluster.CborSerializable {}
+
   /** Withdraw every address before the process leaves (CoordinatedShutdown); replies when done. */
   public record PlannedStop(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
 
@@ -161,6 +173,11 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                   ActorRef<Announcer.Command> announcer =
                       ctx.spawn(Announcer.create(node, link, observer), "announcer");
                   ctx.spawn(MembershipView.adapter(announcer), "membership");
+                  ctx.getSystem()
+                      .receptionist()
+                      .tell(
+                          org.apache.pekko.actor.typed.receptionist.Receptionist.register(
+                              KEY, ctx.getSelf()));
                   Cluster.get(ctx.getSystem())
                       .subscriptions()
                       .tell(
@@ -302,6 +319,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               return this;
             })
         .onMessage(PlannedStop.class, this::onPlannedStop)
+        .onMessage(ReportWanted.class, this::onReportWanted)
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
         .onMessage(
             StreamFailed.class,
@@ -347,6 +365,23 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         && handedOver(m.event().member().status())) {
       return withdraw();
     }
+    return this;
+  }
+
+  /**
+   * Answers straight to the entity (not through the shard region, whose routing may still point at
+   * the dead home). Before this node has its snapshot and allocations it has nothing to say;
+   * afterwards, an address it has no report for is one it is not eligible for.
+   */
+  private Behavior<Command> onReportWanted(ReportWanted m) {
+    if (snapshot == null || allocations == null) {
+      return this;
+    }
+    VipState.Report mine = sent.get(m.vip());
+    m.replyTo()
+        .tell(
+            new VipEntity.Eligibility(
+                mine != null ? mine : new VipState.Report(node, false, Set.of(), 0), announcer));
     return this;
   }
 

@@ -1,14 +1,17 @@
 package io.ironlb.l2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ironlb.source.ClusterFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.junit.jupiter.api.AfterAll;
@@ -54,5 +57,58 @@ class VipEntityTest {
     assertThat(b.expectMessageClass(Announcer.Assign.class).assignment().candidates())
         .containsExactly("node-b");
     a.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aNewEntityAsksEverySpeakerAndKeepsTheNodeThatAnnounces() {
+    TestProbe<Speaker.Command> speaker = kit.createTestProbe();
+    TestProbe<Receptionist.Registered> registered = kit.createTestProbe();
+    system.receptionist().tell(Receptionist.register(Speaker.KEY, speaker.ref(), registered.ref()));
+    registered.expectMessageClass(Receptionist.Registered.class);
+    // The cluster receptionist lists a registration once it is in its replicated registry.
+    TestProbe<Receptionist.Listing> listing = kit.createTestProbe();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              system.receptionist().tell(Receptionist.find(Speaker.KEY, listing.ref()));
+              return listing
+                  .expectMessageClass(Receptionist.Listing.class)
+                  .getServiceInstances(Speaker.KEY)
+                  .contains(speaker.ref());
+            });
+    try {
+      EntityRef<VipEntity.Command> vip =
+          ClusterSharding.get(system).entityRefFor(VipEntity.TYPE, "10.0.0.2");
+      TestProbe<Announcer.Command> a = kit.createTestProbe();
+      TestProbe<Announcer.Command> b = kit.createTestProbe();
+      // node-b's report reaches the entity through the shard region; node-a's (the node that
+      // took the address over) was lost with the entity's previous home, so only asking brings it.
+      vip.tell(
+          new VipEntity.Eligibility(new VipState.Report("node-b", true, Set.of(), 0), b.ref()));
+      Speaker.ReportWanted asked =
+          (Speaker.ReportWanted)
+              speaker
+                  .fishForMessage(
+                      Duration.ofSeconds(20),
+                      m ->
+                          m instanceof Speaker.ReportWanted w && w.vip().equals("10.0.0.2")
+                              ? FishingOutcomes.complete()
+                              : FishingOutcomes.continueAndIgnore())
+                  .get(0);
+      asked
+          .replyTo()
+          .tell(
+              new VipEntity.Eligibility(
+                  new VipState.Report("node-a", true, Set.of(), 0, true), a.ref()));
+      Assignment toB =
+          b.expectMessageClass(Announcer.Assign.class, Duration.ofSeconds(20)).assignment();
+      assertThat(toB.candidates()).first().isEqualTo("node-a");
+      assertThat(a.expectMessageClass(Announcer.Assign.class).assignment().candidates())
+          .first()
+          .isEqualTo("node-a");
+    } finally {
+      system.receptionist().tell(Receptionist.deregister(Speaker.KEY, speaker.ref()));
+    }
   }
 }
