@@ -15,6 +15,7 @@ import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
 import io.ironlb.l2.link.LoopbackAddresses;
 import io.ironlb.l2.link.PcapLinkIo;
+import io.ironlb.metrics.NodeMetrics;
 import io.ironlb.node.Lifeline;
 import io.ironlb.source.AnnouncementWriter;
 import java.io.IOException;
@@ -352,7 +353,7 @@ final class NodeBoot {
                 node,
                 routerId,
                 standalone,
-                new BgpMetrics(NodeRuntime.get(ctx.getSystem()).families()),
+                new BgpMetrics(NodeMetrics.get(ctx.getSystem()).families()),
                 writer,
                 local == null
                     ? addresses -> {}

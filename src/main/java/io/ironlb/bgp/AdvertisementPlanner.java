@@ -11,8 +11,8 @@ import io.ironlb.config.Community;
 import io.ironlb.config.IPAddressPool;
 import io.ironlb.config.LabelSelector;
 import io.ironlb.config.ServiceKey;
-import io.ironlb.l2.Eligibility;
-import io.ironlb.l2.L2Reports;
+import io.ironlb.serving.Allocated;
+import io.ironlb.serving.Serving;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
@@ -59,7 +59,7 @@ public final class AdvertisementPlanner {
 
   /** The BGPPeers this node peers with: their node selectors match it (empty: every node). */
   public static List<BGPPeer> peersOf(ClusterResources r, String node) {
-    Map<String, String> labels = Eligibility.nodeLabels(r, node);
+    Map<String, String> labels = Serving.nodeLabels(r, node);
     return r.bgpPeers().stream()
         .filter(p -> LabelSelector.anyMatches(p.spec().nodeSelectors(), labels))
         .toList();
@@ -68,7 +68,7 @@ public final class AdvertisementPlanner {
   /** Peer name → prefix → announcement, for this node. */
   public static Map<String, Map<IpPrefix, Announcement>> plan(
       ClusterResources r,
-      Map<ServiceKey, L2Reports.Allocated> allocations,
+      Map<ServiceKey, Allocated> allocations,
       String node,
       boolean missingSlicesMeanServed) {
     return plan(r, allocations, node, missingSlicesMeanServed, new HashMap<>());
@@ -80,7 +80,7 @@ public final class AdvertisementPlanner {
    */
   public static Map<ServiceKey, Set<String>> peersByService(
       ClusterResources r,
-      Map<ServiceKey, L2Reports.Allocated> allocations,
+      Map<ServiceKey, Allocated> allocations,
       String node,
       boolean missingSlicesMeanServed) {
     Map<ServiceKey, Set<String>> out = new HashMap<>();
@@ -91,7 +91,7 @@ public final class AdvertisementPlanner {
   /** The Services this node announces to at least one peer (the status API's {@code bgp.nodes}). */
   public static Set<ServiceKey> announcedServices(
       ClusterResources r,
-      Map<ServiceKey, L2Reports.Allocated> allocations,
+      Map<ServiceKey, Allocated> allocations,
       String node,
       boolean missingSlicesMeanServed) {
     return peersByService(r, allocations, node, missingSlicesMeanServed).keySet();
@@ -103,26 +103,25 @@ public final class AdvertisementPlanner {
    */
   public static Map<String, Map<IpPrefix, Announcement>> plan(
       ClusterResources r,
-      Map<ServiceKey, L2Reports.Allocated> allocations,
+      Map<ServiceKey, Allocated> allocations,
       String node,
       boolean missingSlicesMeanServed,
       Map<ServiceKey, Set<String>> announced) {
     Map<String, Map<IpPrefix, Announcement>> out = new TreeMap<>();
     List<BGPPeer> peers = peersOf(r, node);
     peers.forEach(p -> out.put(p.metadata().name(), new HashMap<>()));
-    if (peers.isEmpty() || Eligibility.nodeBlocked(r, node).isPresent()) {
+    if (peers.isEmpty() || Serving.nodeBlocked(r, node).isPresent()) {
       return out;
     }
-    Map<String, String> nodeLabels = Eligibility.nodeLabels(r, node);
+    Map<String, String> nodeLabels = Serving.nodeLabels(r, node);
     Map<String, BgpCommunity> aliases = aliases(r);
     for (Service svc : r.services()) {
-      L2Reports.Allocated a = allocations.get(ServiceKey.of(svc));
+      Allocated a = allocations.get(ServiceKey.of(svc));
       if (a == null || a.ips().isEmpty() || a.pool() == null) {
         continue;
       }
       Optional<IPAddressPool> pool = r.pool(a.pool());
-      if (pool.isEmpty()
-          || Eligibility.unserved(r, svc, node, missingSlicesMeanServed).isPresent()) {
+      if (pool.isEmpty() || Serving.unserved(r, svc, node, missingSlicesMeanServed).isPresent()) {
         continue;
       }
       Map<String, String> svcLabels =

@@ -6,7 +6,7 @@ import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.config.BGPPeer;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ServiceKey;
-import io.ironlb.l2.L2Reports;
+import io.ironlb.serving.Allocated;
 import io.ironlb.source.AnnouncementWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -44,7 +44,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   public sealed interface Command {}
 
   /** The node's current view: configuration, Services, endpoints and allocations. */
-  public record Plan(ClusterResources resources, Map<ServiceKey, L2Reports.Allocated> allocations)
+  public record Plan(ClusterResources resources, Map<ServiceKey, Allocated> allocations)
       implements Command {}
 
   /** The sessions' states, for {@code /v1/bgp/peers}. */
@@ -225,7 +225,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     }
     Set<String> addresses = new java.util.TreeSet<>();
     for (ServiceKey k : byService.keySet()) {
-      L2Reports.Allocated a = m.allocations().get(k);
+      Allocated a = m.allocations().get(k);
       if (a != null) {
         addresses.addAll(a.ips());
       }

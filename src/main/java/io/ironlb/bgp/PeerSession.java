@@ -12,6 +12,8 @@ import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.NotificationCode;
 import io.ironlb.bgp.wire.PathAttribute;
+import io.ironlb.net.NettyTransport;
+import io.ironlb.net.SocketOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -23,7 +25,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -210,13 +211,6 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private static final Duration OPEN_HOLD = Duration.ofMinutes(4);
 
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
-
-  /** setsockopt(IPPROTO_IP, IP_TTL) and (IPPROTO_IPV6, IPV6_UNICAST_HOPS), from Linux's in.h. */
-  private static final IntegerUnixChannelOption IP_TTL =
-      new IntegerUnixChannelOption("IP_TTL", 0, 2);
-
-  private static final IntegerUnixChannelOption IPV6_UNICAST_HOPS =
-      new IntegerUnixChannelOption("IPV6_UNICAST_HOPS", 41, 16);
 
   /** The well-known GRACEFUL_SHUTDOWN community, 65535:0 (RFC 8326 §3). */
   static final long GRACEFUL_SHUTDOWN = 0xFFFF0000L;
@@ -410,7 +404,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Behavior<Command> connect() {
     become(State.CONNECT);
     ActorRef<Command> self = getContext().getSelf();
-    BgpTransport transport = BgpTransport.get(getContext().getSystem());
+    NettyTransport transport = NettyTransport.get(getContext().getSystem());
     Bootstrap b =
         new Bootstrap()
             .group(transport.group())
@@ -427,9 +421,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                   }
                 });
     if (transport.linuxSocketOptions()) {
-      b.option(
-          config.peer().getAddress() instanceof Inet4Address ? IP_TTL : IPV6_UNICAST_HOPS,
-          config.ttl());
+      b.option(SocketOptions.unicastHops(config.peer().getAddress()), config.ttl());
     }
     if (config.password() != null) {
       if (!transport.linuxSocketOptions()) {

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ironlb.l2.Speaker;
+import io.ironlb.metrics.NodeMetrics;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -84,7 +85,7 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
                             HttpResponse.create()
                                 .withEntity(
                                     ContentTypes.TEXT_PLAIN_UTF8,
-                                    NodeRuntime.get(system).scrape())))));
+                                    NodeMetrics.get(system).scrape())))));
   }
 
   private CompletionStage<HttpResponse> peers() {

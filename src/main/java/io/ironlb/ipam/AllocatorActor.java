@@ -7,7 +7,6 @@ import io.ironlb.config.ServiceKey;
 import io.ironlb.metrics.MetricFamilies;
 import io.ironlb.source.Snapshot;
 import io.ironlb.source.SnapshotFeed;
-import io.ironlb.source.StatusWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,18 +1,14 @@
 package io.ironlb.l2;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.IPAddressPool;
 import io.ironlb.config.L2Advertisement;
 import io.ironlb.config.LabelSelector;
 import io.ironlb.ipam.ServiceRequest;
+import io.ironlb.serving.Serving;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,13 +16,10 @@ import java.util.TreeSet;
 /**
  * Whether one node may announce one Service's addresses on layer 2, and from which interfaces —
  * MetalLB's rules (its layer2 controller's ShouldAnnounce and speakersForAds), evaluated for a
- * single node so each node can report its own eligibility to the VIP entity.
+ * single node so each node can report its own eligibility to the VIP entity. The rules BGP shares
+ * (node conditions, the exclude label, endpoints) are {@link Serving}'s.
  */
 public final class Eligibility {
-  public static final String EXCLUDE_LABEL =
-      "node.kubernetes.io/exclude-from-external-load-balancers";
-  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-
   private Eligibility() {}
 
   /**
@@ -83,11 +76,11 @@ public final class Eligibility {
       return Verdict.no(
           "allow-shared-ip is incompatible with serviceSelectors on L2Advertisements");
     }
-    Optional<String> blocked = nodeBlocked(r, node);
+    Optional<String> blocked = Serving.nodeBlocked(r, node);
     if (blocked.isPresent()) {
       return Verdict.no(blocked.get());
     }
-    Map<String, String> nodeLabels = nodeLabels(r, node);
+    Map<String, String> nodeLabels = Serving.nodeLabels(r, node);
     List<L2Advertisement> mine =
         ads.stream()
             .filter(a -> LabelSelector.anyMatches(a.spec().nodeSelectors(), nodeLabels))
@@ -95,7 +88,7 @@ public final class Eligibility {
     if (mine.isEmpty()) {
       return Verdict.no("no L2Advertisement selects this node");
     }
-    Optional<String> unserved = unserved(r, svc, node, missingSlicesMeanServed);
+    Optional<String> unserved = Serving.unserved(r, svc, node, missingSlicesMeanServed);
     if (unserved.isPresent()) {
       return Verdict.no(unserved.get());
     }
@@ -114,100 +107,6 @@ public final class Eligibility {
       }
     }
     return new Verdict(true, null, all ? Set.of() : Set.copyOf(interfaces), preference);
-  }
-
-  /**
-   * Why this node may announce nothing at all (MetalLB, both protocols): the NetworkUnavailable
-   * condition, or the exclude-from-external-load-balancers label; empty when it may.
-   */
-  public static Optional<String> nodeBlocked(ClusterResources r, String node) {
-    Node n = node(r, node);
-    if (n != null && networkUnavailable(n)) {
-      return Optional.of("node has condition NetworkUnavailable");
-    }
-    if (nodeLabels(r, node).containsKey(EXCLUDE_LABEL)) {
-      return Optional.of("node is labelled " + EXCLUDE_LABEL);
-    }
-    return Optional.empty();
-  }
-
-  /** The node's labels (none when the node is unknown, as in a bare standalone setup). */
-  public static Map<String, String> nodeLabels(ClusterResources r, String node) {
-    Node n = node(r, node);
-    return n == null ? Map.of() : labels(n.getMetadata().getLabels());
-  }
-
-  private static Node node(ClusterResources r, String node) {
-    return r.nodes().stream()
-        .filter(x -> node.equals(x.getMetadata().getName()))
-        .findFirst()
-        .orElse(null);
-  }
-
-  /**
-   * Why the Service cannot be announced from this node for want of endpoints (MetalLB, both
-   * protocols): none can serve, or with {@code externalTrafficPolicy: Local} none on this node;
-   * empty when it can.
-   */
-  public static Optional<String> unserved(
-      ClusterResources r, Service svc, String node, boolean missingSlicesMeanServed) {
-    List<Endpoint> endpoints = endpoints(r, svc);
-    boolean noSlices = endpoints == null;
-    if (noSlices && missingSlicesMeanServed) {
-      return Optional.empty();
-    }
-    List<Endpoint> serving =
-        noSlices ? List.of() : endpoints.stream().filter(Eligibility::canServe).toList();
-    if (serving.isEmpty()) {
-      return Optional.of("no endpoint can serve");
-    }
-    boolean local = "Local".equals(svc.getSpec().getExternalTrafficPolicy());
-    if (local && serving.stream().noneMatch(e -> node.equals(e.getNodeName()))) {
-      return Optional.of("no serving endpoint on this node (externalTrafficPolicy: Local)");
-    }
-    return Optional.empty();
-  }
-
-  /** MetalLB's EndpointCanServe: ready (or unknown), else serving. */
-  static boolean canServe(Endpoint e) {
-    var c = e.getConditions();
-    if (c == null || c.getReady() == null || c.getReady()) {
-      return true;
-    }
-    return Boolean.TRUE.equals(c.getServing());
-  }
-
-  /** The Service's endpoints, or null when it has no EndpointSlice at all. */
-  private static List<Endpoint> endpoints(ClusterResources r, Service svc) {
-    String ns = svc.getMetadata().getNamespace();
-    String name = svc.getMetadata().getName();
-    List<EndpointSlice> slices =
-        r.endpointSlices().stream()
-            .filter(s -> Objects.equals(s.getMetadata().getNamespace(), ns))
-            .filter(s -> name.equals(labels(s.getMetadata().getLabels()).get(SERVICE_NAME_LABEL)))
-            .toList();
-    if (slices.isEmpty()) {
-      return null;
-    }
-    return slices.stream()
-        .flatMap(
-            s ->
-                s.getEndpoints() == null
-                    ? java.util.stream.Stream.empty()
-                    : s.getEndpoints().stream())
-        .toList();
-  }
-
-  private static boolean networkUnavailable(Node n) {
-    if (n.getStatus() == null || n.getStatus().getConditions() == null) {
-      return false;
-    }
-    for (NodeCondition c : n.getStatus().getConditions()) {
-      if ("NetworkUnavailable".equals(c.getType()) && "True".equals(c.getStatus())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static boolean sharesIp(Service svc) {

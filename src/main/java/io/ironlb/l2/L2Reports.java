@@ -3,6 +3,7 @@ package io.ironlb.l2;
 import io.fabric8.kubernetes.api.model.Service;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ServiceKey;
+import io.ironlb.serving.Allocated;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,6 @@ import java.util.TreeMap;
  */
 public final class L2Reports {
   private L2Reports() {}
-
-  /** One Service's allocation as the speaker sees it. */
-  public record Allocated(List<String> ips, String pool) {}
 
   public static Map<String, VipState.Report> compute(
       ClusterResources resources,

@@ -1,10 +1,12 @@
 package io.ironlb.l2;
 
-import static io.ironlb.l2.Frames.u16;
+import static io.ironlb.l2.link.Frames.u16;
 
 import io.ironlb.l2.arp.ArpCodec;
 import io.ironlb.l2.arp.ArpPacket;
 import io.ironlb.l2.link.LinkIo;
+import io.ironlb.l2.link.MacAddress;
+import io.ironlb.l2.link.MalformedFrameException;
 import io.ironlb.l2.ndp.NdpCodec;
 import io.ironlb.l2.ndp.NeighborSolicitation;
 import io.ironlb.metrics.MetricFamilies;

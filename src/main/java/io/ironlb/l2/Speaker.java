@@ -3,8 +3,9 @@ package io.ironlb.l2;
 import io.fabric8.kubernetes.api.model.Service;
 import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.config.ServiceKey;
-import io.ironlb.http.NodeRuntime;
 import io.ironlb.ipam.AllocatorActor;
+import io.ironlb.metrics.NodeMetrics;
+import io.ironlb.serving.Allocated;
 import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.source.Snapshot;
 import io.ironlb.source.SnapshotFeed;
@@ -233,7 +234,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     this.bgp = bgp;
     this.allocationsFromStatus = allocationsFromStatus;
     this.writer = writer;
-    this.metrics = new SpeakerMetrics(NodeRuntime.get(ctx.getSystem()).metrics(), node);
+    this.metrics = new SpeakerMetrics(NodeMetrics.get(ctx.getSystem()).registry(), node);
     this.timers = timers;
     this.node = node;
     this.standalone = standalone;
@@ -462,7 +463,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     if (snapshot == null || allocations == null) {
       return;
     }
-    Map<ServiceKey, L2Reports.Allocated> allocated = allocated();
+    Map<ServiceKey, Allocated> allocated = allocated();
     if (bgp != null) {
       bgp.tell(new BgpSupervisor.Plan(snapshot.resources(), allocated));
     }
@@ -549,13 +550,11 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
    * (each node's rules are a function of the shared configuration and Services).
    */
   /** The allocator's (or the Service statuses') answer, keyed as the planners read it. */
-  private Map<ServiceKey, L2Reports.Allocated> allocated() {
-    Map<ServiceKey, L2Reports.Allocated> allocated = new HashMap<>();
+  private Map<ServiceKey, Allocated> allocated() {
+    Map<ServiceKey, Allocated> allocated = new HashMap<>();
     allocations
         .services()
-        .forEach(
-            (k, a) ->
-                allocated.put(ServiceKey.parse(k), new L2Reports.Allocated(a.ips(), a.pool())));
+        .forEach((k, a) -> allocated.put(ServiceKey.parse(k), new Allocated(a.ips(), a.pool())));
     return allocated;
   }
 
@@ -564,7 +563,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     if (allocations == null || snapshot.resources().bgpPeers().isEmpty()) {
       return out;
     }
-    Map<ServiceKey, L2Reports.Allocated> allocated = allocated();
+    Map<ServiceKey, Allocated> allocated = allocated();
     Set<String> nodes = new TreeSet<>();
     Cluster.get(getContext().getSystem())
         .state()

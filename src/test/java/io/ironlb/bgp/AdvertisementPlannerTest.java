@@ -8,7 +8,7 @@ import io.ironlb.bgp.wire.PathAttribute.LargeCommunity;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ManifestReader;
 import io.ironlb.config.ServiceKey;
-import io.ironlb.l2.L2Reports;
+import io.ironlb.serving.Allocated;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,12 +91,11 @@ class AdvertisementPlannerTest {
       endpoints: [{addresses: ["fd00::1"], nodeName: node-b, conditions: {ready: true}}]
       """;
 
-  private static final Map<ServiceKey, L2Reports.Allocated> ALLOCATED =
+  private static final Map<ServiceKey, Allocated> ALLOCATED =
       Map.of(
-          new ServiceKey("default", "shop"), new L2Reports.Allocated(List.of("10.222.10.1"), "web"),
-          new ServiceKey("default", "api"), new L2Reports.Allocated(List.of("10.222.10.2"), "web"),
-          new ServiceKey("default", "six"),
-              new L2Reports.Allocated(List.of("fd00:222:10::7"), "v6"));
+          new ServiceKey("default", "shop"), new Allocated(List.of("10.222.10.1"), "web"),
+          new ServiceKey("default", "api"), new Allocated(List.of("10.222.10.2"), "web"),
+          new ServiceKey("default", "six"), new Allocated(List.of("fd00:222:10::7"), "v6"));
 
   private static final Announcement PLAIN = new Announcement(0, Set.of(), Set.of());
 

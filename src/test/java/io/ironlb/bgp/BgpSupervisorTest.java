@@ -6,8 +6,8 @@ import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ManifestReader;
 import io.ironlb.config.ServiceKey;
-import io.ironlb.l2.L2Reports;
 import io.ironlb.metrics.MetricFamilies;
+import io.ironlb.serving.Allocated;
 import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.testkit.LocalActorTestKit;
 import java.net.Inet4Address;
@@ -87,8 +87,7 @@ class BgpSupervisorTest {
         new BgpSupervisor.Plan(
             r,
             Map.of(
-                new ServiceKey("default", "shop"),
-                new L2Reports.Allocated(List.of("10.222.10.1"), "web"))));
+                new ServiceKey("default", "shop"), new Allocated(List.of("10.222.10.1"), "web"))));
     Map<IpPrefix, AdvertisementPlanner.Announcement> first = told.receiveMessage();
     assertThat(first).containsOnlyKeys(IpPrefix.parse("10.222.10.1/32"));
     // The first incarnation throws on its next message; the second is told the same routes.

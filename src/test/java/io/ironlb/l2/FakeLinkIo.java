@@ -1,6 +1,7 @@
 package io.ironlb.l2;
 
 import io.ironlb.l2.link.LinkIo;
+import io.ironlb.l2.link.MacAddress;
 import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironlb.config.ManifestReader;
 import io.ironlb.config.ServiceKey;
+import io.ironlb.serving.Allocated;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,10 +50,10 @@ class L2ReportsTest {
   @Test
   void aSharedAddressIsEligibleWhereAnyOfItsServicesIs() {
     var r = ManifestReader.readString(CONFIG, "t.yaml").resources();
-    Map<ServiceKey, L2Reports.Allocated> allocations =
+    Map<ServiceKey, Allocated> allocations =
         Map.of(
-            new ServiceKey("default", "web"), new L2Reports.Allocated(List.of("10.222.1.5"), "p"),
-            new ServiceKey("default", "dns"), new L2Reports.Allocated(List.of("10.222.1.5"), "p"));
+            new ServiceKey("default", "web"), new Allocated(List.of("10.222.1.5"), "p"),
+            new ServiceKey("default", "dns"), new Allocated(List.of("10.222.1.5"), "p"));
     assertThat(L2Reports.compute(r, allocations, "node-a", false))
         .containsExactly(
             Map.entry("10.222.1.5", new VipState.Report("node-a", true, Set.of("eth0"), 0)));
@@ -67,7 +68,7 @@ class L2ReportsTest {
     assertThat(
             L2Reports.compute(
                 r,
-                Map.of(new ServiceKey("default", "web"), new L2Reports.Allocated(List.of(), null)),
+                Map.of(new ServiceKey("default", "web"), new Allocated(List.of(), null)),
                 "node-a",
                 false))
         .isEmpty();
@@ -93,12 +94,12 @@ class L2ReportsTest {
                     """,
                 "t.yaml")
             .resources();
-    Map<ServiceKey, L2Reports.Allocated> allocations =
+    Map<ServiceKey, Allocated> allocations =
         Map.of(
             new ServiceKey("default", "web"),
-            new L2Reports.Allocated(List.of("10.222.2.5"), "routed"),
+            new Allocated(List.of("10.222.2.5"), "routed"),
             new ServiceKey("default", "dns"),
-            new L2Reports.Allocated(List.of("10.222.1.6"), "p"));
+            new Allocated(List.of("10.222.1.6"), "p"));
     assertThat(L2Reports.compute(r, allocations, "node-a", false)).containsOnlyKeys("10.222.1.6");
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ironlb.l2.arp.ArpCodec;
 import io.ironlb.l2.arp.ArpPacket;
+import io.ironlb.l2.link.MacAddress;
 import io.ironlb.l2.ndp.NdpCodec;
 import io.ironlb.metrics.MetricFamilies;
 import io.ironlb.testkit.LocalActorTestKit;

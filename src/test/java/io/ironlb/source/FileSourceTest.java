@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.ironlb.config.IPAddressPool;
 import io.ironlb.config.ServiceKey;
 import io.ironlb.ipam.AllocatorActor;
+import io.ironlb.ipam.InMemoryStatusWriter;
 import io.ironlb.metrics.MetricFamilies;
 import io.ironlb.source.files.FileSource;
 import io.ironlb.testkit.LocalActorTestKit;

@@ -1,8 +1,8 @@
 package io.ironlb.multijvm;
 
-import io.ironlb.l2.MacAddress;
 import io.ironlb.l2.arp.ArpCodec;
 import io.ironlb.l2.arp.ArpPacket;
+import io.ironlb.l2.link.MacAddress;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.ironlb.multijvm;
 
-import io.ironlb.l2.MacAddress;
-import io.ironlb.l2.MalformedFrameException;
 import io.ironlb.l2.arp.ArpCodec;
 import io.ironlb.l2.arp.ArpPacket;
+import io.ironlb.l2.link.MacAddress;
+import io.ironlb.l2.link.MalformedFrameException;
 import io.ironlb.l2.link.PcapLinkIo;
 import java.net.Inet4Address;
 import java.net.InetAddress;

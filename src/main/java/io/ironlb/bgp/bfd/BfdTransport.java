@@ -2,7 +2,8 @@ package io.ironlb.bgp.bfd;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.ironlb.bgp.BgpTransport;
+import io.ironlb.net.NettyTransport;
+import io.ironlb.net.SocketOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -12,7 +13,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -51,16 +51,11 @@ public final class BfdTransport implements Extension {
   /** RFC 5881 §5: a single-hop packet that did not arrive with TTL 255 crossed a router. */
   static final int SINGLE_HOP_TTL = 255;
 
-  private static final IntegerUnixChannelOption IP_TTL =
-      new IntegerUnixChannelOption("IP_TTL", 0, 2);
-  private static final IntegerUnixChannelOption IPV6_UNICAST_HOPS =
-      new IntegerUnixChannelOption("IPV6_UNICAST_HOPS", 41, 16);
-
   /** SOL_SOCKET / SO_ATTACH_FILTER, taking a struct sock_fprog (16 bytes on 64-bit Linux). */
   private static final RawUnixChannelOption SO_ATTACH_FILTER =
       new RawUnixChannelOption("SO_ATTACH_FILTER", 1, 26, 16);
 
-  private final BgpTransport transport;
+  private final NettyTransport transport;
   private final int port;
   private final int multiHopPort;
   private final Map<Long, ActorRef<BfdSession.Command>> byDiscriminator = new ConcurrentHashMap<>();
@@ -78,7 +73,7 @@ public final class BfdTransport implements Extension {
         public BfdTransport createExtension(ActorSystem<?> system) {
           BfdTransport t =
               new BfdTransport(
-                  BgpTransport.get(system),
+                  NettyTransport.get(system),
                   system.settings().config().getInt("ironlb.bfd.single-hop-port"),
                   system.settings().config().getInt("ironlb.bfd.multi-hop-port"));
           system
@@ -100,7 +95,7 @@ public final class BfdTransport implements Extension {
     return system.registerExtension(ID);
   }
 
-  private BfdTransport(BgpTransport transport, int port, int multiHopPort) {
+  private BfdTransport(NettyTransport transport, int port, int multiHopPort) {
     this.transport = transport;
     this.port = port;
     this.multiHopPort = multiHopPort;
@@ -160,7 +155,7 @@ public final class BfdTransport implements Extension {
   ChannelFuture sender(InetAddress source, InetAddress peer) {
     Bootstrap b = datagram(packet -> {}); // nothing is expected back on a sending socket
     if (transport.linuxSocketOptions()) {
-      b.option(peer instanceof Inet4Address ? IP_TTL : IPV6_UNICAST_HOPS, 255);
+      b.option(SocketOptions.unicastHops(peer), 255);
     }
     InetAddress from = source;
     if (from == null) {

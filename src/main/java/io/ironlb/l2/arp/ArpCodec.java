@@ -1,10 +1,10 @@
 package io.ironlb.l2.arp;
 
-import static io.ironlb.l2.Frames.put16;
-import static io.ironlb.l2.Frames.u16;
+import static io.ironlb.l2.link.Frames.put16;
+import static io.ironlb.l2.link.Frames.u16;
 
-import io.ironlb.l2.MacAddress;
-import io.ironlb.l2.MalformedFrameException;
+import io.ironlb.l2.link.MacAddress;
+import io.ironlb.l2.link.MalformedFrameException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,6 +1,6 @@
 package io.ironlb.l2.arp;
 
-import io.ironlb.l2.MacAddress;
+import io.ironlb.l2.link.MacAddress;
 import java.net.Inet4Address;
 
 /**

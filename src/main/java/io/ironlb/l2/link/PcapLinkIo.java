@@ -1,6 +1,5 @@
 package io.ironlb.l2.link;
 
-import io.ironlb.l2.MacAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;

@@ -1,6 +1,6 @@
 package io.ironlb.l2.ndp;
 
-import io.ironlb.l2.MacAddress;
+import io.ironlb.l2.link.MacAddress;
 import java.net.Inet6Address;
 
 /**

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ironlb.l2.Captures;
-import io.ironlb.l2.MacAddress;
-import io.ironlb.l2.MalformedFrameException;
+import io.ironlb.l2.link.MacAddress;
+import io.ironlb.l2.link.MalformedFrameException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Map;

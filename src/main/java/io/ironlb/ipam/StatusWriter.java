@@ -1,8 +1,7 @@
-package io.ironlb.source;
+package io.ironlb.ipam;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.ironlb.config.ServiceKey;
-import io.ironlb.ipam.PoolCounts;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 

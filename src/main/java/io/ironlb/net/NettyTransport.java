@@ -1,4 +1,4 @@
-package io.ironlb.bgp;
+package io.ironlb.net;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,27 +13,28 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
- * One Netty event loop for every BGP session of an actor system (a speaker has a handful of
- * sessions; one thread moves their bytes), shut down with the system. Native epoll where the
- * platform has it — TCP MD5 signatures (RFC 2385) and the IP TTL need it — and Java NIO elsewhere.
+ * One Netty event loop for every BGP session and BFD socket of an actor system (a speaker has a
+ * handful of sessions; one thread moves their bytes), shut down with the system. Native epoll where
+ * the platform has it — TCP MD5 signatures (RFC 2385) and the IP TTL need it — and Java NIO
+ * elsewhere.
  */
-public final class BgpTransport implements Extension {
+public final class NettyTransport implements Extension {
   private final boolean epoll = Epoll.isAvailable();
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(
           1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 
-  public static final ExtensionId<BgpTransport> ID =
+  public static final ExtensionId<NettyTransport> ID =
       new ExtensionId<>() {
         @Override
-        public BgpTransport createExtension(ActorSystem<?> system) {
-          BgpTransport t = new BgpTransport();
+        public NettyTransport createExtension(ActorSystem<?> system) {
+          NettyTransport t = new NettyTransport();
           system.getWhenTerminated().thenRun(t.group::shutdownGracefully);
           return t;
         }
       };
 
-  public static BgpTransport get(ActorSystem<?> system) {
+  public static NettyTransport get(ActorSystem<?> system) {
     return system.registerExtension(ID);
   }
 
@@ -41,7 +42,8 @@ public final class BgpTransport implements Extension {
     return group;
   }
 
-  Class<? extends SocketChannel> channelType() {
+  /** The TCP channel class that goes with {@link #group()}. */
+  public Class<? extends SocketChannel> channelType() {
     return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 

@@ -1,4 +1,4 @@
-package io.ironlb.l2;
+package io.ironlb.l2.link;
 
 import java.util.HexFormat;
 

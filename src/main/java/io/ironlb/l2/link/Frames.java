@@ -1,4 +1,4 @@
-package io.ironlb.l2;
+package io.ironlb.l2.link;
 
 /** Big-endian field access for the link-layer codecs. */
 public final class Frames {

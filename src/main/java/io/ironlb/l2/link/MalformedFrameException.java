@@ -1,4 +1,4 @@
-package io.ironlb.l2;
+package io.ironlb.l2.link;
 
 /**
  * A frame that is not a valid ARP or NDP message. The reason is a short, stable label (it becomes a
