@@ -3,6 +3,7 @@ package io.ironlb.bgp;
 import io.ironlb.bgp.bfd.BfdPacket;
 import io.ironlb.bgp.bfd.BfdSession;
 import io.ironlb.bgp.bfd.BfdTransport;
+import io.ironlb.bgp.session.OpenNegotiation;
 import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpEncoder;
 import io.ironlb.bgp.wire.BgpFrameDecoder;
@@ -31,7 +32,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -574,54 +574,40 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   private Behavior<Command> onOpen(BgpMessage.Open o) {
-    if (o.asn() != config.peerAs()) {
-      // RFC 4271 §6.2: the data is the 2-octet AS field as received.
-      return fail(
-          new BgpMessage.Notification(
-              NotificationCode.OPEN_BAD_PEER_AS,
-              new byte[] {(byte) (o.myAs() >> 8), (byte) o.myAs()}),
-          "peer AS " + o.asn() + ", expected " + config.peerAs());
+    OpenNegotiation.Outcome outcome =
+        OpenNegotiation.negotiate(
+            new OpenNegotiation.Local(
+                config.peerAs(),
+                config.ibgp(),
+                config.routerId(),
+                config.holdTime(),
+                config.keepaliveTime()),
+            o);
+    if (outcome instanceof OpenNegotiation.Refused r) {
+      return fail(r.notification(), r.reason());
     }
-    if (config.ibgp() && o.bgpId().equals(config.routerId())) {
-      return fail(
-          new BgpMessage.Notification(NotificationCode.OPEN_BAD_BGP_IDENTIFIER),
-          "iBGP peer has our router ID " + o.bgpId().getHostAddress());
-    }
-    int negotiated = Math.min(config.holdTime(), o.holdTime());
-    hold = Duration.ofSeconds(negotiated);
-    boolean four = o.has(Capability.FourOctetAs.class);
-    // RFC 8654: larger UPDATEs only when both ends offered them.
-    BgpCodec.Options options = new BgpCodec.Options(four, o.has(Capability.ExtendedMessage.class));
-    decoder.options(options);
-    encoder.options(options);
-    peerGracefulRestart = o.has(Capability.GracefulRestart.class);
-    Set<Integer> offered = new HashSet<>();
-    for (Capability c : o.capabilities()) {
-      if (c instanceof Capability.Multiprotocol mp && mp.safi() == Capability.SAFI_UNICAST) {
-        offered.add(mp.afi());
-      }
-    }
-    if (!o.has(Capability.Multiprotocol.class)) {
-      offered.add(Capability.AFI_IPV4); // RFC 4760 §1: without the capability, IPv4 unicast only
-    }
+    OpenNegotiation.Agreed agreed = (OpenNegotiation.Agreed) outcome;
+    hold = Duration.ofSeconds(agreed.holdSeconds());
+    decoder.options(agreed.options());
+    encoder.options(agreed.options());
+    peerGracefulRestart = agreed.peerGracefulRestart();
     int localFamily =
         ((InetSocketAddress) channel.localAddress()).getAddress() instanceof Inet4Address
             ? Capability.AFI_IPV4
             : Capability.AFI_IPV6;
     // What was prepared in OpenSent holds unless the peer took fewer options, or not the family
     // this connection's next hop is in (only that family's prefixes are ever sent).
-    if (!options.equals(rib.options()) || !offered.contains(localFamily)) {
-      prepare(options, Set.copyOf(offered));
+    if (!agreed.options().equals(rib.options()) || !agreed.families().contains(localFamily)) {
+      prepare(agreed.options(), agreed.families());
     } else {
-      families = Set.copyOf(offered);
+      families = agreed.families();
     }
     send(new BgpMessage.Keepalive());
     become(State.OPEN_CONFIRM);
     restartHold();
-    if (negotiated > 0) {
-      int every =
-          config.keepaliveTime() != null ? config.keepaliveTime() : Math.max(1, negotiated / 3);
-      timers.startTimerWithFixedDelay("keepalive", new SendKeepalive(), Duration.ofSeconds(every));
+    if (agreed.keepaliveSeconds() > 0) {
+      timers.startTimerWithFixedDelay(
+          "keepalive", new SendKeepalive(), Duration.ofSeconds(agreed.keepaliveSeconds()));
     }
     return this;
   }

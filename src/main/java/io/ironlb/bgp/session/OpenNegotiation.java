@@ -1,0 +1,88 @@
+package io.ironlb.bgp.session;
+
+import io.ironlb.bgp.wire.BgpCodec;
+import io.ironlb.bgp.wire.BgpMessage;
+import io.ironlb.bgp.wire.Capability;
+import io.ironlb.bgp.wire.NotificationCode;
+import java.net.Inet4Address;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a session agrees on from the peer's OPEN (RFC 4271 §6.2, RFC 4760, RFC 6793, RFC 8654, RFC
+ * 4724), or the NOTIFICATION that refuses it. Pure: no actor, no channel.
+ */
+public final class OpenNegotiation {
+  private OpenNegotiation() {}
+
+  /**
+   * This side of the session.
+   *
+   * @param peerAs the AS the peer must have
+   * @param ibgp whether the session is internal (the peer's AS is ours)
+   * @param routerId our BGP identifier
+   * @param holdTime seconds offered in our OPEN
+   * @param keepaliveTime configured seconds between KEEPALIVEs, or null for a third of the hold
+   */
+  public record Local(
+      long peerAs, boolean ibgp, Inet4Address routerId, int holdTime, Integer keepaliveTime) {}
+
+  /** The outcome: {@link Agreed} or {@link Refused}. */
+  public sealed interface Outcome {}
+
+  /**
+   * @param holdSeconds the negotiated hold time (0: no keepalives and no hold timer)
+   * @param keepaliveSeconds seconds between KEEPALIVEs (0 when the hold time is 0)
+   * @param options the codec options both ends offered (4-octet AS, extended messages)
+   * @param families the AFIs the peer takes for unicast
+   * @param peerGracefulRestart whether the peer offered graceful restart
+   */
+  public record Agreed(
+      int holdSeconds,
+      int keepaliveSeconds,
+      BgpCodec.Options options,
+      Set<Integer> families,
+      boolean peerGracefulRestart)
+      implements Outcome {}
+
+  /** The OPEN is refused with this NOTIFICATION; {@code reason} is for the log and the status. */
+  public record Refused(BgpMessage.Notification notification, String reason) implements Outcome {}
+
+  public static Outcome negotiate(Local local, BgpMessage.Open open) {
+    if (open.asn() != local.peerAs()) {
+      // RFC 4271 §6.2: the data is the 2-octet AS field as received.
+      return new Refused(
+          new BgpMessage.Notification(
+              NotificationCode.OPEN_BAD_PEER_AS,
+              new byte[] {(byte) (open.myAs() >> 8), (byte) open.myAs()}),
+          "peer AS " + open.asn() + ", expected " + local.peerAs());
+    }
+    if (local.ibgp() && open.bgpId().equals(local.routerId())) {
+      return new Refused(
+          new BgpMessage.Notification(NotificationCode.OPEN_BAD_BGP_IDENTIFIER),
+          "iBGP peer has our router ID " + open.bgpId().getHostAddress());
+    }
+    // RFC 4271 §4.2: the smaller of the two hold times; zero on either side means none.
+    int hold = Math.min(local.holdTime(), open.holdTime());
+    int keepalive =
+        hold == 0
+            ? 0
+            : local.keepaliveTime() != null ? local.keepaliveTime() : Math.max(1, hold / 3);
+    // RFC 6793 and RFC 8654: 4-octet AS numbers and larger UPDATEs only when both ends offered
+    // them (we always do).
+    BgpCodec.Options options =
+        new BgpCodec.Options(
+            open.has(Capability.FourOctetAs.class), open.has(Capability.ExtendedMessage.class));
+    Set<Integer> families = new TreeSet<>();
+    for (Capability c : open.capabilities()) {
+      if (c instanceof Capability.Multiprotocol mp && mp.safi() == Capability.SAFI_UNICAST) {
+        families.add(mp.afi());
+      }
+    }
+    if (!open.has(Capability.Multiprotocol.class)) {
+      families.add(Capability.AFI_IPV4); // RFC 4760 §1: without the capability, IPv4 unicast only
+    }
+    return new Agreed(
+        hold, keepalive, options, Set.copyOf(families), open.has(Capability.GracefulRestart.class));
+  }
+}

@@ -1,0 +1,135 @@
+package io.ironlb.bgp.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ironlb.bgp.wire.BgpCodec;
+import io.ironlb.bgp.wire.BgpMessage;
+import io.ironlb.bgp.wire.Capability;
+import io.ironlb.bgp.wire.NotificationCode;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The OPEN negotiation by table: what a peer's OPEN yields, or the NOTIFICATION refusing it. */
+class OpenNegotiationTest {
+  private static final Inet4Address OURS = v4("10.222.0.1");
+  private static final Inet4Address THEIRS = v4("10.222.0.2");
+
+  private static Inet4Address v4(String s) {
+    try {
+      return (Inet4Address) InetAddress.getByName(s);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /**
+   * The peer's OPEN: its 2-octet AS field, hold time, identifier and capabilities ("4" 4-octet AS
+   * with its AS, "mp4"/"mp6" multiprotocol unicast, "ext" extended messages, "gr" graceful
+   * restart).
+   */
+  private static BgpMessage.Open open(long asn, int hold, boolean sameId, String caps) {
+    List<Capability> list = new ArrayList<>();
+    for (String c : caps == null ? new String[0] : caps.split(" ")) {
+      switch (c) {
+        case "4" -> list.add(new Capability.FourOctetAs(asn));
+        case "mp4" ->
+            list.add(new Capability.Multiprotocol(Capability.AFI_IPV4, Capability.SAFI_UNICAST));
+        case "mp6" ->
+            list.add(new Capability.Multiprotocol(Capability.AFI_IPV6, Capability.SAFI_UNICAST));
+        case "ext" -> list.add(new Capability.ExtendedMessage());
+        case "gr" -> list.add(new Capability.GracefulRestart(false, 120, List.of()));
+        default -> throw new IllegalArgumentException(c);
+      }
+    }
+    int myAs = asn > 0xFFFF ? BgpCodec.AS_TRANS : (int) asn;
+    return new BgpMessage.Open(BgpCodec.VERSION, myAs, hold, sameId ? OURS : THEIRS, list);
+  }
+
+  @ParameterizedTest(
+      name = "expect AS {0} (ours {1}), hold {2}/{3}, keepalive {4}: peer AS {5} caps [{7}]")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      textBlock =
+          """
+          # peer AS | our AS | our hold | peer hold | our keepalive | peer's AS | same id | caps           | hold | keepalive | 4-octet | ext   | families | GR
+          64513     | 64512  | 90       | 90        | -             | 64513     | false   | 4 mp4 mp6 ext gr | 90 | 30        | true    | true  | 1,2      | true
+          64513     | 64512  | 90       | 9         | -             | 64513     | false   | 4 mp4            | 9    | 3         | true    | false | 1        | false
+          64513     | 64512  | 90       | 2         | -             | 64513     | false   | 4 mp4            | 2    | 1         | true    | false | 1        | false
+          64513     | 64512  | 90       | 90        | 10            | 64513     | false   | 4 mp6            | 90   | 10        | true    | false | 2        | false
+          64513     | 64512  | 90       | 0         | 10            | 64513     | false   | 4 mp4            | 0    | 0         | true    | false | 1        | false
+          64513     | 64512  | 0        | 90        | -             | 64513     | false   | 4 mp4            | 0    | 0         | true    | false | 1        | false
+          64513     | 64512  | 90       | 90        | -             | 64513     | false   | -                | 90   | 30        | false   | false | 1        | false
+          4200000000 | 64512 | 90       | 90        | -             | 4200000000 | false  | 4 mp4            | 90   | 30        | true    | false | 1        | false
+          64512     | 64512  | 90       | 90        | -             | 64512     | false   | 4 mp4            | 90   | 30        | true    | false | 1        | false
+          64513     | 64512  | 90       | 90        | -             | 64513     | true    | 4 mp4            | 90   | 30        | true    | false | 1        | false
+          """)
+  void agreed(
+      long peerAs,
+      long ourAs,
+      int ourHold,
+      int peerHold,
+      Integer ourKeepalive,
+      long theirAs,
+      boolean sameId,
+      String caps,
+      int hold,
+      int keepalive,
+      boolean fourOctet,
+      boolean ext,
+      String families,
+      boolean gr) {
+    OpenNegotiation.Outcome outcome =
+        OpenNegotiation.negotiate(
+            new OpenNegotiation.Local(peerAs, peerAs == ourAs, OURS, ourHold, ourKeepalive),
+            open(theirAs, peerHold, sameId, caps));
+    assertThat(outcome)
+        .isEqualTo(
+            new OpenNegotiation.Agreed(
+                hold,
+                keepalive,
+                new BgpCodec.Options(fourOctet, ext),
+                Arrays.stream(families.split(","))
+                    .map(Integer::valueOf)
+                    .collect(Collectors.toCollection(TreeSet::new)),
+                gr));
+  }
+
+  @ParameterizedTest(name = "expect AS {0} (ours {1}): peer AS {2}, same id {3} → {4}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          64513      | 64512 | 64514      | false | OPEN_BAD_PEER_AS        | FC 02
+          64513      | 64512 | 4200000000 | false | OPEN_BAD_PEER_AS        | 5B A0
+          4200000000 | 64512 | 4200000001 | false | OPEN_BAD_PEER_AS        | 5B A0
+          64512      | 64512 | 64512      | true  | OPEN_BAD_BGP_IDENTIFIER | ''
+          """)
+  void refused(
+      long peerAs, long ourAs, long theirAs, boolean sameId, NotificationCode code, String data) {
+    OpenNegotiation.Outcome outcome =
+        OpenNegotiation.negotiate(
+            new OpenNegotiation.Local(peerAs, peerAs == ourAs, OURS, 90, null),
+            open(theirAs, 90, sameId, "4 mp4"));
+    assertThat(outcome).isInstanceOf(OpenNegotiation.Refused.class);
+    BgpMessage.Notification n = ((OpenNegotiation.Refused) outcome).notification();
+    assertThat(n.code()).isEqualTo(code.code());
+    assertThat(n.subcode()).isEqualTo(code.subcode());
+    assertThat(hex(n.data().toByteArray())).isEqualTo(data);
+  }
+
+  private static String hex(byte[] b) {
+    List<String> out = new ArrayList<>();
+    for (byte x : b) {
+      out.add(String.format("%02X", x));
+    }
+    return String.join(" ", out);
+  }
+}
