@@ -45,7 +45,7 @@ class ArchitectureTest {
             .layer("l2")
             .definedBy("io.ironlb.l2")
             .layer("bgp")
-            .definedBy("io.ironlb.bgp", "io.ironlb.bgp.bfd..")
+            .definedBy("io.ironlb.bgp", "io.ironlb.bgp.bfd..", "io.ironlb.bgp.session..")
             .layer("adapters")
             .definedBy("io.ironlb.source.kubernetes..", "io.ironlb.source.files..")
             .layer("ipam")
