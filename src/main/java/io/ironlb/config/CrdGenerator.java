@@ -11,6 +11,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -70,7 +71,93 @@ public final class CrdGenerator {
       versions.add(version("v1beta1", BGPPeerV1beta1.class, false, false));
     }
     versions.add(version(kind.version(), kind.type(), true, kind.hasStatus()));
+    for (JsonNode v : versions) {
+      ArrayNode columns = ((ObjectNode) v).putArray("additionalPrinterColumns");
+      for (PrinterColumn c : printerColumns(kind)) {
+        ObjectNode col = columns.addObject();
+        col.put("name", c.name());
+        col.put("type", c.type());
+        col.put("jsonPath", c.jsonPath());
+        if (c.priority() > 0) {
+          col.put("priority", c.priority());
+        }
+      }
+    }
     return crd;
+  }
+
+  /**
+   * One column of {@code kubectl get}: priority 0 shows by default, higher only with {@code -o
+   * wide}.
+   */
+  public record PrinterColumn(String name, String type, String jsonPath, int priority) {
+    PrinterColumn(String name, String type, String jsonPath) {
+      this(name, type, jsonPath, 0);
+    }
+  }
+
+  /**
+   * MetalLB's columns (its kubebuilder printcolumn markers), so {@code kubectl get} reads the same,
+   * plus what a user checks first: the announcing interfaces and peers of the status objects, and a
+   * pool's assigned and available addresses.
+   */
+  public static List<PrinterColumn> printerColumns(ObjectKind kind) {
+    PrinterColumn age = new PrinterColumn("Age", "date", ".metadata.creationTimestamp");
+    return switch (kind) {
+      case IP_ADDRESS_POOL ->
+          List.of(
+              new PrinterColumn("Auto Assign", "boolean", ".spec.autoAssign"),
+              new PrinterColumn("Avoid Buggy IPs", "boolean", ".spec.avoidBuggyIPs"),
+              new PrinterColumn("Addresses", "string", ".spec.addresses"),
+              new PrinterColumn("Assigned IPv4", "integer", ".status.assignedIPv4"),
+              new PrinterColumn("Available IPv4", "integer", ".status.availableIPv4"),
+              new PrinterColumn("Assigned IPv6", "integer", ".status.assignedIPv6", 10),
+              new PrinterColumn("Available IPv6", "integer", ".status.availableIPv6", 10));
+      case L2_ADVERTISEMENT ->
+          List.of(
+              new PrinterColumn("IPAddressPools", "string", ".spec.ipAddressPools"),
+              new PrinterColumn(
+                  "IPAddressPool Selectors", "string", ".spec.ipAddressPoolSelectors"),
+              new PrinterColumn("Interfaces", "string", ".spec.interfaces"),
+              new PrinterColumn("Node Selectors", "string", ".spec.nodeSelectors", 10));
+      case BGP_ADVERTISEMENT ->
+          List.of(
+              new PrinterColumn("IPAddressPools", "string", ".spec.ipAddressPools"),
+              new PrinterColumn(
+                  "IPAddressPool Selectors", "string", ".spec.ipAddressPoolSelectors"),
+              new PrinterColumn("Peers", "string", ".spec.peers"),
+              new PrinterColumn("Node Selectors", "string", ".spec.nodeSelectors", 10));
+      case BGP_PEER ->
+          List.of(
+              new PrinterColumn("Address", "string", ".spec.peerAddress"),
+              new PrinterColumn("ASN", "string", ".spec.peerASN"),
+              new PrinterColumn("BFD Profile", "string", ".spec.bfdProfile"),
+              new PrinterColumn("Multi Hops", "string", ".spec.ebgpMultiHop"));
+      case BFD_PROFILE ->
+          List.of(
+              new PrinterColumn("Passive Mode", "boolean", ".spec.passiveMode"),
+              new PrinterColumn("Transmit Interval", "integer", ".spec.transmitInterval"),
+              new PrinterColumn("Receive Interval", "integer", ".spec.receiveInterval"),
+              new PrinterColumn("Multiplier", "integer", ".spec.detectMultiplier"));
+      case COMMUNITY -> List.of(age);
+      case SERVICE_L2_STATUS ->
+          List.of(
+              new PrinterColumn("Allocated Node", "string", ".status.node"),
+              new PrinterColumn("Service Name", "string", ".status.serviceName"),
+              new PrinterColumn("Service Namespace", "string", ".status.serviceNamespace"),
+              new PrinterColumn("Interfaces", "string", ".status.interfaces"));
+      case SERVICE_BGP_STATUS ->
+          List.of(
+              new PrinterColumn("Node", "string", ".status.node"),
+              new PrinterColumn("Service Name", "string", ".status.serviceName"),
+              new PrinterColumn("Service Namespace", "string", ".status.serviceNamespace"),
+              new PrinterColumn("Peers", "string", ".status.peers"));
+      case CONFIGURATION_STATE ->
+          List.of(
+              new PrinterColumn("Result", "string", ".status.result"),
+              new PrinterColumn("ErrorSummary", "string", ".status.errorSummary"),
+              age);
+    };
   }
 
   private static ObjectNode version(

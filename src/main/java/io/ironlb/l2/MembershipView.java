@@ -156,7 +156,6 @@ public final class MembershipView {
     private final Cluster cluster;
     private final UniqueAddress selfAddress;
     private final Map<UniqueAddress, Member> members = new HashMap<>();
-    private final Map<UniqueAddress, Member> unreachable = new HashMap<>();
     private List<Fence.Unreachable<UniqueAddress>> table = List.of();
     private boolean joined;
     private boolean shuttingDown;
@@ -181,16 +180,14 @@ public final class MembershipView {
     private Behavior<ClusterEvent.ClusterDomainEvent> onEvent(ClusterEvent.ClusterDomainEvent e) {
       if (e instanceof ClusterEvent.MemberRemoved r) {
         members.remove(r.member().uniqueAddress());
-        unreachable.remove(r.member().uniqueAddress());
       } else if (e instanceof ClusterEvent.MemberEvent m) {
         members.put(m.member().uniqueAddress(), m.member());
-      } else if (e instanceof ClusterEvent.UnreachableMember u) {
-        unreachable.put(u.member().uniqueAddress(), u.member());
-      } else if (e instanceof ClusterEvent.ReachableMember r) {
-        unreachable.remove(r.member().uniqueAddress());
       } else if (e instanceof ClusterEvent.ReachabilityChanged r) {
         // Pekko publishes the whole table on every change of it (the event the resolver itself
-        // decides from).
+        // decides from), after the UnreachableMember and ReachableMember events of the same
+        // change. Both the unreachable set and the resolver's prediction come from this one table:
+        // read from the per-member events, they were a step apart, and the view in between (a
+        // member reachable again, judged by the old table) was one no node should act on.
         table = table(r.reachability());
       } else if (e instanceof ClusterEvent.ClusterShuttingDown$) {
         shuttingDown = true;
@@ -205,10 +202,17 @@ public final class MembershipView {
       }
       // Removed after it had joined: this node is out of the cluster for good.
       boolean removed = joined && self == null;
+      Set<Member> unreachable = new HashSet<>();
+      for (Fence.Unreachable<UniqueAddress> r : table) {
+        Member m = members.get(r.subject());
+        if (m != null && !r.subject().equals(selfAddress)) {
+          unreachable.add(m);
+        }
+      }
       announcer.tell(
           view(
               members.values(),
-              new HashSet<>(unreachable.values()),
+              unreachable,
               self != null ? self : cluster.selfMember(),
               joined,
               shuttingDown || removed || cluster.isTerminated(),

@@ -44,6 +44,40 @@ class CrdSchemaTest {
     }
   }
 
+  /**
+   * {@code kubectl get} shows MetalLB's columns, and every column points at a field the schema has
+   * (the API server would show an empty column for a wrong path, silently).
+   */
+  @Test
+  void printerColumnsNameFieldsOfTheSchema() {
+    for (ObjectKind kind : ObjectKind.values()) {
+      ObjectNode crd = CrdGenerator.crd(kind);
+      for (JsonNode version : crd.path("spec").path("versions")) {
+        JsonNode columns = version.path("additionalPrinterColumns");
+        assertThat(columns).as(kind + " columns").isNotEmpty();
+        for (JsonNode column : columns) {
+          String path = column.path("jsonPath").asText();
+          if (path.startsWith(".metadata.")) {
+            continue;
+          }
+          JsonNode node = version.path("schema").path("openAPIV3Schema");
+          for (String step : path.substring(1).split("\\.")) {
+            node = node.path("properties").path(step);
+          }
+          assertThat(node.isMissingNode())
+              .as(kind + " " + version.path("name").asText() + " column " + path)
+              .isFalse();
+        }
+      }
+    }
+    assertThat(CrdGenerator.printerColumns(ObjectKind.CONFIGURATION_STATE))
+        .extracting(CrdGenerator.PrinterColumn::name)
+        .containsExactly("Result", "ErrorSummary", "Age");
+    assertThat(CrdGenerator.printerColumns(ObjectKind.SERVICE_L2_STATUS))
+        .extracting(CrdGenerator.PrinterColumn::jsonPath)
+        .contains(".status.node", ".status.interfaces");
+  }
+
   @Test
   void everyExampleValidatesAgainstTheCrdsAndTheValidator() throws IOException {
     List<JsonNode> docs = metallbDocs(EXAMPLES);

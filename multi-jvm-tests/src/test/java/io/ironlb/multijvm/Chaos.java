@@ -284,16 +284,22 @@ final class Chaos implements AutoCloseable {
     throw new IllegalStateException("the ARP prober did not start:\n" + seen);
   }
 
-  /** Waits until the lab is whole: every node up, agreeing, answering, the router on all three. */
+  /**
+   * Waits until the lab is whole (every node up, agreeing, answering, the router on all three) and
+   * stays so for a second: three polls in a row. One poll can land inside a hand-back still under
+   * way (a fence lifting while the VIP entity re-ranks), where the nodes agree for a moment.
+   */
   boolean settleLab(Duration limit) throws InterruptedException, IOException {
     long deadline = System.nanoTime() + limit.toNanos();
+    int wholeInARow = 0;
     while (System.nanoTime() < deadline) {
       for (int id = 1; id <= 3; id++) {
         if (!lab.process(id).isAlive()) {
           lab.start(id);
         }
       }
-      if (whole()) {
+      wholeInARow = whole() ? wholeInARow + 1 : 0;
+      if (wholeInARow == 3) {
         return true;
       }
       Thread.sleep(500); // polling the lab while it recovers
@@ -568,9 +574,13 @@ final class Chaos implements AutoCloseable {
         "chaos: %.1f minutes, seed %d (scripts/chaos.sh %s %d repeats it)%n",
         minutes, seed, args.length > 0 ? args[0] : "10", seed);
     Path config = Files.createTempDirectory("ironlb-chaos-");
+    System.out.println("configuration and node logs: " + config);
     List<Result> results;
     List<String> finalProblems;
     try (Chaos chaos = new Chaos(config, detector, seed, System.out)) {
+      if (Boolean.getBoolean("chaos.short-pair-cuts")) {
+        chaos.withShortPairCuts(); // ChaosIT's schedule, to repeat one of its runs
+      }
       // Ctrl-C or SIGTERM: the routers, nodes and namespaces go too.
       Runtime.getRuntime().addShutdownHook(new Thread(chaos::close));
       results = chaos.run(System.nanoTime() + (long) (minutes * 60e9), Integer.MAX_VALUE);
