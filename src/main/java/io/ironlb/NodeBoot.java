@@ -11,6 +11,7 @@ import io.ironlb.l2.Links;
 import io.ironlb.l2.LocalVips;
 import io.ironlb.l2.MembershipView;
 import io.ironlb.l2.Speaker;
+import io.ironlb.l2.link.ExcludeList;
 import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
 import io.ironlb.l2.link.LoopbackAddresses;
@@ -31,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -46,12 +46,6 @@ import picocli.CommandLine.Option;
  */
 final class NodeBoot {
   private NodeBoot() {}
-
-  /** MetalLB's default exclude list for announcing interfaces (its excludel2.yaml). */
-  static final Pattern DEFAULT_EXCLUDE =
-      Pattern.compile(
-          "^(docker|cbr|dummy|virbr|lxcbr|veth|cali|tunl|flannel|kube-ipvs|cni|vti|vxlan|gre|gretap|erspan|"
-              + "ip6gre|ip6tnl|ip6_vti|sit|nodelocaldns|genev_sys).*|^lo$|^ovs-system$");
 
   /** A speaker's layer-2 options (a picocli mixin). */
   static final class Layer2Options {
@@ -72,6 +66,18 @@ final class NodeBoot {
           "arp_announce=2 so the kernel never answers ARP for them itself."
         })
     boolean localVips;
+
+    @Option(
+        names = "--exclude-l2-config",
+        paramLabel = "FILE",
+        defaultValue = "/etc/ironlb/excludel2.yaml",
+        description = {
+          "Interfaces never answered on unless named in --interfaces, in MetalLB's excludel2.yaml",
+          "format (announcedInterfacesToExclude: [regex, ...]), replacing the default list;",
+          "without the file, MetalLB's default list with tunnels and virtual devices",
+          "(default: ${DEFAULT-VALUE})."
+        })
+    Path excludeL2Config;
 
     @Option(
         names = "--write-routes",
@@ -106,7 +112,7 @@ final class NodeBoot {
         }
         return InterfaceSelection.select(named, null);
       }
-      return InterfaceSelection.select(all, DEFAULT_EXCLUDE);
+      return InterfaceSelection.select(all, ExcludeList.load(excludeL2Config));
     }
 
     /** The kernel port for {@code --local-vips}, or null; fails early without privileges. */

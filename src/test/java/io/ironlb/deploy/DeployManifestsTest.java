@@ -405,6 +405,31 @@ class DeployManifestsTest {
     }
   }
 
+  /** MetalLB's metallb-excludel2 ConfigMap, when present, lands where the speaker reads it. */
+  @Test
+  void theSpeakerMountsMetalLbsExcludeListWhereItLooks() throws Exception {
+    String path =
+        Class.forName("io.ironlb.NodeBoot$Layer2Options")
+            .getDeclaredField("excludeL2Config")
+            .getAnnotation(picocli.CommandLine.Option.class)
+            .defaultValue();
+    PodTemplateSpec t = one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate();
+    String volume =
+        only(t).getVolumeMounts().stream()
+            .filter(m -> path.startsWith(m.getMountPath() + "/"))
+            .map(m -> m.getName())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("nothing mounted above " + path));
+    assertThat(t.getSpec().getVolumes())
+        .anyMatch(
+            v ->
+                v.getName().equals(volume)
+                    && v.getConfigMap() != null
+                    && "metallb-excludel2".equals(v.getConfigMap().getName())
+                    && Boolean.TRUE.equals(v.getConfigMap().getOptional()));
+    assertThat(path).endsWith("/excludel2.yaml"); // the ConfigMap's key, as MetalLB names it
+  }
+
   @Test
   void podsCarryTheLabelClusterBootstrapLooksFor() {
     String selector =
