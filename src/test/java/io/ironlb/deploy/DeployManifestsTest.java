@@ -325,18 +325,23 @@ class DeployManifestsTest {
   }
 
   @Test
-  void theControllerIsTwoReplicasKeptApartWithADisruptionBudget() {
+  void theControllerIsTwoReplicasPreferablyApartWithADisruptionBudget() {
     StatefulSet sts = one(StatefulSet.class, "ironlb-controller");
     PodSpec pod = sts.getSpec().getTemplate().getSpec();
     Map<String, String> labels = sts.getSpec().getTemplate().getMetadata().getLabels();
     assertThat(sts.getSpec().getReplicas()).isEqualTo(2);
     assertThat(pod.getServiceAccountName()).isEqualTo("ironlb-controller");
     assertThat(only(sts.getSpec().getTemplate()).getArgs()).containsExactly("controller");
-    var anti =
-        pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+    // Apart when the cluster has the nodes for it, preferred rather than required, so that a
+    // single-node cluster schedules both replicas.
+    var podAnti = pod.getAffinity().getPodAntiAffinity();
+    assertThat(podAnti.getRequiredDuringSchedulingIgnoredDuringExecution()).isNullOrEmpty();
+    var anti = podAnti.getPreferredDuringSchedulingIgnoredDuringExecution();
     assertThat(anti).hasSize(1);
-    assertThat(anti.get(0).getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-    assertThat(labels).containsAllEntriesOf(anti.get(0).getLabelSelector().getMatchLabels());
+    assertThat(anti.get(0).getPodAffinityTerm().getTopologyKey())
+        .isEqualTo("kubernetes.io/hostname");
+    assertThat(labels)
+        .containsAllEntriesOf(anti.get(0).getPodAffinityTerm().getLabelSelector().getMatchLabels());
     PodDisruptionBudget pdb = one(PodDisruptionBudget.class, "ironlb-controller");
     assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
     assertThat(labels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
