@@ -114,19 +114,8 @@ public final class CrdGenerator {
               new PrinterColumn("Assigned IPv6", "integer", ".status.assignedIPv6", 10),
               new PrinterColumn("Available IPv6", "integer", ".status.availableIPv6", 10));
       case L2_ADVERTISEMENT ->
-          List.of(
-              new PrinterColumn("IPAddressPools", "string", ".spec.ipAddressPools"),
-              new PrinterColumn(
-                  "IPAddressPool Selectors", "string", ".spec.ipAddressPoolSelectors"),
-              new PrinterColumn("Interfaces", "string", ".spec.interfaces"),
-              new PrinterColumn("Node Selectors", "string", ".spec.nodeSelectors", 10));
-      case BGP_ADVERTISEMENT ->
-          List.of(
-              new PrinterColumn("IPAddressPools", "string", ".spec.ipAddressPools"),
-              new PrinterColumn(
-                  "IPAddressPool Selectors", "string", ".spec.ipAddressPoolSelectors"),
-              new PrinterColumn("Peers", "string", ".spec.peers"),
-              new PrinterColumn("Node Selectors", "string", ".spec.nodeSelectors", 10));
+          advertisement(new PrinterColumn("Interfaces", "string", ".spec.interfaces"));
+      case BGP_ADVERTISEMENT -> advertisement(new PrinterColumn("Peers", "string", ".spec.peers"));
       case BGP_PEER ->
           List.of(
               new PrinterColumn("Address", "string", ".spec.peerAddress"),
@@ -141,23 +130,36 @@ public final class CrdGenerator {
               new PrinterColumn("Multiplier", "integer", ".spec.detectMultiplier"));
       case COMMUNITY -> List.of(age);
       case SERVICE_L2_STATUS ->
-          List.of(
-              new PrinterColumn("Allocated Node", "string", ".status.node"),
-              new PrinterColumn("Service Name", "string", ".status.serviceName"),
-              new PrinterColumn("Service Namespace", "string", ".status.serviceNamespace"),
-              new PrinterColumn("Interfaces", "string", ".status.interfaces"));
+          serviceStatus(
+              "Allocated Node", new PrinterColumn("Interfaces", "string", ".status.interfaces"));
       case SERVICE_BGP_STATUS ->
-          List.of(
-              new PrinterColumn("Node", "string", ".status.node"),
-              new PrinterColumn("Service Name", "string", ".status.serviceName"),
-              new PrinterColumn("Service Namespace", "string", ".status.serviceNamespace"),
-              new PrinterColumn("Peers", "string", ".status.peers"));
+          serviceStatus("Node", new PrinterColumn("Peers", "string", ".status.peers"));
       case CONFIGURATION_STATE ->
           List.of(
               new PrinterColumn("Result", "string", ".status.result"),
               new PrinterColumn("ErrorSummary", "string", ".status.errorSummary"),
               age);
     };
+  }
+
+  /** An advertisement's columns: the pools it selects, {@code what} it adds, its nodes. */
+  private static List<PrinterColumn> advertisement(PrinterColumn what) {
+    return List.of(
+        new PrinterColumn("IPAddressPools", "string", ".spec.ipAddressPools"),
+        new PrinterColumn("IPAddressPool Selectors", "string", ".spec.ipAddressPoolSelectors"),
+        what,
+        new PrinterColumn("Node Selectors", "string", ".spec.nodeSelectors", 10));
+  }
+
+  /**
+   * A status object's columns: the node (under MetalLB's title), the Service, then {@code what}.
+   */
+  private static List<PrinterColumn> serviceStatus(String nodeTitle, PrinterColumn what) {
+    return List.of(
+        new PrinterColumn(nodeTitle, "string", ".status.node"),
+        new PrinterColumn("Service Name", "string", ".status.serviceName"),
+        new PrinterColumn("Service Namespace", "string", ".status.serviceNamespace"),
+        what);
   }
 
   private static ObjectNode version(

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -394,20 +395,25 @@ class DeployManifestsTest {
         List.of(
             one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate(),
             one(StatefulSet.class, "ironlb-controller").getSpec().getTemplate())) {
-      String volume =
-          only(t).getVolumeMounts().stream()
-              .filter(m -> m.getMountPath().equals(dir))
-              .map(m -> m.getName())
-              .findFirst()
-              .orElseThrow(() -> new AssertionError("nothing mounted at " + dir));
-      assertThat(t.getSpec().getVolumes())
-          .anyMatch(
-              v ->
-                  v.getName().equals(volume)
-                      && v.getSecret() != null
-                      && "ironlb-cluster-tls".equals(v.getSecret().getSecretName())
-                      && Boolean.TRUE.equals(v.getSecret().getOptional()));
+      Volume v = volumeHolding(t, dir);
+      assertThat(v.getSecret()).as(v.getName()).isNotNull();
+      assertThat(v.getSecret().getSecretName()).isEqualTo("ironlb-cluster-tls");
+      assertThat(v.getSecret().getOptional()).isTrue();
     }
+  }
+
+  /** The volume the pod's container mounts at {@code path} or at a directory above it. */
+  private static Volume volumeHolding(PodTemplateSpec t, String path) {
+    String name =
+        only(t).getVolumeMounts().stream()
+            .filter(m -> path.equals(m.getMountPath()) || path.startsWith(m.getMountPath() + "/"))
+            .map(m -> m.getName())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("nothing mounted at or above " + path));
+    return t.getSpec().getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no volume " + name));
   }
 
   /** MetalLB's metallb-excludel2 ConfigMap, when present, lands where the speaker reads it. */
@@ -419,19 +425,10 @@ class DeployManifestsTest {
             .getAnnotation(picocli.CommandLine.Option.class)
             .defaultValue();
     PodTemplateSpec t = one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate();
-    String volume =
-        only(t).getVolumeMounts().stream()
-            .filter(m -> path.startsWith(m.getMountPath() + "/"))
-            .map(m -> m.getName())
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("nothing mounted above " + path));
-    assertThat(t.getSpec().getVolumes())
-        .anyMatch(
-            v ->
-                v.getName().equals(volume)
-                    && v.getConfigMap() != null
-                    && "metallb-excludel2".equals(v.getConfigMap().getName())
-                    && Boolean.TRUE.equals(v.getConfigMap().getOptional()));
+    Volume v = volumeHolding(t, path);
+    assertThat(v.getConfigMap()).as(v.getName()).isNotNull();
+    assertThat(v.getConfigMap().getName()).isEqualTo("metallb-excludel2");
+    assertThat(v.getConfigMap().getOptional()).isTrue();
     assertThat(path).endsWith("/excludel2.yaml"); // the ConfigMap's key, as MetalLB names it
   }
 
