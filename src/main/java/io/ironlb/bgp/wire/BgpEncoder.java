@@ -18,6 +18,6 @@ public final class BgpEncoder extends MessageToByteEncoder<BgpMessage> {
 
   @Override
   protected void encode(ChannelHandlerContext ctx, BgpMessage msg, ByteBuf out) {
-    out.writeBytes(BgpCodec.encode(msg, options));
+    BgpCodec.encode(msg, options, out);
   }
 }

@@ -31,11 +31,9 @@ public final class BgpFrameDecoder extends ByteToMessageDecoder {
       return;
     }
     while (in.readableBytes() >= BgpCodec.HEADER_LENGTH) {
-      byte[] header = new byte[BgpCodec.HEADER_LENGTH];
-      in.getBytes(in.readerIndex(), header);
       int length;
       try {
-        length = BgpCodec.checkHeader(header, 0, options);
+        length = BgpCodec.checkHeader(in, options);
       } catch (BgpProtocolException e) {
         fail(in, out, e);
         return;
@@ -43,8 +41,7 @@ public final class BgpFrameDecoder extends ByteToMessageDecoder {
       if (in.readableBytes() < length) {
         return; // wait for the rest
       }
-      byte[] message = new byte[length];
-      in.readBytes(message);
+      ByteBuf message = in.readSlice(length);
       try {
         out.add(BgpCodec.decode(message, options));
       } catch (BgpProtocolException e) {

@@ -7,11 +7,19 @@ public sealed interface Capability {
 
   int code();
 
+  /** Capability codes (IANA "Capability Codes" registry). */
+  int MULTIPROTOCOL = 1;
+
+  int ROUTE_REFRESH = 2;
+  int EXTENDED_MESSAGE = 6;
+  int GRACEFUL_RESTART = 64;
+  int FOUR_OCTET_AS = 65;
+
   /** RFC 4760 §8: the peer can carry this address family. */
   record Multiprotocol(int afi, int safi) implements Capability {
     @Override
     public int code() {
-      return 1;
+      return MULTIPROTOCOL;
     }
   }
 
@@ -19,7 +27,7 @@ public sealed interface Capability {
   record RouteRefresh() implements Capability {
     @Override
     public int code() {
-      return 2;
+      return ROUTE_REFRESH;
     }
   }
 
@@ -38,7 +46,7 @@ public sealed interface Capability {
 
     @Override
     public int code() {
-      return 64;
+      return GRACEFUL_RESTART;
     }
   }
 
@@ -49,7 +57,7 @@ public sealed interface Capability {
   record ExtendedMessage() implements Capability {
     @Override
     public int code() {
-      return 6;
+      return EXTENDED_MESSAGE;
     }
   }
 
@@ -57,7 +65,7 @@ public sealed interface Capability {
   record FourOctetAs(long asn) implements Capability {
     @Override
     public int code() {
-      return 65;
+      return FOUR_OCTET_AS;
     }
   }
 
