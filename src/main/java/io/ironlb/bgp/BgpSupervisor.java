@@ -63,7 +63,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
    */
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
-  private record Child(PeerSession.Config config, ActorRef<PeerSession.Command> session) {}
+  private record Child(PeerConfig config, ActorRef<PeerSession.Command> session) {}
 
   /** A session stopped; unless it was told to, it crashed. */
   private record SessionStopped(String name, ActorRef<PeerSession.Command> session)
@@ -75,7 +75,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   /** A crashed session comes back after 1 s, doubling per crash in a row up to this. */
   private static final Duration MAX_RESPAWN = Duration.ofSeconds(30);
 
-  private final Function<PeerSession.Config, Behavior<PeerSession.Command>> sessions;
+  private final Function<PeerConfig, Behavior<PeerSession.Command>> sessions;
   private final TimerScheduler<Command> timers;
 
   /** What each session was last told to announce, to tell a respawned one. */
@@ -83,7 +83,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       new HashMap<>();
 
   /** The sessions the newest plan wants, by BGPPeer name. */
-  private Map<String, PeerSession.Config> wantedSessions = Map.of();
+  private Map<String, PeerConfig> wantedSessions = Map.of();
 
   /** Crashes in a row per session, for the backoff. */
   private final Map<String, Integer> crashes = new HashMap<>();
@@ -145,7 +145,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       BgpMetrics metrics,
       AnnouncementWriter writer,
       Consumer<Set<String>> advertised,
-      Function<PeerSession.Config, Behavior<PeerSession.Command>> sessions) {
+      Function<PeerConfig, Behavior<PeerSession.Command>> sessions) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -171,7 +171,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       BgpMetrics metrics,
       AnnouncementWriter writer,
       Consumer<Set<String>> advertised,
-      Function<PeerSession.Config, Behavior<PeerSession.Command>> sessions) {
+      Function<PeerConfig, Behavior<PeerSession.Command>> sessions) {
     super(ctx);
     this.timers = timers;
     this.sessions = sessions;
@@ -234,7 +234,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       advertisedNow = Set.copyOf(addresses);
       advertised.accept(advertisedNow);
     }
-    Map<String, PeerSession.Config> wanted = new HashMap<>();
+    Map<String, PeerConfig> wanted = new HashMap<>();
     for (BGPPeer p : AdvertisementPlanner.peersOf(m.resources(), node)) {
       sessionConfig(p, m.resources()).ifPresent(c -> wanted.put(p.metadata().name(), c));
     }
@@ -263,7 +263,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     return this;
   }
 
-  private Child spawn(String name, PeerSession.Config config) {
+  private Child spawn(String name, PeerConfig config) {
     ActorRef<PeerSession.Command> session =
         getContext()
             .spawn(
@@ -299,7 +299,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   }
 
   private Behavior<Command> onRespawn(Respawn m) {
-    PeerSession.Config config = wantedSessions.get(m.name());
+    PeerConfig config = wantedSessions.get(m.name());
     if (config == null || drained || children.containsKey(m.name())) {
       return this;
     }
@@ -310,7 +310,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   }
 
   /** The session a BGPPeer defines; empty (and logged) when IronLB cannot run it yet. */
-  private java.util.Optional<PeerSession.Config> sessionConfig(BGPPeer p, ClusterResources r) {
+  private java.util.Optional<PeerConfig> sessionConfig(BGPPeer p, ClusterResources r) {
     BGPPeer.Spec s = p.spec();
     if (s.peerAddress() == null) {
       getContext()
@@ -342,7 +342,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
           s.keepaliveTime() == null ? null : (int) s.keepaliveTime().value().toSeconds();
       Duration connect = s.connectTime() == null ? Duration.ofSeconds(1) : s.connectTime().value();
       return java.util.Optional.of(
-          new PeerSession.Config(
+          new PeerConfig(
               new InetSocketAddress(InetAddress.getByName(s.peerAddress()), s.peerPort()),
               s.sourceAddress() == null ? null : InetAddress.getByName(s.sourceAddress()),
               s.localASN() > 0 ? s.localASN() : s.myASN(),

@@ -3,29 +3,19 @@ package io.ironlb.bgp;
 import io.ironlb.bgp.bfd.BfdPacket;
 import io.ironlb.bgp.bfd.BfdSession;
 import io.ironlb.bgp.bfd.BfdTransport;
+import io.ironlb.bgp.session.Connector;
 import io.ironlb.bgp.session.OpenNegotiation;
 import io.ironlb.bgp.wire.BgpCodec;
-import io.ironlb.bgp.wire.BgpEncoder;
-import io.ironlb.bgp.wire.BgpFrameDecoder;
 import io.ironlb.bgp.wire.BgpMessage;
 import io.ironlb.bgp.wire.BgpProtocolException;
 import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.NotificationCode;
-import io.ironlb.bgp.wire.PathAttribute;
 import io.ironlb.net.NettyTransport;
-import io.ironlb.net.SocketOptions;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.socket.SocketChannel;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,86 +43,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * only differences, resends everything on ROUTE-REFRESH, accepts and ignores the peer's UPDATEs,
  * and answers a malformed message with its NOTIFICATION. A planned stop withdraws everything and
  * closes with Cease / Administrative Shutdown.
+ *
+ * <p>Why this class is longer than 500 lines: what needs no actor lives elsewhere — the OPEN
+ * negotiation and our OPEN ({@link OpenNegotiation}), the TCP connection and its socket options
+ * ({@link Connector}), the routes ({@link OutboundRoutes}), the wire ({@code bgp.wire}) — and what
+ * is left is the state machine itself. Its six states share one channel, the hold and keepalive
+ * timers, the Adj-RIB-Out and the stop, restart and drain requests that may arrive in any of them;
+ * one behaviour per state would pass all of that from state to state and spread each request's
+ * handling over six places, for a machine whose transitions fit on one screen ({@link
+ * #onReceived}).
  */
 public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
-
-  /**
-   * @param holdTime seconds offered in our OPEN (0: no keepalives, RFC 4271 §4.2)
-   * @param keepaliveTime seconds between KEEPALIVEs, or null for a third of the negotiated hold
-   * @param sourceAddress the local address to connect from, or null
-   * @param password the TCP MD5 key (RFC 2385), or null
-   * @param ebgpMultiHop the eBGP peer is more than one hop away (its packets leave with TTL 255)
-   * @param bfd the BFD timers when the peer names a BFDProfile, else null
-   * @param gracefulRestart advertise graceful restart (RFC 4724): a restart of this process leaves
-   *     the routes at the peer, stale, until the new session has resent them
-   */
-  public record Config(
-      InetSocketAddress peer,
-      InetAddress sourceAddress,
-      long localAs,
-      long peerAs,
-      Inet4Address routerId,
-      int holdTime,
-      Integer keepaliveTime,
-      Duration connectRetry,
-      String password,
-      boolean ebgpMultiHop,
-      BfdSession.Profile bfd,
-      boolean gracefulRestart) {
-
-    public Config(
-        InetSocketAddress peer,
-        InetAddress sourceAddress,
-        long localAs,
-        long peerAs,
-        Inet4Address routerId,
-        int holdTime,
-        Integer keepaliveTime,
-        Duration connectRetry) {
-      this(
-          peer,
-          sourceAddress,
-          localAs,
-          peerAs,
-          routerId,
-          holdTime,
-          keepaliveTime,
-          connectRetry,
-          null,
-          false,
-          null,
-          false);
-    }
-
-    /** Never shows the key. */
-    @Override
-    public String toString() {
-      return "Config["
-          + peer
-          + ", AS "
-          + localAs
-          + " -> "
-          + peerAs
-          + (password == null ? "" : ", TCP MD5")
-          + (ebgpMultiHop ? ", multi-hop" : "")
-          + (bfd == null ? "" : ", BFD")
-          + (gracefulRestart ? ", graceful restart" : "")
-          + "]";
-    }
-
-    boolean ibgp() {
-      return localAs == peerAs;
-    }
-
-    /**
-     * The TTL (hop limit) of the session's packets: 1 to a directly connected eBGP peer, so a
-     * session can never form through a router by mistake; 255 to an iBGP or multi-hop eBGP one (as
-     * FRR does, and as MetalLB's {@code ebgpMultiHop} asks).
-     */
-    int ttl() {
-      return ibgp() || ebgpMultiHop ? 255 : 1;
-    }
-  }
 
   /** The FSM's states (RFC 4271 §8.2.2). */
   public enum State {
@@ -212,16 +133,11 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-  /** The well-known GRACEFUL_SHUTDOWN community, 65535:0 (RFC 8326 §3). */
-  static final long GRACEFUL_SHUTDOWN = 0xFFFF0000L;
-
-  /** How long a peer keeps our routes across a restart (MetalLB's FRR default: 120 s). */
-  static final Duration RESTART_TIME = Duration.ofSeconds(120);
-
   /** The codec options our OPEN offers: 4-octet AS (RFC 6793), Extended Messages (RFC 8654). */
   private static final BgpCodec.Options OFFERED = new BgpCodec.Options(true, true);
 
-  private final Config config;
+  private final PeerConfig config;
+  private final OutboundRoutes routes;
   private final TimerScheduler<Command> timers;
   private final Duration openHold;
   private final BgpMetrics.Peer metrics;
@@ -232,8 +148,6 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   /** The TCP connect under way, or null. */
   private ChannelFuture connecting;
 
-  private BgpFrameDecoder decoder;
-  private BgpEncoder encoder;
   private State state = State.IDLE;
   private Instant since = Instant.now();
   private int failures;
@@ -256,16 +170,16 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private boolean draining;
 
   /** A session whose metrics are kept nowhere (tests, tools). */
-  public static Behavior<Command> create(Config config) {
+  public static Behavior<Command> create(PeerConfig config) {
     return create(config, BgpMetrics.unregistered(), OPEN_HOLD);
   }
 
-  public static Behavior<Command> create(Config config, BgpMetrics metrics) {
+  public static Behavior<Command> create(PeerConfig config, BgpMetrics metrics) {
     return create(config, metrics, OPEN_HOLD);
   }
 
   /** With another OpenSent hold time (tests: the timer must not outlive OpenSent). */
-  static Behavior<Command> create(Config config, BgpMetrics metrics, Duration openHold) {
+  static Behavior<Command> create(PeerConfig config, BgpMetrics metrics, Duration openHold) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -278,12 +192,13 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private PeerSession(
       ActorContext<Command> ctx,
-      Config config,
+      PeerConfig config,
       TimerScheduler<Command> timers,
       BgpMetrics metrics,
       Duration openHold) {
     super(ctx);
     this.config = config;
+    this.routes = new OutboundRoutes(config.localAs(), config.ibgp());
     this.timers = timers;
     this.openHold = openHold;
     this.metrics = metrics.peer(label(config));
@@ -321,7 +236,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   /** The peer as MetalLB labels it: {@code address:port}. */
-  private static String label(Config config) {
+  private static String label(PeerConfig config) {
     return config.peer().getAddress().getHostAddress() + ":" + config.peer().getPort();
   }
 
@@ -404,40 +319,36 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Behavior<Command> connect() {
     become(State.CONNECT);
     ActorRef<Command> self = getContext().getSelf();
-    NettyTransport transport = NettyTransport.get(getContext().getSystem());
-    Bootstrap b =
-        new Bootstrap()
-            .group(transport.group())
-            .channel(transport.channelType())
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectRetry().toMillis() * 3)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new BgpFrameDecoder(), new BgpEncoder(), new Inbound(self));
-                  }
-                });
-    if (transport.linuxSocketOptions()) {
-      b.option(SocketOptions.unicastHops(config.peer().getAddress()), config.ttl());
+    ChannelFuture future;
+    try {
+      future =
+          Connector.connect(
+              NettyTransport.get(getContext().getSystem()),
+              new Connector.Target(
+                  config.peer(),
+                  config.sourceAddress(),
+                  config.ttl(),
+                  config.password(),
+                  config.connectRetry().multipliedBy(3)),
+              new Connector.Listener() {
+                @Override
+                public void received(Channel channel, BgpMessage message) {
+                  self.tell(new Received(channel, message));
+                }
+
+                @Override
+                public void malformed(Channel channel, BgpProtocolException error) {
+                  self.tell(new Malformed(channel, error));
+                }
+
+                @Override
+                public void closed(Channel channel) {
+                  self.tell(new Closed(channel));
+                }
+              });
+    } catch (Connector.Unsupported e) {
+      return retryLater(e.getMessage());
     }
-    if (config.password() != null) {
-      if (!transport.linuxSocketOptions()) {
-        return retryLater("TCP MD5 needs Linux epoll, which this platform lacks");
-      }
-      // RFC 2385: every segment of this connection signed with the peer's key.
-      b.option(
-          EpollChannelOption.TCP_MD5SIG,
-          Map.of(
-              config.peer().getAddress(),
-              config.password().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-    }
-    var future =
-        config.sourceAddress() == null
-            ? b.connect(config.peer())
-            : b.connect(config.peer(), new InetSocketAddress(config.sourceAddress(), 0));
     connecting = future;
     future.addListener(
         (ChannelFutureListener)
@@ -449,22 +360,10 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     return this;
   }
 
-  /**
-   * A stop while the TCP connect is under way: the connection may still complete after this actor
-   * is gone, and nobody would close it (the router would hold a session that never sends OPEN).
-   */
   private void abandonConnect() {
-    ChannelFuture pending = connecting;
-    connecting = null;
-    if (pending != null) {
-      pending.addListener(
-          (ChannelFutureListener)
-              f -> {
-                if (f.isSuccess()) {
-                  f.channel().close();
-                }
-              });
-      pending.cancel(false);
+    if (connecting != null) {
+      Connector.abandon(connecting);
+      connecting = null;
     }
   }
 
@@ -490,9 +389,13 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       return this;
     }
     channel = m.channel();
-    decoder = channel.pipeline().get(BgpFrameDecoder.class);
-    encoder = channel.pipeline().get(BgpEncoder.class);
-    send(open());
+    send(
+        OpenNegotiation.offer(
+            config.localAs(),
+            config.routerId(),
+            config.holdTime(),
+            config.gracefulRestart(),
+            !everEstablished));
     become(State.OPEN_SENT);
     timers.startSingleTimer(HoldExpired.class, new HoldExpired(), openHold);
     // The first UPDATEs are built while the peer's OPEN is on its way, assuming it accepts what
@@ -506,31 +409,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     this.families = families;
     rib = new AdjRibOut(options);
     pending.clear();
-    queue(rib.advance(negotiated(wanted)));
-  }
-
-  private BgpMessage.Open open() {
-    List<Capability> caps = new ArrayList<>();
-    caps.add(new Capability.Multiprotocol(Capability.AFI_IPV4, Capability.SAFI_UNICAST));
-    caps.add(new Capability.Multiprotocol(Capability.AFI_IPV6, Capability.SAFI_UNICAST));
-    caps.add(new Capability.RouteRefresh());
-    caps.add(new Capability.FourOctetAs(config.localAs()));
-    caps.add(new Capability.ExtendedMessage());
-    if (config.gracefulRestart()) {
-      // R: this process has (re)started and its peer may hold stale routes from it. F: the
-      // node's forwarding (kube-proxy, the backends) never depended on this process.
-      caps.add(
-          new Capability.GracefulRestart(
-              !everEstablished,
-              (int) RESTART_TIME.toSeconds(),
-              List.of(
-                  new Capability.GracefulRestartFamily(
-                      Capability.AFI_IPV4, Capability.SAFI_UNICAST, true),
-                  new Capability.GracefulRestartFamily(
-                      Capability.AFI_IPV6, Capability.SAFI_UNICAST, true))));
-    }
-    int myAs = config.localAs() > 0xFFFF ? BgpCodec.AS_TRANS : (int) config.localAs();
-    return new BgpMessage.Open(BgpCodec.VERSION, myAs, config.holdTime(), config.routerId(), caps);
+    queue(rib.advance(routes.routes(wanted, families, localAddress(), draining)));
   }
 
   // ------------------------------------------------------------------ receiving
@@ -588,8 +467,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     }
     OpenNegotiation.Agreed agreed = (OpenNegotiation.Agreed) outcome;
     hold = Duration.ofSeconds(agreed.holdSeconds());
-    decoder.options(agreed.options());
-    encoder.options(agreed.options());
+    Connector.agreed(channel, agreed.options());
     peerGracefulRestart = agreed.peerGracefulRestart();
     int localFamily =
         ((InetSocketAddress) channel.localAddress()).getAddress() instanceof Inet4Address
@@ -624,7 +502,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     counted(pending.size());
     pending.clear();
     if (peerGracefulRestart) {
-      sendAll(endOfRib()); // RFC 4724 §2: the peer may be waiting for it
+      sendAll(OutboundRoutes.endOfRib(families)); // RFC 4724 §2: the peer may be waiting for it
     }
     if (stopping != null) {
       return onStop(new Stop(stopping));
@@ -632,79 +510,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     return this;
   }
 
-  /** One End-of-RIB per negotiated family (RFC 4724 §2). */
-  private List<BgpMessage.Update> endOfRib() {
-    List<BgpMessage.Update> out = new ArrayList<>();
-    if (families.contains(Capability.AFI_IPV4)) {
-      out.add(new BgpMessage.Update(List.of(), List.of(), List.of()));
-    }
-    if (families.contains(Capability.AFI_IPV6)) {
-      out.add(
-          new BgpMessage.Update(
-              List.of(),
-              List.of(
-                  new PathAttribute.MpUnreach(
-                      Capability.AFI_IPV6, Capability.SAFI_UNICAST, List.of())),
-              List.of()));
-    }
-    return out;
-  }
-
-  /**
-   * The routes this session sends: the families both ends carry, each with this end's address of
-   * that family as next hop (a prefix of a family the connection has no address in is skipped),
-   * ORIGIN IGP, our AS in the AS_PATH on eBGP (empty on iBGP, RFC 4271 §5.1.2), LOCAL_PREF on iBGP
-   * only (100 unless the advertisement sets one; RFC 4271 §5.1.5 requires it there).
-   */
-  private Map<IpPrefix, AdjRibOut.Route> negotiated(
-      Map<IpPrefix, AdvertisementPlanner.Announcement> prefixes) {
-    Map<IpPrefix, AdjRibOut.Route> out = new java.util.HashMap<>();
-    InetAddress local = ((InetSocketAddress) channel.localAddress()).getAddress();
-    // Thousands of prefixes share a handful of announcements: one Route each, shared.
-    Map<AdvertisementPlanner.Announcement, AdjRibOut.Route> routes = new java.util.HashMap<>();
-    prefixes.forEach(
-        (p, a) -> {
-          boolean v4 = p.isIpv4();
-          if (!families.contains(v4 ? Capability.AFI_IPV4 : Capability.AFI_IPV6)
-              || (local instanceof Inet4Address) != v4) {
-            return;
-          }
-          out.put(p, routes.computeIfAbsent(a, x -> route(x, local)));
-        });
-    return out;
-  }
-
-  private AdjRibOut.Route route(AdvertisementPlanner.Announcement a, InetAddress local) {
-    List<PathAttribute> attrs = new ArrayList<>();
-    attrs.add(PathAttribute.Origin.IGP);
-    attrs.add(
-        config.ibgp()
-            ? new PathAttribute.AsPath(List.of())
-            : PathAttribute.AsPath.sequence(config.localAs()));
-    if (config.ibgp()) {
-      // RFC 8326 §4.2: an iBGP path being drained also carries the lowest LOCAL_PREF.
-      long pref = draining ? 0 : a.localPref() > 0 ? a.localPref() : 100;
-      attrs.add(new PathAttribute.LocalPref(pref));
-    }
-    java.util.TreeSet<Long> communities = new java.util.TreeSet<>(a.communities());
-    if (draining) {
-      communities.add(GRACEFUL_SHUTDOWN);
-    }
-    if (!communities.isEmpty()) {
-      attrs.add(new PathAttribute.Communities(new ArrayList<>(communities)));
-    }
-    if (!a.large().isEmpty()) {
-      attrs.add(
-          new PathAttribute.LargeCommunities(
-              a.large().stream()
-                  .sorted(
-                      java.util.Comparator.comparingLong(
-                              PathAttribute.LargeCommunity::globalAdministrator)
-                          .thenComparingLong(PathAttribute.LargeCommunity::localData1)
-                          .thenComparingLong(PathAttribute.LargeCommunity::localData2))
-                  .toList()));
-    }
-    return new AdjRibOut.Route(attrs, local);
+  private InetAddress localAddress() {
+    return ((InetSocketAddress) channel.localAddress()).getAddress();
   }
 
   private void restartHold() {
@@ -723,9 +530,9 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Behavior<Command> onAdvertise(Advertise m) {
     wanted = Map.copyOf(m.prefixes());
     if (state == State.ESTABLISHED) {
-      sendAll(rib.advance(negotiated(wanted)));
+      sendAll(rib.advance(routes.routes(wanted, families, localAddress(), draining)));
     } else if (rib != null) { // OpenSent or OpenConfirm: queued behind what was prepared
-      queue(rib.advance(negotiated(wanted)));
+      queue(rib.advance(routes.routes(wanted, families, localAddress(), draining)));
     }
     recordState();
     return this;
@@ -818,7 +625,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       getContext()
           .getLog()
           .info("{}: draining for {} (GRACEFUL_SHUTDOWN, RFC 8326)", config.peer(), m.drainTime());
-      sendAll(rib.advance(negotiated(wanted)));
+      sendAll(rib.advance(routes.routes(wanted, families, localAddress(), draining)));
       timers.startSingleTimer("drain", new DrainTimeOver(m.replyTo()), m.drainTime());
     }
     return this;
@@ -827,33 +634,5 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Behavior<Command> finishStop() {
     stopping.tell(Done.getInstance());
     return Behaviors.stopped();
-  }
-
-  /** Netty's side: hands everything to the actor, never acts itself. */
-  private static final class Inbound extends SimpleChannelInboundHandler<Object> {
-    private final ActorRef<Command> session;
-
-    Inbound(ActorRef<Command> session) {
-      this.session = session;
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof BgpMessage m) {
-        session.tell(new Received(ctx.channel(), m));
-      } else if (msg instanceof BgpFrameDecoder.Failure f) {
-        session.tell(new Malformed(ctx.channel(), f.error()));
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      session.tell(new Closed(ctx.channel()));
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
-    }
   }
 }

@@ -109,8 +109,8 @@ class PeerSessionTest {
   }
 
   /** A session of AS 64512 to the scripted peer (AS 64500, hold 3 s) on this test's server. */
-  private PeerSession.Config toServer(Duration connectRetry) throws IOException {
-    return new PeerSession.Config(
+  private PeerConfig toServer(Duration connectRetry) throws IOException {
+    return new PeerConfig(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
         null,
         64512,

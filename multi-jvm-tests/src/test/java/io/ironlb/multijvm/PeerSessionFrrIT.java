@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.ironlb.bgp.AdvertisementPlanner;
 import io.ironlb.bgp.BgpMetrics;
+import io.ironlb.bgp.PeerConfig;
 import io.ironlb.bgp.PeerSession;
 import io.ironlb.bgp.bfd.BfdSession;
 import io.ironlb.bgp.bfd.BfdStateMachine;
@@ -103,7 +104,7 @@ class PeerSessionFrrIT {
     ActorRef<PeerSession.Command> session =
         kit.spawn(
             PeerSession.create(
-                new PeerSession.Config(
+                new PeerConfig(
                     new InetSocketAddress(ROUTER, 179),
                     ip(SPEAKER),
                     64512,
@@ -316,21 +317,21 @@ class PeerSessionFrrIT {
     assertThat(status(session).state()).isEqualTo(PeerSession.State.ESTABLISHED);
   }
 
-  private static PeerSession.Config multiHopBfd(int minimumTtl) throws Exception {
+  private static PeerConfig multiHopBfd(int minimumTtl) throws Exception {
     return behindARouter(
         true,
         new BfdSession.Profile(
             new BfdStateMachine.Settings(100_000, 100_000, 3, false), minimumTtl));
   }
 
-  private static PeerSession.Config multiHop(boolean multiHop) throws Exception {
+  private static PeerConfig multiHop(boolean multiHop) throws Exception {
     return behindARouter(multiHop, null);
   }
 
   /** A session from the test's namespace to the FRR behind a router ({@link #frrBehindARouter}). */
-  private static PeerSession.Config behindARouter(boolean multiHop, BfdSession.Profile bfd)
+  private static PeerConfig behindARouter(boolean multiHop, BfdSession.Profile bfd)
       throws Exception {
-    return new PeerSession.Config(
+    return new PeerConfig(
         new InetSocketAddress("10.222.94.2", 179),
         ip("10.222.93.2"),
         64512,
@@ -345,8 +346,8 @@ class PeerSessionFrrIT {
         false);
   }
 
-  private static PeerSession.Config md5Config(String key) throws Exception {
-    return new PeerSession.Config(
+  private static PeerConfig md5Config(String key) throws Exception {
+    return new PeerConfig(
         new InetSocketAddress(ROUTER, 179),
         ip(SPEAKER),
         64512,

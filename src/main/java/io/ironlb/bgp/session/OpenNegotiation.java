@@ -5,6 +5,9 @@ import io.ironlb.bgp.wire.BgpMessage;
 import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.NotificationCode;
 import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -14,6 +17,44 @@ import java.util.TreeSet;
  */
 public final class OpenNegotiation {
   private OpenNegotiation() {}
+
+  /** How long a peer keeps our routes across a restart (MetalLB's FRR default: 120 s). */
+  public static final Duration RESTART_TIME = Duration.ofSeconds(120);
+
+  /**
+   * Our OPEN: IPv4 and IPv6 unicast (RFC 4760), route refresh (RFC 2918), 4-octet AS (RFC 6793),
+   * extended messages (RFC 8654), and graceful restart (RFC 4724) when configured.
+   *
+   * @param restarting the R bit: this process has (re)started and has not had a session since, so
+   *     its peer may hold stale routes from it
+   */
+  public static BgpMessage.Open offer(
+      long localAs,
+      Inet4Address routerId,
+      int holdTime,
+      boolean gracefulRestart,
+      boolean restarting) {
+    List<Capability> caps = new ArrayList<>();
+    caps.add(new Capability.Multiprotocol(Capability.AFI_IPV4, Capability.SAFI_UNICAST));
+    caps.add(new Capability.Multiprotocol(Capability.AFI_IPV6, Capability.SAFI_UNICAST));
+    caps.add(new Capability.RouteRefresh());
+    caps.add(new Capability.FourOctetAs(localAs));
+    caps.add(new Capability.ExtendedMessage());
+    if (gracefulRestart) {
+      // F: the node's forwarding (kube-proxy, the backends) never depended on this process.
+      caps.add(
+          new Capability.GracefulRestart(
+              restarting,
+              (int) RESTART_TIME.toSeconds(),
+              List.of(
+                  new Capability.GracefulRestartFamily(
+                      Capability.AFI_IPV4, Capability.SAFI_UNICAST, true),
+                  new Capability.GracefulRestartFamily(
+                      Capability.AFI_IPV6, Capability.SAFI_UNICAST, true))));
+    }
+    int myAs = localAs > 0xFFFF ? BgpCodec.AS_TRANS : (int) localAs;
+    return new BgpMessage.Open(BgpCodec.VERSION, myAs, holdTime, routerId, caps);
+  }
 
   /**
    * This side of the session.
