@@ -2,23 +2,11 @@ package io.ironlb;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.ironlb.bgp.BgpMetrics;
-import io.ironlb.bgp.BgpSupervisor;
-import io.ironlb.http.NodeRuntime;
-import io.ironlb.l2.LinkCommand;
-import io.ironlb.l2.LinkResponder;
-import io.ironlb.l2.Links;
-import io.ironlb.l2.LocalVips;
 import io.ironlb.l2.MembershipView;
-import io.ironlb.l2.Speaker;
 import io.ironlb.l2.link.ExcludeList;
 import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
 import io.ironlb.l2.link.LoopbackAddresses;
-import io.ironlb.l2.link.PcapLinkIo;
-import io.ironlb.metrics.NodeMetrics;
-import io.ironlb.node.Lifeline;
-import io.ironlb.source.AnnouncementWriter;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -26,18 +14,10 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import picocli.CommandLine.Option;
 
 /**
@@ -271,120 +251,17 @@ final class NodeBoot {
     return List.of(MembershipView.SPEAKER_ROLE, MembershipView.NODE_ROLE_PREFIX + node);
   }
 
-  /** The {@code --local-vips} actor, or null without it. */
-  static ActorRef<LocalVips.Command> localVips(ActorContext<?> ctx, KernelAddresses kernel) {
-    return kernel == null ? null : ctx.spawn(LocalVips.create(kernel), "local-vips");
-  }
-
   /**
-   * One LinkResponder per chosen interface behind a {@link Links}, which tells {@code local} (the
-   * {@code --local-vips} actor, or null) every announcement too.
+   * The default BGP identifier: the cluster address when that is IPv4 (an IPv6-only node must set
+   * {@code routerID} on its BGPPeers).
    */
-  static ActorRef<LinkCommand> links(
-      ActorContext<?> ctx,
-      Map<String, InterfaceSelection.Responders> chosen,
-      ActorRef<LocalVips.Command> local,
-      ActorRef<Lifeline.Command> lifeline) {
-    Map<String, Links.Port> ports = new LinkedHashMap<>();
-    chosen.forEach(
-        (name, kinds) -> {
-          ActorRef<LinkResponder.Command> responder =
-              ctx.spawn(
-                  LinkResponder.create(new PcapLinkIo(name), LinkResponder.Settings.DEFAULT),
-                  "link-" + name);
-          lifeline.tell(new Lifeline.Watch(responder, "the link responder on " + name));
-          ports.put(name, new Links.Port(responder, kinds));
-        });
-    ActorRef<LinkCommand> links = ctx.spawn(Links.create(ports, local), "links");
-    lifeline.tell(new Lifeline.Watch(links, "the link fan-out"));
-    return links;
-  }
-
-  /**
-   * The node's lifeline ({@link Lifeline}), watching {@code speaker} and {@code bgp} (the link
-   * actors are watched where they are made).
-   */
-  static void watchEssentials(
-      ActorRef<Lifeline.Command> lifeline,
-      ActorRef<Speaker.Command> speaker,
-      ActorRef<BgpSupervisor.Command> bgp) {
-    lifeline.tell(new Lifeline.Watch(speaker, "the speaker"));
-    lifeline.tell(new Lifeline.Watch(bgp, "the BGP supervisor"));
-  }
-
-  /**
-   * On a planned stop, withdraw once every other node has seen this one leave (the Speaker waits
-   * for Exiting): the others skip a leaving owner at once, so for a moment two nodes answer instead
-   * of none.
-   */
-  static void withdrawOnShutdown(ActorSystem<?> system, ActorRef<Speaker.Command> speaker) {
-    CoordinatedShutdown.get(system)
-        .addTask(
-            CoordinatedShutdown.PhaseClusterExiting(),
-            "ironlb-withdraw",
-            () -> {
-              CompletionStage<Done> done =
-                  AskPattern.ask(
-                      speaker,
-                      Speaker.PlannedStop::new,
-                      Speaker.HANDOVER_LIMIT.plus(Duration.ofSeconds(2)),
-                      system.scheduler());
-              return done;
-            });
-  }
-
-  /**
-   * The node's BGP side, registered for the status API and stopped on a planned stop before the
-   * node leaves the cluster: routes withdrawn, sessions closed with Cease / Administrative
-   * Shutdown. Its default BGP identifier is the cluster address when that is IPv4.
-   */
-  static ActorRef<BgpSupervisor.Command> bgp(
-      ActorContext<?> ctx,
-      String node,
-      String clusterAddress,
-      boolean standalone,
-      AnnouncementWriter writer,
-      ActorRef<LocalVips.Command> local) {
-    Inet4Address routerId;
+  static Inet4Address routerId(String clusterAddress) {
     try {
       InetAddress a = InetAddress.getByName(HostPort.parse(clusterAddress).host());
-      routerId =
-          a instanceof Inet4Address v4 ? v4 : (Inet4Address) InetAddress.getByName("127.0.0.1");
+      return a instanceof Inet4Address v4 ? v4 : (Inet4Address) InetAddress.getByName("127.0.0.1");
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("--cluster " + clusterAddress, e);
     }
-    ActorRef<BgpSupervisor.Command> bgp =
-        ctx.spawn(
-            BgpSupervisor.create(
-                node,
-                routerId,
-                standalone,
-                new BgpMetrics(NodeMetrics.get(ctx.getSystem()).families()),
-                writer,
-                local == null
-                    ? addresses -> {}
-                    : addresses -> local.tell(new LocalVips.Routed(addresses))),
-            "bgp");
-    ActorSystem<?> system = ctx.getSystem();
-    NodeRuntime.get(system).bgp(bgp);
-    CoordinatedShutdown.get(system)
-        .addTask(
-            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
-            "ironlb-bgp-stop",
-            () -> {
-              CompletionStage<Done> done =
-                  AskPattern.ask(
-                      bgp,
-                      BgpSupervisor.PlannedStop::new,
-                      system
-                          .settings()
-                          .config()
-                          .getDuration("ironlb.bgp.drain-time")
-                          .plusSeconds(6),
-                      system.scheduler());
-              return done;
-            });
-    return bgp;
   }
 
   /** host:port, with IPv6 hosts in brackets. */

@@ -2,26 +2,17 @@ package io.ironlb;
 
 import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.ironlb.bgp.BgpSupervisor;
-import io.ironlb.http.NodeRuntime;
-import io.ironlb.l2.LinkCommand;
-import io.ironlb.l2.LocalVips;
-import io.ironlb.l2.Speaker;
-import io.ironlb.l2.VipEntity;
 import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
-import io.ironlb.node.Lifeline;
+import io.ironlb.node.NodeFeed;
+import io.ironlb.node.NodeGuardian;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesStatusWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,47 +66,27 @@ final class SpeakerCommand implements Callable<Integer> {
       Map<String, InterfaceSelection.Responders> chosen,
       KernelAddresses kernel) {
     Duration resync = ConfigFactory.load().getDuration("ironlb.kubernetes.resync");
-    return Behaviors.setup(
-        ctx -> {
-          ActorSystem<Void> system = ctx.getSystem();
-          VipEntity.init(system);
-          ActorRef<LocalVips.Command> local = NodeBoot.localVips(ctx, kernel);
-          ActorRef<Lifeline.Command> lifeline = ctx.spawn(Lifeline.create(), "lifeline");
-          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, local, lifeline);
-          KubernetesStatusWriter writer =
-              new KubernetesStatusWriter(
-                  client, kubernetes.namespace, "ironlb-speaker", KubernetesOptions.writers());
-          ActorRef<BgpSupervisor.Command> bgp =
-              NodeBoot.bgp(ctx, node, kubernetes.cluster, false, writer, local);
-          ClusterSharding sharding = ClusterSharding.get(system);
-          ActorRef<Speaker.Command> speaker =
-              ctx.spawn(
-                  Speaker.create(
-                      node,
-                      false,
-                      List.copyOf(chosen.keySet()),
-                      KubernetesSource.watch(client, kubernetes.namespace, resync)
-                          .map(
-                              writer.configurationState(
-                                      "speaker-" + node,
-                                      Map.of(
-                                          "metallb.io/component-type",
-                                          "speaker",
-                                          "metallb.io/node-name",
-                                          node))
-                                  ::apply),
-                      links,
-                      (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
-                      null,
-                      null,
-                      writer,
-                      bgp),
-                  "speaker");
-          NodeRuntime.get(system).speaker(speaker);
-          NodeBoot.withdrawOnShutdown(system, speaker);
-          NodeBoot.watchEssentials(lifeline, speaker, bgp);
-          ctx.getLog().info("speaker {} started: interfaces {}", node, chosen.keySet());
-          return Behaviors.empty();
-        });
+    KubernetesStatusWriter writer =
+        new KubernetesStatusWriter(
+            client, kubernetes.namespace, "ironlb-speaker", KubernetesOptions.writers());
+    return NodeGuardian.create(
+        new NodeGuardian.Settings(
+            node,
+            false,
+            chosen,
+            kernel,
+            NodeBoot.routerId(kubernetes.cluster),
+            KubernetesSource.watch(client, kubernetes.namespace, resync)
+                .map(
+                    writer.configurationState(
+                            "speaker-" + node,
+                            Map.of(
+                                "metallb.io/component-type",
+                                "speaker",
+                                "metallb.io/node-name",
+                                node))
+                        ::apply),
+            ctx -> new NodeFeed.FromServiceStatus(),
+            writer));
   }
 }

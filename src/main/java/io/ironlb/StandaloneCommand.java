@@ -2,17 +2,12 @@ package io.ironlb;
 
 import com.typesafe.config.ConfigFactory;
 import io.ironlb.NodeBoot.HostPort;
-import io.ironlb.bgp.BgpSupervisor;
-import io.ironlb.http.NodeRuntime;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.ipam.InMemoryStatusWriter;
-import io.ironlb.l2.LinkCommand;
-import io.ironlb.l2.LocalVips;
-import io.ironlb.l2.Speaker;
-import io.ironlb.l2.VipEntity;
 import io.ironlb.l2.link.InterfaceSelection;
 import io.ironlb.l2.link.KernelAddresses;
-import io.ironlb.node.Lifeline;
+import io.ironlb.node.NodeFeed;
+import io.ironlb.node.NodeGuardian;
 import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.source.files.FileSource;
 import java.nio.file.Files;
@@ -25,9 +20,7 @@ import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -113,46 +106,28 @@ final class StandaloneCommand implements Callable<Integer> {
   private Behavior<Void> guardian(
       Map<String, InterfaceSelection.Responders> chosen, KernelAddresses kernel) {
     Duration poll = ConfigFactory.load().getDuration("ironlb.files.poll-interval");
-    return Behaviors.setup(
-        ctx -> {
-          ActorSystem<Void> system = ctx.getSystem();
-          ActorRef<Topic.Command<AllocatorActor.Allocations>> topic =
-              ctx.spawn(
-                  Topic.create(AllocatorActor.Allocations.class, "ironlb-allocations"),
-                  "allocations-topic");
-          ActorRef<AllocatorActor.Command> allocator =
-              AllocatorActor.singleton(
-                  system,
-                  () -> FileSource.watch(config, poll),
-                  new InMemoryStatusWriter(),
-                  loadBalancerClass,
-                  topic);
-          VipEntity.init(system);
-          ActorRef<LocalVips.Command> local = NodeBoot.localVips(ctx, kernel);
-          ActorRef<Lifeline.Command> lifeline = ctx.spawn(Lifeline.create(), "lifeline");
-          ActorRef<LinkCommand> links = NodeBoot.links(ctx, chosen, local, lifeline);
-          ActorRef<BgpSupervisor.Command> bgp =
-              NodeBoot.bgp(ctx, node, cluster, true, AnnouncementWriter.NONE, local);
-          ClusterSharding sharding = ClusterSharding.get(system);
-          ActorRef<Speaker.Command> speaker =
-              ctx.spawn(
-                  Speaker.create(
-                      node,
-                      true,
-                      List.copyOf(chosen.keySet()),
-                      FileSource.watch(config, poll),
-                      links,
-                      (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
-                      topic,
-                      allocator,
-                      AnnouncementWriter.NONE,
-                      bgp),
-                  "speaker");
-          NodeRuntime.get(system).speaker(speaker);
-          NodeBoot.withdrawOnShutdown(system, speaker);
-          NodeBoot.watchEssentials(lifeline, speaker, bgp);
-          ctx.getLog().info("node {} started: interfaces {}", node, chosen.keySet());
-          return Behaviors.empty();
-        });
+    return NodeGuardian.create(
+        new NodeGuardian.Settings(
+            node,
+            true,
+            chosen,
+            kernel,
+            NodeBoot.routerId(cluster),
+            FileSource.watch(config, poll),
+            ctx -> {
+              ActorRef<Topic.Command<AllocatorActor.Allocations>> topic =
+                  ctx.spawn(
+                      Topic.create(AllocatorActor.Allocations.class, "ironlb-allocations"),
+                      "allocations-topic");
+              ActorRef<AllocatorActor.Command> allocator =
+                  AllocatorActor.singleton(
+                      ctx.getSystem(),
+                      () -> FileSource.watch(config, poll),
+                      new InMemoryStatusWriter(),
+                      loadBalancerClass,
+                      topic);
+              return new NodeFeed.FromAllocator(topic, allocator);
+            },
+            AnnouncementWriter.NONE));
   }
 }

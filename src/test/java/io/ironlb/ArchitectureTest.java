@@ -42,6 +42,8 @@ class ArchitectureTest {
             .definedBy("io.ironlb.http..")
             .layer("webhook")
             .definedBy("io.ironlb.webhook..")
+            .layer("node")
+            .definedBy("io.ironlb.node..")
             .layer("l2")
             .definedBy("io.ironlb.l2")
             .layer("bgp")
@@ -61,38 +63,49 @@ class ArchitectureTest {
             .layer("config")
             .definedBy("io.ironlb.config..")
             .layer("plumbing")
-            .definedBy(
-                "io.ironlb.net..", "io.ironlb.metrics..", "io.ironlb.cluster..", "io.ironlb.node..")
+            .definedBy("io.ironlb.net..", "io.ironlb.metrics..", "io.ironlb.cluster..")
             .whereLayer("commands")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("http")
             .mayOnlyBeAccessedByLayers("commands")
             .whereLayer("webhook")
             .mayOnlyBeAccessedByLayers("commands")
-            .whereLayer("l2")
+            .whereLayer("node")
             .mayOnlyBeAccessedByLayers("commands", "http")
+            .whereLayer("l2")
+            .mayOnlyBeAccessedByLayers("commands", "http", "node")
             .whereLayer("bgp")
-            .mayOnlyBeAccessedByLayers("commands", "http", "l2")
+            .mayOnlyBeAccessedByLayers("commands", "http", "node")
             .whereLayer("adapters")
             .mayOnlyBeAccessedByLayers("commands")
             .whereLayer("ipam")
-            .mayOnlyBeAccessedByLayers("commands", "http", "l2", "bgp", "adapters")
+            .mayOnlyBeAccessedByLayers("commands", "http", "node", "l2", "bgp", "adapters")
             .whereLayer("source")
-            .mayOnlyBeAccessedByLayers("commands", "http", "l2", "bgp", "adapters", "ipam")
+            .mayOnlyBeAccessedByLayers("commands", "http", "node", "l2", "bgp", "adapters", "ipam")
             .whereLayer("serving")
-            .mayOnlyBeAccessedByLayers("commands", "http", "l2", "bgp")
+            .mayOnlyBeAccessedByLayers("commands", "http", "node", "l2", "bgp")
             .whereLayer("codecs")
-            .mayOnlyBeAccessedByLayers("commands", "l2")
+            .mayOnlyBeAccessedByLayers("commands", "node", "l2")
             .whereLayer("bgp wire")
             .mayOnlyBeAccessedByLayers("commands", "http", "bgp")
             .whereLayer("config")
             .mayOnlyBeAccessedByLayers(
-                "commands", "http", "webhook", "l2", "bgp", "adapters", "ipam", "source", "serving")
+                "commands",
+                "http",
+                "webhook",
+                "node",
+                "l2",
+                "bgp",
+                "adapters",
+                "ipam",
+                "source",
+                "serving")
             .whereLayer("plumbing")
             .mayOnlyBeAccessedByLayers(
                 "commands",
                 "http",
                 "webhook",
+                "node",
                 "l2",
                 "bgp",
                 "adapters",

@@ -43,6 +43,10 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   /** Everything a BgpSupervisor understands. */
   public sealed interface Command {}
 
+  /** This node's BGP side, for the status API (registered with the Receptionist). */
+  public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
+      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "ironlb-bgp");
+
   /** The node's current view: configuration, Services, endpoints and allocations. */
   public record Plan(ClusterResources resources, Map<ServiceKey, Allocated> allocations)
       implements Command {}
@@ -147,19 +151,25 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       Consumer<Set<String>> advertised,
       Function<PeerConfig, Behavior<PeerSession.Command>> sessions) {
     return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers ->
-                    new BgpSupervisor(
-                        ctx,
-                        timers,
-                        node,
-                        defaultRouterId,
-                        missingSlicesMeanServed,
-                        metrics,
-                        writer,
-                        advertised,
-                        sessions)));
+        ctx -> {
+          ctx.getSystem()
+              .receptionist()
+              .tell(
+                  org.apache.pekko.actor.typed.receptionist.Receptionist.register(
+                      KEY, ctx.getSelf()));
+          return Behaviors.withTimers(
+              timers ->
+                  new BgpSupervisor(
+                      ctx,
+                      timers,
+                      node,
+                      defaultRouterId,
+                      missingSlicesMeanServed,
+                      metrics,
+                      writer,
+                      advertised,
+                      sessions));
+        });
   }
 
   private BgpSupervisor(
@@ -206,7 +216,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
     if (drained) {
       return this; // drained for maintenance: no session until the process restarts
     }
-    // The Speaker re-sends its view on every refresh; the same view plans the same.
+    // The node feed sends its view on every change of either half; the same view plans the same.
     if (last != null
         && m.resources() == last.resources()
         && m.allocations().equals(last.allocations())) {

@@ -4,16 +4,22 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironlb.bgp.BgpSupervisor;
 import io.ironlb.l2.Speaker;
 import io.ironlb.metrics.NodeMetrics;
+import io.ironlb.node.NodeFeed;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -52,30 +58,31 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
    * session has drained and closed; the node announces nothing over BGP until it restarts.
    */
   private CompletionStage<HttpResponse> drain() {
-    var bgp = NodeRuntime.get(system).bgp();
-    if (bgp == null) {
-      return CompletableFuture.completedFuture(
-          HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity("starting"));
-    }
     Duration limit =
         system.settings().config().getDuration("ironlb.bgp.drain-time").plusSeconds(10);
-    CompletionStage<org.apache.pekko.Done> done =
-        AskPattern.ask(bgp, io.ironlb.bgp.BgpSupervisor.Drain::new, limit, system.scheduler());
-    return done.thenApply(
-        d -> HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, "{\"drained\":true}"));
+    return askLocal(
+        BgpSupervisor.KEY,
+        BgpSupervisor.Drain::new,
+        limit,
+        done ->
+            HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, "{\"drained\":true}"));
   }
 
   private Route readRoutes() {
     return concat(
         path(
             segment("v1").slash("services"),
-            () -> get(() -> completeWithFuture(askSpeaker(Speaker.GetServices::new)))),
+            () -> get(() -> completeWithFuture(askLocal(NodeFeed.KEY, NodeFeed.GetServices::new)))),
         path(
             segment("v1").slash("l2"),
-            () -> get(() -> completeWithFuture(askSpeaker(Speaker.GetLayer2::new)))),
+            () -> get(() -> completeWithFuture(askLocal(Speaker.KEY, Speaker.GetLayer2::new)))),
         path(
             segment("v1").slash("bgp").slash("peers"),
-            () -> get(() -> completeWithFuture(peers()))),
+            () ->
+                get(
+                    () ->
+                        completeWithFuture(
+                            askLocal(BgpSupervisor.KEY, BgpSupervisor.GetPeers::new)))),
         path(
             "metrics",
             () ->
@@ -88,21 +95,6 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
                                     NodeMetrics.get(system).scrape())))));
   }
 
-  private CompletionStage<HttpResponse> peers() {
-    var bgp = NodeRuntime.get(system).bgp();
-    if (bgp == null) {
-      return CompletableFuture.completedFuture(
-          HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity("starting"));
-    }
-    CompletionStage<java.util.List<io.ironlb.bgp.PeerSession.Status>> reply =
-        AskPattern.ask(
-            bgp,
-            io.ironlb.bgp.BgpSupervisor.GetPeers::new,
-            Duration.ofSeconds(5),
-            system.scheduler());
-    return reply.thenApply(this::json);
-  }
-
   private HttpResponse json(Object value) {
     try {
       return HttpResponse.create()
@@ -112,16 +104,42 @@ public final class StatusRoutes extends AllDirectives implements ManagementRoute
     }
   }
 
-  /** Asks this node's Speaker and answers with the reply as JSON (503 while starting). */
-  private <T> CompletionStage<HttpResponse> askSpeaker(
-      java.util.function.Function<ActorRef<T>, Speaker.Command> question) {
-    var speaker = NodeRuntime.get(system).speaker();
-    if (speaker == null) {
-      return CompletableFuture.completedFuture(
-          HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity("starting"));
-    }
-    CompletionStage<T> reply =
-        AskPattern.ask(speaker, question::apply, Duration.ofSeconds(5), system.scheduler());
-    return reply.thenApply(this::json);
+  private <C, T> CompletionStage<HttpResponse> askLocal(
+      ServiceKey<C> key, Function<ActorRef<T>, C> question) {
+    return askLocal(key, question, Duration.ofSeconds(5), this::json);
+  }
+
+  /**
+   * Finds this node's actor registered under {@code key} (the Receptionist lists every node's; only
+   * the local one answers for this node), asks it and renders the reply; 503 while it is not yet
+   * registered.
+   */
+  private <C, T> CompletionStage<HttpResponse> askLocal(
+      ServiceKey<C> key,
+      Function<ActorRef<T>, C> question,
+      Duration timeout,
+      Function<T, HttpResponse> render) {
+    CompletionStage<Receptionist.Listing> listing =
+        AskPattern.ask(
+            system.receptionist(),
+            replyTo -> Receptionist.find(key, replyTo),
+            Duration.ofSeconds(3),
+            system.scheduler());
+    return listing.thenCompose(
+        l -> {
+          Optional<ActorRef<C>> local =
+              l.getServiceInstances(key).stream()
+                  .filter(ref -> ref.path().address().hasLocalScope())
+                  .findFirst();
+          if (local.isEmpty()) {
+            return CompletableFuture.completedFuture(
+                HttpResponse.create()
+                    .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+                    .withEntity("starting"));
+          }
+          CompletionStage<T> reply =
+              AskPattern.ask(local.get(), question::apply, timeout, system.scheduler());
+          return reply.thenApply(render);
+        });
   }
 }

@@ -1,14 +1,10 @@
 package io.ironlb.l2;
 
-import io.fabric8.kubernetes.api.model.Service;
-import io.ironlb.bgp.BgpSupervisor;
+import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ServiceKey;
-import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.metrics.NodeMetrics;
 import io.ironlb.serving.Allocated;
 import io.ironlb.source.AnnouncementWriter;
-import io.ironlb.source.Snapshot;
-import io.ironlb.source.SnapshotFeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,17 +20,17 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
-import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A speaker node: reads its snapshots and the allocations, sends this node's eligibility for every
- * address to the VIP entities, runs the node's {@link Announcer} (and its membership view), and
- * answers the status API's {@code /v1/services}.
+ * This node's layer 2: from the view the node feeds it ({@link Serve}), sends this node's
+ * eligibility for every address to the VIP entities; runs the node's {@link Announcer} (and its
+ * membership view); records what it announces (ServiceL2Status, events, MetalLB's gauges); and
+ * withdraws everything on a planned stop once the cluster has seen the node leave.
  */
 public final class Speaker extends AbstractBehavior<Speaker.Command> {
 
@@ -56,8 +52,21 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   /** Withdraw every address before the process leaves (CoordinatedShutdown); replies when done. */
   public record PlannedStop(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
 
-  /** The rows of {@code /v1/services}. */
-  public record GetServices(ActorRef<List<ServiceStatus>> replyTo) implements Command {}
+  /**
+   * What this node should serve now: the configuration and Services, and every Service's addresses
+   * (allocated, or read back from the Services' status). Replaces the previous view.
+   */
+  public record Serve(ClusterResources resources, Map<ServiceKey, Allocated> allocated)
+      implements Command {}
+
+  /** Who announces each address in this node's view, for {@code /v1/services}. */
+  public record GetOwners(ActorRef<Owners> replyTo) implements Command {}
+
+  /**
+   * @param owners address → the node that announces it
+   * @param interfaces address → the interfaces this node answers on, for the addresses it owns
+   */
+  public record Owners(Map<String, String> owners, Map<String, List<String>> interfaces) {}
 
   /** This node's layer-2 state, for {@code /v1/l2}. */
   public record GetLayer2(ActorRef<Layer2Status> replyTo) implements Command {}
@@ -69,31 +78,10 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   public record Layer2Status(
       String node, boolean fenced, List<String> announcing, List<String> interfaces) {}
 
-  /** One row of {@code /v1/services}. */
-  public record ServiceStatus(
-      String namespace, String name, List<String> ips, String pool, String error, L2 l2, Bgp bgp) {}
-
-  /** Who announces the Service's first address on layer 2, in this node's view. */
-  public record L2(String owner, List<String> interfaces) {}
-
-  /** The nodes announcing the Service over BGP (filled by the BGP work). */
-  public record Bgp(List<String> nodes) {}
-
-  private record StreamStarted(ActorRef<SnapshotFeed.Ack> ackTo) implements Command {}
-
-  private record SnapshotArrived(Snapshot snapshot, ActorRef<SnapshotFeed.Ack> ackTo)
-      implements Command {}
-
-  private record StreamEnded() implements Command {}
-
-  private record StreamFailed(Throwable cause) implements Command {}
-
-  private record AllocationsChanged(AllocatorActor.Allocations allocations) implements Command {}
-
   private record AnnouncerChanged(Announcer.Change change) implements Command {}
 
-  /** The Announcer's answer for a pending {@code /v1/services}. */
-  private record ServicesWithOwners(ActorRef<List<ServiceStatus>> replyTo, Announcer.State state)
+  /** The Announcer's answer for a pending {@link GetOwners}. */
+  private record OwnersFromAnnouncer(ActorRef<Owners> replyTo, Announcer.State state)
       implements Command {}
 
   /** Time to tell the writer and the metrics what this node announces (debounced). */
@@ -115,7 +103,6 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
 
   private static final Duration REFRESH = Duration.ofSeconds(15);
   private static final Duration RESEND_AFTER_HANDOFF = Duration.ofSeconds(2);
-  private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
 
   /**
    * How long a planned stop waits for the cluster to move this node to Exiting before it withdraws
@@ -127,44 +114,34 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   private final boolean standalone;
   private final List<String> interfaces;
   private final BiConsumer<String, VipEntity.Command> entities;
-  private final ActorRef<AllocatorActor.Command> allocator;
   private final ActorRef<Announcer.Command> announcer;
   private final TimerScheduler<Command> timers;
 
-  private Snapshot snapshot;
-  private AllocatorActor.Allocations allocations;
+  private ClusterResources resources;
+  private Map<ServiceKey, Allocated> allocated;
   private final Set<String> announcing = new java.util.HashSet<>();
   private boolean fenced;
   private Map<String, VipState.Report> sent = new HashMap<>();
   private final List<ActorRef<org.apache.pekko.Done>> stopping = new ArrayList<>();
-  private final boolean allocationsFromStatus;
   private final AnnouncementWriter writer;
-  private final ActorRef<BgpSupervisor.Command> bgp;
   private Map<ServiceKey, List<String>> owned;
   private final SpeakerMetrics metrics;
 
   /**
+   * @param standalone nodes are members of the Pekko cluster, not Kubernetes Nodes
    * @param interfaces the interfaces this node's responders serve, for the status API
+   * @param link this node's link responders
    * @param entities sends a message to the VIP entity of an address (Cluster Sharding's
    *     entityRefFor)
-   * @param topic the allocator's published allocations, or null to read them back from the
-   *     Services' status (Kubernetes mode: the controller wrote them there)
-   * @param allocator the allocator singleton's proxy, or null (with a null topic)
    * @param writer where this node's announcements are recorded (ServiceL2Status, events)
-   * @param bgp this node's BGP side, told every change of configuration, Services and allocations;
-   *     or null
    */
   public static Behavior<Command> create(
       String node,
       boolean standalone,
       List<String> interfaces,
-      Source<Snapshot, ?> source,
       ActorRef<LinkCommand> link,
       BiConsumer<String, VipEntity.Command> entities,
-      ActorRef<Topic.Command<AllocatorActor.Allocations>> topic,
-      ActorRef<AllocatorActor.Command> allocator,
-      AnnouncementWriter writer,
-      ActorRef<BgpSupervisor.Command> bgp) {
+      AnnouncementWriter writer) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -174,11 +151,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                   ActorRef<Announcer.Command> announcer =
                       ctx.spawn(Announcer.create(node, link, observer), "announcer");
                   ctx.spawn(MembershipView.adapter(announcer), "membership");
-                  ctx.getSystem()
-                      .receptionist()
-                      .tell(
-                          org.apache.pekko.actor.typed.receptionist.Receptionist.register(
-                              KEY, ctx.getSelf()));
+                  ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
                   Cluster.get(ctx.getSystem())
                       .subscriptions()
                       .tell(
@@ -186,35 +159,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                               ctx.messageAdapter(
                                   ClusterEvent.MemberEvent.class, MembersChanged::new),
                               ClusterEvent.MemberEvent.class));
-                  if (topic != null) {
-                    ActorRef<AllocatorActor.Allocations> updates =
-                        ctx.messageAdapter(
-                            AllocatorActor.Allocations.class, AllocationsChanged::new);
-                    topic.tell(Topic.subscribe(updates));
-                  }
-                  SnapshotFeed.run(
-                      ctx,
-                      source,
-                      StreamStarted::new,
-                      (ackTo, snapshot) -> new SnapshotArrived(snapshot, ackTo),
-                      new StreamEnded(),
-                      StreamFailed::new);
                   timers.startTimerWithFixedDelay(new Refresh(), REFRESH);
-                  if (allocator != null) {
-                    timers.startTimerWithFixedDelay("ask", new Refresh(), ASK_AGAIN);
-                  }
                   return new Speaker(
-                      ctx,
-                      timers,
-                      node,
-                      standalone,
-                      interfaces,
-                      entities,
-                      allocator,
-                      announcer,
-                      topic == null,
-                      writer,
-                      bgp);
+                      ctx, timers, node, standalone, interfaces, entities, announcer, writer);
                 }));
   }
 
@@ -225,14 +172,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
       boolean standalone,
       List<String> interfaces,
       BiConsumer<String, VipEntity.Command> entities,
-      ActorRef<AllocatorActor.Command> allocator,
       ActorRef<Announcer.Command> announcer,
-      boolean allocationsFromStatus,
-      AnnouncementWriter writer,
-      ActorRef<BgpSupervisor.Command> bgp) {
+      AnnouncementWriter writer) {
     super(ctx);
-    this.bgp = bgp;
-    this.allocationsFromStatus = allocationsFromStatus;
     this.writer = writer;
     this.metrics = new SpeakerMetrics(NodeMetrics.get(ctx.getSystem()).registry(), node);
     this.timers = timers;
@@ -240,7 +182,6 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     this.standalone = standalone;
     this.interfaces = List.copyOf(interfaces);
     this.entities = entities;
-    this.allocator = allocator;
     this.announcer = announcer;
   }
 
@@ -248,33 +189,10 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(
-            StreamStarted.class,
+            Serve.class,
             m -> {
-              m.ackTo().tell(SnapshotFeed.Ack.INSTANCE);
-              return this;
-            })
-        .onMessage(
-            SnapshotArrived.class,
-            m -> {
-              snapshot = m.snapshot();
-              if (allocationsFromStatus) {
-                allocations = fromStatus(snapshot);
-              }
-              report(false);
-              recordAnnouncements();
-              m.ackTo().tell(SnapshotFeed.Ack.INSTANCE);
-              return this;
-            })
-        .onMessage(
-            AllocationsChanged.class,
-            m -> {
-              if (allocations == null) {
-                getContext()
-                    .getLog()
-                    .info("allocations received: {} Services", m.allocations().services().size());
-              }
-              allocations = m.allocations();
-              timers.cancel("ask");
+              resources = m.resources();
+              allocated = Map.copyOf(m.allocated());
               report(false);
               recordAnnouncements();
               return this;
@@ -292,9 +210,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               return this;
             })
         .onMessage(
-            ServicesWithOwners.class,
+            OwnersFromAnnouncer.class,
             m -> {
-              m.replyTo().tell(serviceRows(m.state()));
+              m.replyTo().tell(owners(m.state()));
               return this;
             })
         .onMessage(Refresh.class, m -> onRefresh())
@@ -309,7 +227,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                       HANDOVER_LIMIT);
               return withdraw();
             })
-        .onMessage(GetServices.class, this::onGetServices)
+        .onMessage(GetOwners.class, this::onGetOwners)
         .onMessage(
             GetLayer2.class,
             m -> {
@@ -321,12 +239,6 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             })
         .onMessage(PlannedStop.class, this::onPlannedStop)
         .onMessage(ReportWanted.class, this::onReportWanted)
-        .onMessage(StreamEnded.class, m -> Behaviors.stopped())
-        .onMessage(
-            StreamFailed.class,
-            m -> {
-              throw new IllegalStateException("snapshot source failed", m.cause());
-            })
         .build();
   }
 
@@ -375,7 +287,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
    * afterwards, an address it has no report for is one it is not eligible for.
    */
   private Behavior<Command> onReportWanted(ReportWanted m) {
-    if (snapshot == null || allocations == null) {
+    if (resources == null) {
       return this;
     }
     VipState.Report mine = sent.get(m.vip());
@@ -393,33 +305,22 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     return this;
   }
 
-  private static AllocatorActor.Allocations fromStatus(Snapshot snapshot) {
-    Map<String, AllocatorActor.Allocation> services = new java.util.TreeMap<>();
-    L2Reports.fromStatus(snapshot.resources())
-        .forEach(
-            (k, a) ->
-                services.put(k.toString(), new AllocatorActor.Allocation(a.ips(), a.pool(), null)));
-    return new AllocatorActor.Allocations(0, services, List.of());
-  }
-
   /**
    * Tells the {@link AnnouncementWriter} which Services this node announces (any of their
    * addresses), and emits {@code nodeAssigned} for each it did not announce before: on a change
    * only, never on a resync.
    */
   private void recordAnnouncements() {
-    if (snapshot == null || allocations == null) {
+    if (resources == null) {
       return;
     }
     Map<ServiceKey, List<String>> now = new java.util.TreeMap<>();
-    allocations
-        .services()
-        .forEach(
-            (k, a) -> {
-              if (a.ips().stream().anyMatch(announcing::contains)) {
-                now.put(ServiceKey.parse(k), interfacesFor(a.ips().get(0)));
-              }
-            });
+    allocated.forEach(
+        (k, a) -> {
+          if (a.ips().stream().anyMatch(announcing::contains)) {
+            now.put(k, interfacesFor(a.ips().get(0)));
+          }
+        });
     if (now.equals(owned)) {
       return;
     }
@@ -430,7 +331,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     }
     owned = now;
     writer.announcing(node, now);
-    metrics.announced(now, allocations);
+    metrics.announced(now, allocated);
   }
 
   /** The interfaces this node answers for an address on: its report's, else all of its own. */
@@ -442,14 +343,6 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   }
 
   private Behavior<Command> onRefresh() {
-    // Asked on every refresh, not only until the first answer: the topic delivers at most once,
-    // and a node that subscribed after a publish would otherwise keep stale allocations.
-    if (allocator != null) {
-      allocator.tell(
-          new AllocatorActor.GetAllocations(
-              getContext()
-                  .messageAdapter(AllocatorActor.Allocations.class, AllocationsChanged::new)));
-    }
     report(true);
     return this;
   }
@@ -460,15 +353,11 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
    * addresses that are gone, so that nobody keeps announcing them.
    */
   private void report(boolean resend) {
-    if (snapshot == null || allocations == null) {
+    if (resources == null) {
       return;
     }
-    Map<ServiceKey, Allocated> allocated = allocated();
-    if (bgp != null) {
-      bgp.tell(new BgpSupervisor.Plan(snapshot.resources(), allocated));
-    }
     Map<String, VipState.Report> now = new java.util.TreeMap<>();
-    L2Reports.compute(snapshot.resources(), allocated, node, standalone)
+    L2Reports.compute(resources, allocated, node, standalone)
         .forEach(
             (vip, r) ->
                 now.put(
@@ -530,8 +419,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     }
   }
 
-  private Behavior<Command> onGetServices(GetServices m) {
-    // Who announces each address is the Announcer's view: ask it, then answer.
+  private Behavior<Command> onGetOwners(GetOwners m) {
     getContext()
         .ask(
             Announcer.State.class,
@@ -539,71 +427,22 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             Duration.ofSeconds(3),
             Announcer.GetState::new,
             (state, failure) ->
-                new ServicesWithOwners(
+                new OwnersFromAnnouncer(
                     m.replyTo(),
                     state != null ? state : new Announcer.State(Set.of(), fenced, Map.of())));
     return this;
   }
 
-  /**
-   * Service → the nodes announcing it over BGP: the planner run for every speaker in the cluster
-   * (each node's rules are a function of the shared configuration and Services).
-   */
-  /** The allocator's (or the Service statuses') answer, keyed as the planners read it. */
-  private Map<ServiceKey, Allocated> allocated() {
-    Map<ServiceKey, Allocated> allocated = new HashMap<>();
-    allocations
-        .services()
-        .forEach((k, a) -> allocated.put(ServiceKey.parse(k), new Allocated(a.ips(), a.pool())));
-    return allocated;
-  }
-
-  private Map<ServiceKey, List<String>> bgpNodes() {
-    Map<ServiceKey, List<String>> out = new HashMap<>();
-    if (allocations == null || snapshot.resources().bgpPeers().isEmpty()) {
-      return out;
-    }
-    Map<ServiceKey, Allocated> allocated = allocated();
-    Set<String> nodes = new TreeSet<>();
-    Cluster.get(getContext().getSystem())
-        .state()
-        .getMembers()
-        .forEach(m -> MembershipView.nodeName(m).ifPresent(nodes::add));
-    for (String n : nodes) {
-      for (ServiceKey k :
-          io.ironlb.bgp.AdvertisementPlanner.announcedServices(
-              snapshot.resources(), allocated, n, standalone)) {
-        out.computeIfAbsent(k, x -> new ArrayList<>()).add(n);
-      }
-    }
-    return out;
-  }
-
-  private List<ServiceStatus> serviceRows(Announcer.State state) {
-    List<ServiceStatus> rows = new ArrayList<>();
-    if (snapshot != null) {
-      Map<ServiceKey, List<String>> bgpNodes = bgpNodes();
-      for (Service svc : snapshot.resources().services()) {
-        if (svc.getSpec() == null || !"LoadBalancer".equals(svc.getSpec().getType())) {
-          continue;
-        }
-        ServiceKey key = ServiceKey.of(svc);
-        AllocatorActor.Allocation a =
-            allocations == null ? null : allocations.services().get(key.toString());
-        List<String> ips = a == null ? List.of() : a.ips();
-        String owner = ips.isEmpty() ? null : state.owners().get(ips.get(0));
-        List<String> ifs = node.equals(owner) ? interfacesFor(ips.get(0)) : List.of();
-        rows.add(
-            new ServiceStatus(
-                key.namespace(),
-                key.name(),
-                ips,
-                a == null ? null : a.pool(),
-                a == null ? "not allocated yet" : a.error(),
-                new L2(owner, ifs),
-                new Bgp(bgpNodes.getOrDefault(key, List.of()))));
-      }
-    }
-    return rows;
+  private Owners owners(Announcer.State state) {
+    Map<String, List<String>> mine = new HashMap<>();
+    state
+        .owners()
+        .forEach(
+            (vip, owner) -> {
+              if (node.equals(owner)) {
+                mine.put(vip, interfacesFor(vip));
+              }
+            });
+    return new Owners(Map.copyOf(state.owners()), mine);
   }
 }

@@ -1,7 +1,7 @@
 package io.ironlb.l2;
 
 import io.ironlb.config.ServiceKey;
-import io.ironlb.ipam.AllocatorActor;
+import io.ironlb.serving.Allocated;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,13 +62,13 @@ final class SpeakerMetrics {
   }
 
   /** The Services this node announces now; gauges of Services it stopped announcing go away. */
-  void announced(Map<ServiceKey, List<String>> services, AllocatorActor.Allocations allocations) {
+  void announced(Map<ServiceKey, List<String>> services, Map<ServiceKey, Allocated> allocated) {
     Map<Tags, Gauge> now = new HashMap<>();
     services
         .keySet()
         .forEach(
             key -> {
-              AllocatorActor.Allocation a = allocations.services().get(key.toString());
+              Allocated a = allocated.get(key);
               if (a == null) {
                 return;
               }

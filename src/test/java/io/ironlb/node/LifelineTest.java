@@ -2,9 +2,7 @@ package io.ironlb.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ironlb.l2.LinkCommand;
 import io.ironlb.l2.Speaker;
-import io.ironlb.source.AnnouncementWriter;
 import io.ironlb.source.ClusterFixture;
 import io.ironlb.source.Snapshot;
 import java.time.Duration;
@@ -40,27 +38,23 @@ class LifelineTest {
   }
 
   @Test
-  void aSpeakerWhoseSnapshotStreamFailsTakesTheNodeDown() {
+  void aNodeWhoseSnapshotStreamFailsGoesDown() {
     start();
     TestProbe<String> lost = kit.createTestProbe();
     ActorRef<Lifeline.Command> lifeline = kit.spawn(Lifeline.create(lost.ref()::tell));
-    TestProbe<LinkCommand> link = kit.createTestProbe();
-    ActorRef<Speaker.Command> speaker =
+    TestProbe<Speaker.Command> speaker = kit.createTestProbe();
+    ActorRef<NodeFeed.Command> feed =
         kit.spawn(
-            Speaker.create(
+            NodeFeed.create(
                 "node-a",
                 true,
-                List.of(),
                 Source.<Snapshot>failed(new IllegalStateException("the API server went away")),
-                link.ref(),
-                (vip, m) -> {},
-                null,
-                null,
-                AnnouncementWriter.NONE,
+                new NodeFeed.FromServiceStatus(),
+                speaker.ref(),
                 null));
-    lifeline.tell(new Lifeline.Watch(speaker, "the speaker"));
-    assertThat(lost.receiveMessage(Duration.ofSeconds(10))).isEqualTo("the speaker");
-    assertThat(Lifeline.Health.get(system).lost()).isEqualTo("the speaker");
+    lifeline.tell(new Lifeline.Watch(feed, "the node feed"));
+    assertThat(lost.receiveMessage(Duration.ofSeconds(10))).isEqualTo("the node feed");
+    assertThat(Lifeline.Health.get(system).lost()).isEqualTo("the node feed");
     assertThat(new NodeReadiness(Adapter.toClassic(system)).get().toCompletableFuture().join())
         .as("/ready")
         .isFalse();

@@ -11,6 +11,7 @@ import io.ironlb.l2.LinkCommand;
 import io.ironlb.l2.MembershipView;
 import io.ironlb.l2.Speaker;
 import io.ironlb.l2.VipEntity;
+import io.ironlb.node.NodeFeed;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesStatusWriter;
 import java.time.Duration;
@@ -267,17 +268,22 @@ class KubernetesSpeakerTest {
         writer.configurationState(
             "speaker-" + NODE,
             Map.of("metallb.io/component-type", "speaker", "metallb.io/node-name", NODE));
+    var speaker =
+        kit.spawn(
+            Speaker.create(
+                NODE,
+                false,
+                List.of("eth0"),
+                link,
+                (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
+                writer));
     kit.spawn(
-        Speaker.create(
+        NodeFeed.create(
             NODE,
             false,
-            List.of("eth0"),
             KubernetesSource.watch(client, NS, Duration.ofMinutes(5)).map(state::apply),
-            link,
-            (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
-            null,
-            null,
-            writer,
+            new NodeFeed.FromServiceStatus(),
+            speaker,
             bgp));
   }
 
