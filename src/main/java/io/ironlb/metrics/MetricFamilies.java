@@ -1,19 +1,35 @@
 package io.ironlb.metrics;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
- * Gauges and counters with fixed label names, rendered in the Prometheus text exposition format
- * (version 0.0.4) under exactly the names given. Safe to update from any thread (actors update, the
- * HTTP route renders); each family's series are kept sorted so a scrape reads the same way twice.
+ * The metrics IronLB exposes under MetalLB's exact names, kept in a {@code prometheus-metrics-core}
+ * registry (the one Micrometer's registry writes to, so one scrape renders everything with the
+ * library's writer). Safe to update from any thread.
+ *
+ * <p>One exception to the library's own types: MetalLB's counters whose names do not end in {@code
+ * _total} ({@code metallb_layer2_requests_received}, {@code metallb_bfd_control_packet_input}, ...)
+ * would be renamed {@code ..._total} by the library's counter (the OpenMetrics naming rule, checked
+ * by {@code MetricFamiliesTest}), breaking every MetalLB dashboard and alert that names them. They
+ * are exposed as untyped samples under the exact name instead: PromQL's {@code rate()} and {@code
+ * increase()} work on them as before.
  */
 public final class MetricFamilies implements Extension {
 
@@ -30,20 +46,56 @@ public final class MetricFamilies implements Extension {
     return system.registerExtension(ID);
   }
 
-  /** One metric family: a name, its help, its label names, and a value per label set. */
+  private final PrometheusRegistry registry;
+  private final Map<String, Family> families = new ConcurrentHashMap<>();
+
+  /** Families in a registry of their own (tests, tools). */
+  public MetricFamilies() {
+    this(new PrometheusRegistry());
+  }
+
+  public MetricFamilies(PrometheusRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** The registry the families are in. */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** One metric family: a name, its label names, and a value per label set. */
   public final class Family {
     private final String name;
-    private final String help;
     private final String type;
     private final List<String> labels;
-    private final Map<List<String>, Value> series =
-        new ConcurrentSkipListMap<>(MetricFamilies::compare);
+    private final Gauge gauge; // a gauge's values, or an untyped counter's
+    private final Counter counter; // a counter named ..._total
 
     private Family(String name, String help, String type, List<String> labels) {
       this.name = name;
-      this.help = help;
       this.type = type;
       this.labels = List.copyOf(labels);
+      String[] labelNames = labels.toArray(String[]::new);
+      if ("counter".equals(type) && name.endsWith("_total")) {
+        this.gauge = null;
+        this.counter =
+            Counter.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labelNames)
+                .withoutExemplars()
+                .register(registry);
+      } else {
+        this.counter = null;
+        Gauge.Builder builder =
+            Gauge.builder().name(name).help(help).labelNames(labelNames).withoutExemplars();
+        if ("gauge".equals(type)) {
+          this.gauge = builder.register(registry);
+        } else {
+          this.gauge = builder.build();
+          registry.register(() -> untyped(name, help, gauge.collect()));
+        }
+      }
     }
 
     /** Sets a gauge's series (a counter's only through {@link #add}). */
@@ -51,7 +103,7 @@ public final class MetricFamilies implements Extension {
       if (!"gauge".equals(type)) {
         throw new IllegalStateException(name + " is a " + type + ": only add to it");
       }
-      series(labelValues).set(value);
+      gauge.labelValues(check(labelValues)).set(value);
     }
 
     /** Adds to a series (a counter's increments must not be negative). */
@@ -59,21 +111,40 @@ public final class MetricFamilies implements Extension {
       if ("counter".equals(type) && delta < 0) {
         throw new IllegalArgumentException(name + " is a counter: it cannot go down");
       }
-      series(labelValues).add(delta);
+      if (counter != null) {
+        counter.labelValues(check(labelValues)).inc(delta);
+      } else {
+        gauge.labelValues(check(labelValues)).inc(delta);
+      }
     }
 
-    /** The current value of a series, or 0 when it has none. */
+    /** The current value of a series, or 0 when it has none (reading never creates one). */
     public double value(String... labelValues) {
-      Value a = series.get(List.of(labelValues));
-      return a == null ? 0 : a.get();
+      Labels wanted = Labels.of(labels.toArray(String[]::new), labelValues);
+      if (counter != null) {
+        return counter.collect().getDataPoints().stream()
+            .filter(p -> p.getLabels().equals(wanted))
+            .mapToDouble(p -> p.getValue())
+            .findFirst()
+            .orElse(0);
+      }
+      return gauge.collect().getDataPoints().stream()
+          .filter(p -> p.getLabels().equals(wanted))
+          .mapToDouble(p -> p.getValue())
+          .findFirst()
+          .orElse(0);
     }
 
     /** Drops a series (its subject is gone: a deleted peer, a withdrawn address). */
     public void remove(String... labelValues) {
-      series.remove(List.of(labelValues));
+      if (counter != null) {
+        counter.remove(labelValues);
+      } else {
+        gauge.remove(labelValues);
+      }
     }
 
-    private Value series(String... labelValues) {
+    private String[] check(String... labelValues) {
       if (labelValues.length != labels.size()) {
         throw new IllegalArgumentException(
             name + " has labels " + labels + ", got " + labelValues.length + " values");
@@ -81,60 +152,30 @@ public final class MetricFamilies implements Extension {
       for (String v : labelValues) {
         Objects.requireNonNull(v, () -> name + ": label value must not be null");
       }
-      return series.computeIfAbsent(List.of(labelValues), k -> new Value());
-    }
-
-    private void render(StringBuilder out) {
-      out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
-      out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-      series.forEach(
-          (values, v) -> {
-            out.append(name);
-            if (!labels.isEmpty()) {
-              out.append('{');
-              for (int i = 0; i < labels.size(); i++) {
-                out.append(i == 0 ? "" : ",")
-                    .append(labels.get(i))
-                    .append("=\"")
-                    .append(escapeLabel(values.get(i)))
-                    .append('"');
-              }
-              out.append('}');
-            }
-            out.append(' ').append(format(v.get())).append('\n');
-          });
+      return labelValues;
     }
   }
 
-  /**
-   * One series' value: a double in one atomic word, so a scrape reads either the old or the new
-   * value of a {@code set}, never a half-done reset (a gauge of a session that is up never reads
-   * 0).
-   */
-  private static final class Value {
-    private final AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(0));
-
-    double get() {
-      return Double.longBitsToDouble(bits.get());
-    }
-
-    void set(double v) {
-      bits.set(Double.doubleToRawLongBits(v));
-    }
-
-    void add(double delta) {
-      bits.getAndUpdate(b -> Double.doubleToRawLongBits(Double.longBitsToDouble(b) + delta));
-    }
+  private static UnknownSnapshot untyped(String name, String help, GaugeSnapshot values) {
+    UnknownSnapshot.Builder out = UnknownSnapshot.builder().name(name).help(help);
+    values
+        .getDataPoints()
+        .forEach(
+            p ->
+                out.dataPoint(
+                    UnknownSnapshot.UnknownDataPointSnapshot.builder()
+                        .labels(p.getLabels())
+                        .value(p.getValue())
+                        .build()));
+    return out.build();
   }
-
-  private final Map<String, Family> families = new ConcurrentSkipListMap<>();
 
   /** The gauge family {@code name}; the same one on every call with the same definition. */
   public Family gauge(String name, String help, String... labels) {
     return family(name, help, "gauge", labels);
   }
 
-  /** The counter family {@code name}, rendered under exactly that name (no suffix added). */
+  /** The counter family {@code name}, exposed under exactly that name (no suffix added). */
   public Family counter(String name, String help, String... labels) {
     return family(name, help, "counter", labels);
   }
@@ -152,45 +193,16 @@ public final class MetricFamilies implements Extension {
   }
 
   /**
-   * Every family that has at least one series, in the text exposition format (families without
-   * series are left out, as a registry without samples for them would).
+   * Every family that has at least one series, in the Prometheus text format (version 0.0.4), by
+   * the library's writer.
    */
   public String render() {
-    StringBuilder out = new StringBuilder();
-    families.values().stream().filter(f -> !f.series.isEmpty()).forEach(f -> f.render(out));
-    return out.toString();
-  }
-
-  private static int compare(List<String> a, List<String> b) {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = a.get(i).compareTo(b.get(i));
-      if (c != 0) {
-        return c;
-      }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return Integer.compare(a.size(), b.size());
-  }
-
-  private static String format(double v) {
-    if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    return String.format(Locale.ROOT, "%s", v);
-  }
-
-  /** Text format 0.0.4: backslash, double quote and line feed escaped in label values. */
-  private static String escapeLabel(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  /** Text format 0.0.4: backslash and line feed escaped in help text. */
-  private static String escapeHelp(String s) {
-    return s.replace("\\", "\\\\").replace("\n", "\\n");
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

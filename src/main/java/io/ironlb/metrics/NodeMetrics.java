@@ -1,5 +1,6 @@
 package io.ironlb.metrics;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,12 +13,12 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * A node's metrics: the Micrometer registry and the families under MetalLB's exact names, both
- * scraped at {@code GET /metrics}. Every capability registers its meters here.
+ * A node's metrics: the Micrometer registry (IronLB's own meters) and the families under MetalLB's
+ * exact names, both in one {@code prometheus-metrics-core} registry and scraped together at {@code
+ * GET /metrics}. Every capability registers its meters here.
  */
 public final class NodeMetrics implements Extension {
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final MetricFamilies families;
 
   public static final ExtensionId<NodeMetrics> ID =
@@ -34,6 +35,9 @@ public final class NodeMetrics implements Extension {
 
   private NodeMetrics(MetricFamilies families) {
     this.families = families;
+    // One registry under both: one scrape, one writer, and one check that no name is taken twice.
+    this.registry =
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, families.registry(), Clock.SYSTEM);
   }
 
   public static NodeMetrics get(ActorSystem<?> system) {
@@ -87,6 +91,6 @@ public final class NodeMetrics implements Extension {
 
   /** Everything {@code GET /metrics} shows. */
   public String scrape() {
-    return registry.scrape() + families.render();
+    return registry.scrape();
   }
 }

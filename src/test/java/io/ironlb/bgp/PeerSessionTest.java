@@ -151,11 +151,11 @@ class PeerSessionTest {
         .untilAsserted(
             () ->
                 assertThat(families.render())
-                    .contains("metallb_bgp_session_up{" + peer + "} 1\n")
-                    .contains("metallb_bgp_announced_prefixes_total{" + peer + "} 2\n")
-                    .contains("metallb_bgp_pending_prefixes_total{" + peer + "} 0\n")
+                    .contains("metallb_bgp_session_up{" + peer + "} 1.0\n")
+                    .contains("metallb_bgp_announced_prefixes_total{" + peer + "} 2.0\n")
+                    .contains("metallb_bgp_pending_prefixes_total{" + peer + "} 0.0\n")
                     .contains("# TYPE metallb_bgp_updates_total counter\n")
-                    .contains("metallb_bgp_updates_total{" + peer + "} 1\n"));
+                    .contains("metallb_bgp_updates_total{" + peer + "} 1.0\n"));
     // Well past the 1 s OpenSent timer: the negotiated hold time (3 s, refreshed by the peer's
     // KEEPALIVEs) is the only one running.
     await()
@@ -183,9 +183,9 @@ class PeerSessionTest {
                     .anyMatch(m -> m instanceof BgpMessage.Notification n && n.code() == 4));
     // Down: nothing held by the peer, both prefixes pending.
     assertThat(families.render())
-        .contains("metallb_bgp_session_up{" + peer + "} 0\n")
-        .contains("metallb_bgp_announced_prefixes_total{" + peer + "} 0\n")
-        .contains("metallb_bgp_pending_prefixes_total{" + peer + "} 2\n");
+        .contains("metallb_bgp_session_up{" + peer + "} 0.0\n")
+        .contains("metallb_bgp_announced_prefixes_total{" + peer + "} 0.0\n")
+        .contains("metallb_bgp_pending_prefixes_total{" + peer + "} 2.0\n");
   }
 
   /**

@@ -118,9 +118,9 @@ class LinkResponderTest {
     assertThat(n.link().sent().get(1)).isEqualTo(CAPTURED.get("kernel-solicited-advert"));
     // MetalLB's per-address counters, the address as the status API writes it.
     assertThat(MetricFamilies.get(kit.system()).render())
-        .contains("metallb_layer2_requests_received{ip=\"fd00:222:250::1\"} 1\n")
-        .contains("metallb_layer2_responses_sent{ip=\"fd00:222:250::1\"} 1\n")
-        .contains("metallb_layer2_gratuitous_sent{ip=\"fd00:222:250::1\"} 1\n");
+        .contains("metallb_layer2_requests_received{ip=\"fd00:222:250::1\"} 1.0\n")
+        .contains("metallb_layer2_responses_sent{ip=\"fd00:222:250::1\"} 1.0\n")
+        .contains("metallb_layer2_gratuitous_sent{ip=\"fd00:222:250::1\"} 1.0\n");
     n.responder().tell(new LinkResponder.Release(vip));
     n.link().inject(CAPTURED.get("ndisc6-solicitation"));
     await().until(() -> n.link().groups().isEmpty());

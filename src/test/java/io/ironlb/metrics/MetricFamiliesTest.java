@@ -25,10 +25,10 @@ class MetricFamiliesTest {
             """
             # HELP metallb_bgp_announced_prefixes_total Prefixes\\\\advertised\\nnow
             # TYPE metallb_bgp_announced_prefixes_total gauge
-            metallb_bgp_announced_prefixes_total{peer="10.222.0.10:179"} 7
-            metallb_bgp_announced_prefixes_total{peer="10.222.0.9:179"} 3
+            metallb_bgp_announced_prefixes_total{peer="10.222.0.10:179"} 7.0
+            metallb_bgp_announced_prefixes_total{peer="10.222.0.9:179"} 3.0
             # HELP metallb_layer2_requests_received Requests received
-            # TYPE metallb_layer2_requests_received counter
+            # TYPE metallb_layer2_requests_received untyped
             metallb_layer2_requests_received{ip="a\\"b\\\\c\\nd"} 3.5
             """);
   }
@@ -47,9 +47,46 @@ class MetricFamiliesTest {
             """
             # HELP metallb_bgp_session_up up
             # TYPE metallb_bgp_session_up gauge
-            metallb_bgp_session_up{peer="p2"} 0
+            metallb_bgp_session_up{peer="p2"} 0.0
             """);
     assertThat(up.value("p1")).isZero();
+  }
+
+  /** A counter MetalLB names {@code ..._total} stays a counter under that name. */
+  @Test
+  void aCounterNamedTotalIsACounter() {
+    MetricFamilies f = new MetricFamilies();
+    f.counter("metallb_bgp_updates_total", "Updates", "peer").add(2, "p");
+    assertThat(f.render())
+        .isEqualTo(
+            """
+            # HELP metallb_bgp_updates_total Updates
+            # TYPE metallb_bgp_updates_total counter
+            metallb_bgp_updates_total{peer="p"} 2.0
+            """);
+  }
+
+  /**
+   * Why MetalLB's other counters are untyped: the library's own counter renames them (the
+   * OpenMetrics rule that a counter's samples end in {@code _total}), and MetalLB's dashboards name
+   * them without. If a later version keeps the name, this fails and they can be counters again.
+   */
+  @Test
+  void theLibrarysCounterWouldRenameMetalLbsCounters() throws Exception {
+    io.prometheus.metrics.model.registry.PrometheusRegistry registry =
+        new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    io.prometheus.metrics.core.metrics.Counter.builder()
+        .name("metallb_layer2_requests_received")
+        .help("Requests received")
+        .withoutExemplars()
+        .register(registry)
+        .inc();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()
+        .write(out, registry.scrape());
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("metallb_layer2_requests_received_total 1.0")
+        .doesNotContain("metallb_layer2_requests_received 1");
   }
 
   @Test
@@ -89,7 +126,7 @@ class MetricFamiliesTest {
       for (int i = 0; i < 200_000; i++) {
         assertThat(up.value("10.222.0.1:179")).isEqualTo(1);
         if (i % 1000 == 0) {
-          assertThat(f.render()).contains("metallb_bgp_session_up{peer=\"10.222.0.1:179\"} 1\n");
+          assertThat(f.render()).contains("metallb_bgp_session_up{peer=\"10.222.0.1:179\"} 1.0\n");
         }
       }
     } finally {

@@ -157,16 +157,16 @@ class FileSourceTest {
           .untilAsserted(
               () ->
                   assertThat(metrics.render())
-                      .contains("metallb_allocator_addresses_total{pool=\"p\"} 8\n")
-                      .contains("metallb_allocator_ipv4_addresses_total{pool=\"p\"} 4\n")
-                      .contains("metallb_allocator_ipv6_addresses_total{pool=\"p\"} 4\n")
-                      .contains("metallb_allocator_addresses_in_use_total{pool=\"p\"} 1\n")
-                      .contains("metallb_allocator_ipv4_addresses_in_use_total{pool=\"p\"} 1\n")
-                      .contains("metallb_allocator_ipv6_addresses_in_use_total{pool=\"p\"} 0\n")
-                      .contains("metallb_allocator_services_allocated_total{pool=\"p\"} 1\n")
-                      .contains("metallb_k8s_client_config_loaded_bool 1\n")
-                      .contains("metallb_k8s_client_config_stale_bool 0\n")
-                      .contains("metallb_k8s_client_update_errors_total 0\n")
+                      .contains("metallb_allocator_addresses_total{pool=\"p\"} 8.0\n")
+                      .contains("metallb_allocator_ipv4_addresses_total{pool=\"p\"} 4.0\n")
+                      .contains("metallb_allocator_ipv6_addresses_total{pool=\"p\"} 4.0\n")
+                      .contains("metallb_allocator_addresses_in_use_total{pool=\"p\"} 1.0\n")
+                      .contains("metallb_allocator_ipv4_addresses_in_use_total{pool=\"p\"} 1.0\n")
+                      .contains("metallb_allocator_ipv6_addresses_in_use_total{pool=\"p\"} 0.0\n")
+                      .contains("metallb_allocator_services_allocated_total{pool=\"p\"} 1.0\n")
+                      .contains("metallb_k8s_client_config_loaded_bool 1.0\n")
+                      .contains("metallb_k8s_client_config_stale_bool 0.0\n")
+                      .contains("metallb_k8s_client_update_errors_total 0.0\n")
                       .containsPattern("metallb_k8s_client_updates_total [1-9]"));
 
       Files.writeString(dir.resolve("pool.yaml"), POOL.formatted("10.222.4.0/33"));
@@ -175,9 +175,9 @@ class FileSourceTest {
           .untilAsserted(
               () ->
                   assertThat(metrics.render())
-                      .contains("metallb_k8s_client_config_stale_bool 1\n")
+                      .contains("metallb_k8s_client_config_stale_bool 1.0\n")
                       .containsPattern("metallb_k8s_client_update_errors_total [1-9]")
-                      .contains("metallb_k8s_client_config_loaded_bool 1\n"));
+                      .contains("metallb_k8s_client_config_loaded_bool 1.0\n"));
     } finally {
       own.shutdownTestKit();
     }

@@ -30,7 +30,7 @@ class BfdFrrIT {
             .untilAsserted(
                 () ->
                     assertThat(bfd.lab.http(1, "/metrics"))
-                        .contains("metallb_bfd_session_up{peer=\"" + BfdLab.ROUTER + "\"} 1\n"));
+                        .contains("metallb_bfd_session_up{peer=\"" + BfdLab.ROUTER + "\"} 1.0\n"));
 
         double ms = bfd.freeze(2) / 1e6;
         System.out.printf("BFD: FRR dropped the frozen speaker's next hop after %.1f ms%n", ms);

@@ -251,8 +251,8 @@ class BgpInteropIT {
               for (JsonNode p : peers) {
                 String label = "{peer=\"" + p.path("peer").asText() + "\"}";
                 assertThat(metrics)
-                    .contains("metallb_bgp_session_up" + label + " 1\n")
-                    .contains("metallb_bgp_pending_prefixes_total" + label + " 0\n")
+                    .contains("metallb_bgp_session_up" + label + " 1.0\n")
+                    .contains("metallb_bgp_pending_prefixes_total" + label + " 0.0\n")
                     .contains("metallb_bgp_updates_total" + label + " ")
                     .containsPattern(
                         "metallb_bgp_announced_prefixes_total"

@@ -225,16 +225,16 @@ class KubernetesEndToEndIT {
     // Metrics, with MetalLB's names and labels, from both processes.
     String controllerMetrics = get(controllerHttp, "/metrics");
     assertThat(controllerMetrics)
-        .contains("metallb_allocator_addresses_total{pool=\"first-pool\"} 313\n")
-        .contains("metallb_allocator_ipv4_addresses_total{pool=\"first-pool\"} 297\n")
-        .contains("metallb_allocator_ipv6_addresses_total{pool=\"first-pool\"} 16\n")
-        .contains("metallb_allocator_addresses_in_use_total{pool=\"first-pool\"} 1\n")
-        .contains("metallb_allocator_ipv4_addresses_in_use_total{pool=\"first-pool\"} 1\n")
-        .contains("metallb_allocator_ipv6_addresses_in_use_total{pool=\"first-pool\"} 0\n")
-        .contains("metallb_allocator_services_allocated_total{pool=\"tiny\"} 1\n")
-        .contains("metallb_k8s_client_config_loaded_bool 1\n")
-        .contains("metallb_k8s_client_config_stale_bool 0\n")
-        .contains("metallb_k8s_client_update_errors_total 0\n")
+        .contains("metallb_allocator_addresses_total{pool=\"first-pool\"} 313.0\n")
+        .contains("metallb_allocator_ipv4_addresses_total{pool=\"first-pool\"} 297.0\n")
+        .contains("metallb_allocator_ipv6_addresses_total{pool=\"first-pool\"} 16.0\n")
+        .contains("metallb_allocator_addresses_in_use_total{pool=\"first-pool\"} 1.0\n")
+        .contains("metallb_allocator_ipv4_addresses_in_use_total{pool=\"first-pool\"} 1.0\n")
+        .contains("metallb_allocator_ipv6_addresses_in_use_total{pool=\"first-pool\"} 0.0\n")
+        .contains("metallb_allocator_services_allocated_total{pool=\"tiny\"} 1.0\n")
+        .contains("metallb_k8s_client_config_loaded_bool 1.0\n")
+        .contains("metallb_k8s_client_config_stale_bool 0.0\n")
+        .contains("metallb_k8s_client_update_errors_total 0.0\n")
         .containsPattern("metallb_k8s_client_updates_total [1-9]")
         .contains("ironlb_cluster_members{status=\"Up\"} 2.0\n");
     String speakerMetrics = get(speakerHttp, "/metrics");
@@ -245,7 +245,7 @@ class KubernetesEndToEndIT {
         .containsPattern("metallb_layer2_requests_received\\{ip=\"10\\.222\\.10\\.7\"} [1-9]")
         .containsPattern("metallb_layer2_responses_sent\\{ip=\"10\\.222\\.10\\.7\"} [1-9]")
         .containsPattern("metallb_layer2_gratuitous_sent\\{ip=\"10\\.222\\.10\\.7\"} [1-9]")
-        .contains("metallb_k8s_client_config_stale_bool 0\n")
+        .contains("metallb_k8s_client_config_stale_bool 0.0\n")
         .contains("ironlb_layer2_fenced 0.0\n")
         .contains("ironlb_layer2_failovers_total 0.0\n")
         .contains("ironlb_layer2_last_failover_seconds 0.0\n")
@@ -288,7 +288,7 @@ class KubernetesEndToEndIT {
                   .containsEntry("speaker-" + NODE, "Invalid");
               assertThat(errorSummary("controller")).contains("overlaps with \"10.222.10.0/24\"");
               assertThat(get(controllerHttp, "/metrics"))
-                  .contains("metallb_k8s_client_config_stale_bool 1\n");
+                  .contains("metallb_k8s_client_config_stale_bool 1.0\n");
             });
     assertThat(MockApi.ingress(client, "default", "echo")).containsExactly("10.222.10.7");
     assertThat(Layer2Lab.arpingMacs(net, clientNs, "10.222.10.7", 1))

@@ -98,9 +98,9 @@ class Layer2NamespaceIT {
         .containsPattern("metallb_layer2_requests_received\\{ip=\"10\\.222\\.70\\.200\"} [1-9]")
         .containsPattern("metallb_layer2_responses_sent\\{ip=\"10\\.222\\.70\\.200\"} [1-9]")
         .containsPattern("metallb_layer2_gratuitous_sent\\{ip=\"10\\.222\\.70\\.200\"} [1-9]")
-        .contains("metallb_k8s_client_config_loaded_bool 1\n")
-        .contains("metallb_k8s_client_config_stale_bool 0\n")
-        .contains("metallb_k8s_client_update_errors_total 0\n")
+        .contains("metallb_k8s_client_config_loaded_bool 1.0\n")
+        .contains("metallb_k8s_client_config_stale_bool 0.0\n")
+        .contains("metallb_k8s_client_update_errors_total 0.0\n")
         .containsPattern("metallb_k8s_client_updates_total [1-9]")
         .contains("ironlb_cluster_members{status=\"Up\"} 3.0\n")
         .contains("ironlb_cluster_unreachable_members 0.0\n");

@@ -293,7 +293,7 @@ class PeerSessionFrrIT {
     await()
         .during(Duration.ofSeconds(4))
         .atMost(Duration.ofSeconds(6))
-        .until(() -> families.render().contains(up + "0\n"));
+        .until(() -> families.render().contains(up + "0.0\n"));
     TestProbe<Done> done = kit.createTestProbe();
     strict.tell(new PeerSession.Stop(done.ref()));
     done.expectMessage(Duration.ofSeconds(10), Done.getInstance());
@@ -302,7 +302,7 @@ class PeerSessionFrrIT {
         kit.spawn(PeerSession.create(multiHopBfd(254), new BgpMetrics(families)));
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(families.render()).contains(up + "1\n"));
+        .untilAsserted(() -> assertThat(families.render()).contains(up + "1.0\n"));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(

@@ -108,9 +108,9 @@ class BfdSessionTest {
         .untilAsserted(
             () ->
                 assertThat(metricsA.render())
-                    .contains("metallb_bfd_session_up{peer=\"127.0.0.1\"} 0\n")
-                    .contains("metallb_bfd_session_up_events{peer=\"127.0.0.1\"} 1\n")
-                    .contains("metallb_bfd_session_down_events{peer=\"127.0.0.1\"} 1\n")
+                    .contains("metallb_bfd_session_up{peer=\"127.0.0.1\"} 0.0\n")
+                    .contains("metallb_bfd_session_up_events{peer=\"127.0.0.1\"} 1.0\n")
+                    .contains("metallb_bfd_session_down_events{peer=\"127.0.0.1\"} 1.0\n")
                     .containsPattern("metallb_bfd_control_packet_input\\{peer=\"127.0.0.1\"} [1-9]")
                     .containsPattern(
                         "metallb_bfd_control_packet_output\\{peer=\"127.0.0.1\"} [1-9]"));
