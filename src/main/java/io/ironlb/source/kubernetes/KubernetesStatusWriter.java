@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.ironlb.config.ObjectKind;
 import io.ironlb.config.Problem;
 import io.ironlb.config.ServiceKey;
@@ -28,13 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -42,19 +38,16 @@ import java.util.stream.Collectors;
  * Writes allocation results (the controller) and announcements (a speaker: ServiceL2Status and
  * ServiceBGPStatus objects, {@code nodeAssigned} events) to the API server. Every write is a
  * read-modify-write guarded by the object's resourceVersion (optimistic concurrency): on 409
- * Conflict it reads again and retries, so a write never clobbers a change made in between.
- * fabric8's client blocks, so writes run on the given executor; writes for one Service are chained
- * so they land in the order they were made.
+ * Conflict it reads again and retries, so a write never clobbers a change made in between. The
+ * writes go through a {@link WriteQueue}: in order per object, off the caller's thread, retried
+ * until the API server takes them.
  */
 public final class KubernetesStatusWriter implements StatusWriter, AnnouncementWriter {
-
-  private static final int ATTEMPTS = 5;
 
   private final KubernetesClient client;
   private final String namespace;
   private final String component;
-  private final Executor executor;
-  private final Map<Object, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+  private final WriteQueue writes;
 
   /** One node's wanted status objects of one kind: Service → the object's status. */
   private record Announcing(String node, Map<ServiceKey, Map<String, Object>> services) {}
@@ -74,18 +67,18 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
     this.client = client;
     this.namespace = namespace;
     this.component = component;
-    this.executor = executor;
+    this.writes = new WriteQueue(executor);
   }
 
   @Override
   public CompletionStage<Void> writeService(Service observed, List<String> ips, String pool) {
     ServiceKey key = ServiceKey.of(observed);
-    return chain(key, () -> writeServiceNow(key, observed, ips, pool));
+    return writes.chain(key, () -> writeServiceNow(key, observed, ips, pool));
   }
 
   private void writeServiceNow(ServiceKey key, Service observed, List<String> ips, String pool) {
     boolean[] first = {true};
-    retryOnConflict(
+    WriteQueue.retryOnConflict(
         () -> {
           // The informer's copy first; after a conflict, the server's.
           Service svc =
@@ -169,7 +162,7 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
   public CompletionStage<Void> event(
       ServiceKey key, boolean warning, String reason, String message) {
     EventKey id = new EventKey(key, warning, reason, message);
-    return chain(
+    return writes.chain(
         key,
         () -> {
           Instant now = Instant.now();
@@ -226,10 +219,10 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
 
   @Override
   public CompletionStage<Void> writePool(PoolCounts counts) {
-    return chain(
+    return writes.chain(
         "pool/" + counts.pool(),
         () ->
-            retryOnConflict(
+            WriteQueue.retryOnConflict(
                 () -> {
                   var pools =
                       client
@@ -298,7 +291,7 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
     // One sync queued at a time, reading the newest state when it runs: a mass failover's
     // thousands of changes become a few list-and-diff passes.
     if (k.queued.compareAndSet(false, true)) {
-      chain(
+      writes.chain(
           k.prefix + "status",
           () -> {
             k.queued.set(false);
@@ -386,7 +379,7 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
               .map(Problem::toString)
               .collect(Collectors.joining("\n")));
       if (!status.equals(latest.getAndSet(status)) && queued.compareAndSet(false, true)) {
-        chain(
+        writes.chain(
             "configuration-state",
             () -> {
               queued.set(false);
@@ -434,98 +427,4 @@ public final class KubernetesStatusWriter implements StatusWriter, AnnouncementW
         "nodeAssigned",
         "announcing from node \"" + node + "\" with protocol \"layer2\"");
   }
-
-  private static void retryOnConflict(Runnable write) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        write.run();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  /**
-   * Runs {@code write} after every earlier write for the same key, on the executor. A write the API
-   * server could not take (no answer, 5xx, 429 Too Many Requests) is tried again with backoff until
-   * it is accepted; one it refuses for good (another 4xx) fails the returned stage.
-   */
-  private CompletionStage<Void> chain(Object key, Runnable write) {
-    Supplier<CompletableFuture<Void>> next = () -> attempt(key, write, 0);
-    CompletableFuture<Void> result =
-        tails.compute(
-            key,
-            (k, tail) ->
-                tail == null
-                    ? next.get()
-                    : tail.handle((ok, e) -> null).thenCompose(x -> next.get()));
-    result.whenComplete((ok, e) -> tails.remove(key, result));
-    return result;
-  }
-
-  /** Backoff between attempts: 250 ms doubling to 30 s. */
-  static long backoffMillis(int failures) {
-    return Math.min(30_000L, 250L << Math.min(failures - 1, 7));
-  }
-
-  private CompletableFuture<Void> attempt(Object key, Runnable write, int failures) {
-    Executor when =
-        failures == 0
-            ? executor
-            : CompletableFuture.delayedExecutor(
-                backoffMillis(failures), java.util.concurrent.TimeUnit.MILLISECONDS, executor);
-    return CompletableFuture.runAsync(write, when)
-        .handle(
-            (ok, e) -> {
-              if (e == null) {
-                if (failures > 0) {
-                  LOG.info("write for {} accepted after {} failed attempts", key, failures);
-                }
-                return CompletableFuture.<Void>completedFuture(null);
-              }
-              Throwable cause =
-                  e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                      ? e.getCause()
-                      : e;
-              if (!retryable(cause)) {
-                LOG.warn("write for {} refused: {}", key, cause.toString());
-                return CompletableFuture.<Void>failedFuture(cause);
-              }
-              if (failures == 0 || (failures + 1) % 10 == 0) {
-                LOG.warn(
-                    "write for {} failed ({} attempts so far), retrying: {}",
-                    key,
-                    failures + 1,
-                    cause.toString());
-              }
-              return attempt(key, write, failures + 1);
-            })
-        .thenCompose(f -> f);
-  }
-
-  /**
-   * Worth trying again: the server did not answer, failed, asked us to slow down, or refused us for
-   * a reason that passes (credentials being rotated, RBAC not yet propagated: 401, 403). fabric8
-   * already retries 5xx a few times itself; this outlasts it. Not: 400, 404, 422 — the write itself
-   * is wrong or its object gone, and sending it again changes nothing.
-   */
-  static boolean retryable(Throwable e) {
-    if (e instanceof KubernetesClientException k) {
-      int code = k.getCode();
-      return code == 0
-          || code == 401
-          || code == 403
-          || code == 408
-          || code == 409
-          || code == 429
-          || code >= 500;
-    }
-    return e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException;
-  }
-
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(KubernetesStatusWriter.class);
 }
