@@ -2,6 +2,7 @@ package io.ironlb.bgp;
 
 import io.ironlb.bgp.bfd.BfdSession;
 import io.ironlb.bgp.bfd.BfdStateMachine;
+import io.ironlb.bgp.session.PeerAs;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.config.BGPPeer;
 import io.ironlb.config.ClusterResources;
@@ -356,7 +357,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
               new InetSocketAddress(InetAddress.getByName(s.peerAddress()), s.peerPort()),
               s.sourceAddress() == null ? null : InetAddress.getByName(s.sourceAddress()),
               s.localASN() > 0 ? s.localASN() : s.myASN(),
-              s.peerASN(),
+              PeerAs.of(s.peerASN(), s.dynamicASN()),
               routerId,
               (int) hold.toSeconds(),
               keepalive,

@@ -1,6 +1,7 @@
 package io.ironlb.bgp;
 
 import io.ironlb.bgp.bfd.BfdSession;
+import io.ironlb.bgp.session.PeerAs;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,6 +10,7 @@ import java.time.Duration;
 /**
  * One BGP session's settings, resolved from a BGPPeer and its BFDProfile.
  *
+ * @param peerAs the AS the peer may have: a number, or any internal or external one
  * @param holdTime seconds offered in our OPEN (0: no keepalives, RFC 4271 §4.2)
  * @param keepaliveTime seconds between KEEPALIVEs, or null for a third of the negotiated hold
  * @param sourceAddress the local address to connect from, or null
@@ -22,7 +24,7 @@ public record PeerConfig(
     InetSocketAddress peer,
     InetAddress sourceAddress,
     long localAs,
-    long peerAs,
+    PeerAs peerAs,
     Inet4Address routerId,
     int holdTime,
     Integer keepaliveTime,
@@ -45,7 +47,7 @@ public record PeerConfig(
         peer,
         sourceAddress,
         localAs,
-        peerAs,
+        new PeerAs.Exactly(peerAs),
         routerId,
         holdTime,
         keepaliveTime,
@@ -73,7 +75,7 @@ public record PeerConfig(
   }
 
   boolean ibgp() {
-    return localAs == peerAs;
+    return peerAs.internal(localAs);
   }
 
   /**

@@ -457,7 +457,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
         OpenNegotiation.negotiate(
             new OpenNegotiation.Local(
                 config.peerAs(),
-                config.ibgp(),
+                config.localAs(),
                 config.routerId(),
                 config.holdTime(),
                 config.keepaliveTime()),

@@ -13,6 +13,7 @@ import io.ironlb.bgp.PeerConfig;
 import io.ironlb.bgp.PeerSession;
 import io.ironlb.bgp.bfd.BfdSession;
 import io.ironlb.bgp.bfd.BfdStateMachine;
+import io.ironlb.bgp.session.PeerAs;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.PathAttribute;
 import io.ironlb.metrics.MetricFamilies;
@@ -335,7 +336,7 @@ class PeerSessionFrrIT {
         new InetSocketAddress("10.222.94.2", 179),
         ip("10.222.93.2"),
         64512,
-        64500,
+        new PeerAs.Exactly(64500),
         (Inet4Address) ip("10.222.93.2"),
         3,
         null,
@@ -351,7 +352,7 @@ class PeerSessionFrrIT {
         new InetSocketAddress(ROUTER, 179),
         ip(SPEAKER),
         64512,
-        64500,
+        new PeerAs.Exactly(64500),
         (Inet4Address) ip(SPEAKER),
         3,
         null,

@@ -59,14 +59,20 @@ public final class OpenNegotiation {
   /**
    * This side of the session.
    *
-   * @param peerAs the AS the peer must have
-   * @param ibgp whether the session is internal (the peer's AS is ours)
+   * @param peerAs the AS the peer may have
+   * @param localAs the AS our OPEN carries
    * @param routerId our BGP identifier
    * @param holdTime seconds offered in our OPEN
    * @param keepaliveTime configured seconds between KEEPALIVEs, or null for a third of the hold
    */
   public record Local(
-      long peerAs, boolean ibgp, Inet4Address routerId, int holdTime, Integer keepaliveTime) {}
+      PeerAs peerAs, long localAs, Inet4Address routerId, int holdTime, Integer keepaliveTime) {
+
+    /** Whether the session is internal (iBGP). */
+    public boolean ibgp() {
+      return peerAs.internal(localAs);
+    }
+  }
 
   /** The outcome: {@link Agreed} or {@link Refused}. */
   public sealed interface Outcome {}
@@ -90,13 +96,13 @@ public final class OpenNegotiation {
   public record Refused(BgpMessage.Notification notification, String reason) implements Outcome {}
 
   public static Outcome negotiate(Local local, BgpMessage.Open open) {
-    if (open.asn() != local.peerAs()) {
+    if (!local.peerAs().accepts(open.asn(), local.localAs())) {
       // RFC 4271 §6.2: the data is the 2-octet AS field as received.
       return new Refused(
           new BgpMessage.Notification(
               NotificationCode.OPEN_BAD_PEER_AS,
               new byte[] {(byte) (open.myAs() >> 8), (byte) open.myAs()}),
-          "peer AS " + open.asn() + ", expected " + local.peerAs());
+          "peer AS " + open.asn() + ", expected " + local.peerAs().expected(local.localAs()));
     }
     if (local.ibgp() && open.bgpId().equals(local.routerId())) {
       return new Refused(

@@ -70,9 +70,12 @@ class OpenNegotiationTest {
           4200000000 | 64512 | 90       | 90        | -             | 4200000000 | false  | 4 mp4            | 90   | 30        | true    | false | 1        | false
           64512     | 64512  | 90       | 90        | -             | 64512     | false   | 4 mp4            | 90   | 30        | true    | false | 1        | false
           64513     | 64512  | 90       | 90        | -             | 64513     | true    | 4 mp4            | 90   | 30        | true    | false | 1        | false
+          internal  | 64512  | 90       | 90        | -             | 64512     | false   | 4 mp4            | 90   | 30        | true    | false | 1        | false
+          external  | 64512  | 90       | 90        | -             | 64999     | false   | 4 mp4            | 90   | 30        | true    | false | 1        | false
+          external  | 64512  | 90       | 90        | -             | 4200000000 | true   | 4 mp4            | 90   | 30        | true    | false | 1        | false
           """)
   void agreed(
-      long peerAs,
+      String peerAs,
       long ourAs,
       int ourHold,
       int peerHold,
@@ -88,7 +91,7 @@ class OpenNegotiationTest {
       boolean gr) {
     OpenNegotiation.Outcome outcome =
         OpenNegotiation.negotiate(
-            new OpenNegotiation.Local(peerAs, peerAs == ourAs, OURS, ourHold, ourKeepalive),
+            new OpenNegotiation.Local(PeerAs.parse(peerAs), ourAs, OURS, ourHold, ourKeepalive),
             open(theirAs, peerHold, sameId, caps));
     assertThat(outcome)
         .isEqualTo(
@@ -111,12 +114,15 @@ class OpenNegotiationTest {
           64513      | 64512 | 4200000000 | false | OPEN_BAD_PEER_AS        | 5B A0
           4200000000 | 64512 | 4200000001 | false | OPEN_BAD_PEER_AS        | 5B A0
           64512      | 64512 | 64512      | true  | OPEN_BAD_BGP_IDENTIFIER | ''
+          internal   | 64512 | 64513      | false | OPEN_BAD_PEER_AS        | FC 01
+          internal   | 64512 | 64512      | true  | OPEN_BAD_BGP_IDENTIFIER | ''
+          external   | 64512 | 64512      | false | OPEN_BAD_PEER_AS        | FC 00
           """)
   void refused(
-      long peerAs, long ourAs, long theirAs, boolean sameId, NotificationCode code, String data) {
+      String peerAs, long ourAs, long theirAs, boolean sameId, NotificationCode code, String data) {
     OpenNegotiation.Outcome outcome =
         OpenNegotiation.negotiate(
-            new OpenNegotiation.Local(peerAs, peerAs == ourAs, OURS, 90, null),
+            new OpenNegotiation.Local(PeerAs.parse(peerAs), ourAs, OURS, 90, null),
             open(theirAs, 90, sameId, "4 mp4"));
     assertThat(outcome).isInstanceOf(OpenNegotiation.Refused.class);
     BgpMessage.Notification n = ((OpenNegotiation.Refused) outcome).notification();
