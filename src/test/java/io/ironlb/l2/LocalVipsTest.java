@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironlb.l2.link.KernelAddresses;
 import io.ironlb.testkit.LocalActorTestKit;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -36,18 +36,25 @@ class LocalVipsTest {
   /** The kernel calls, in order, as "install ADDRESS" / "remove ADDRESS". */
   private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
 
-  private final KernelAddresses kernel =
-      new KernelAddresses() {
-        @Override
-        public void install(InetAddress vip) {
-          calls.add("install " + vip.getHostAddress());
-        }
+  /** How many addresses each kernel call carried. */
+  private final BlockingQueue<Integer> batches = new LinkedBlockingQueue<>();
 
-        @Override
-        public void remove(InetAddress vip) {
-          calls.add("remove " + vip.getHostAddress());
-        }
-      };
+  /** A kernel that answers at once. */
+  private final KernelAddresses kernel = kernel(new CountDownLatch(0));
+
+  /** A kernel whose calls each return once {@code mayEnd} is released. */
+  private KernelAddresses kernel(CountDownLatch mayEnd) {
+    return (install, remove) -> {
+      install.forEach(vip -> calls.add("install " + vip.getHostAddress()));
+      remove.forEach(vip -> calls.add("remove " + vip.getHostAddress()));
+      batches.add(install.size() + remove.size());
+      try {
+        mayEnd.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
 
   private List<String> next(int n) throws InterruptedException {
     List<String> out = new java.util.ArrayList<>();
@@ -82,5 +89,29 @@ class LocalVipsTest {
     assertThat(calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
     local.tell(new LocalVips.Layer2(new LinkCommand.Withdraw("10.222.3.1")));
     assertThat(next(1)).containsExactly("remove 10.222.3.1");
+  }
+
+  /**
+   * A take-over of many addresses is a few kernel calls, not one per address: while one call runs,
+   * everything that changes waits for the next, which takes it all at once.
+   */
+  @Test
+  void changesWhileTheKernelIsBusyGoInOneBatch() throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    ActorRef<LocalVips.Command> local = kit.spawn(LocalVips.create(kernel(release)));
+    local.tell(new LocalVips.Layer2(new LinkCommand.Announce("10.222.4.0", Set.of())));
+    assertThat(batches.poll(5, TimeUnit.SECONDS)).isEqualTo(1);
+    for (int i = 1; i <= 999; i++) {
+      local.tell(
+          new LocalVips.Layer2(
+              new LinkCommand.Announce("10.222." + (4 + i / 256) + "." + (i % 256), Set.of())));
+    }
+    // An address announced and withdrawn while the first call runs never reaches the kernel.
+    local.tell(new LocalVips.Layer2(new LinkCommand.Announce("10.222.9.9", Set.of())));
+    local.tell(new LocalVips.Layer2(new LinkCommand.Withdraw("10.222.9.9")));
+    release.countDown();
+    assertThat(batches.poll(5, TimeUnit.SECONDS)).isEqualTo(999);
+    assertThat(batches.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(calls).hasSize(1000).doesNotContain("install 10.222.9.9", "remove 10.222.9.9");
   }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Installs addresses on {@code lo} (/32, /128), the way LVS direct routing and kube-proxy's IPVS
@@ -34,35 +36,45 @@ public final class LoopbackAddresses implements KernelAddresses {
     sysctl("net/ipv4/conf/all/arp_ignore", "1");
     sysctl("net/ipv4/conf/all/arp_announce", "2");
     if (Files.exists(state)) {
-      for (String left : Files.readAllLines(state, StandardCharsets.UTF_8)) {
-        if (!left.isBlank()) {
-          ip(false, "addr", "del", left.strip(), "dev", "lo");
+      List<String> left = new ArrayList<>();
+      for (String cidr : Files.readAllLines(state, StandardCharsets.UTF_8)) {
+        if (!cidr.isBlank()) {
+          left.add("address del " + cidr.strip() + " dev lo");
         }
       }
+      batch(left, 0);
     }
     Files.createDirectories(state.toAbsolutePath().getParent());
     save();
   }
 
+  /**
+   * One {@code ip -batch} for the whole change: {@code address replace} installs (idempotent, so a
+   * restart or a repeated install is no error), {@code address del} removes (an address already
+   * gone is no error either).
+   */
   @Override
-  public synchronized void install(InetAddress vip) throws IOException {
-    String cidr = cidr(vip);
-    ip(false, "addr", "del", cidr, "dev", "lo"); // idempotent: "add" fails on a duplicate
-    if (vip instanceof Inet4Address) {
-      ip(true, "addr", "add", cidr, "dev", "lo");
-    } else {
-      ip(true, "-6", "addr", "add", cidr, "dev", "lo", "nodad");
+  public synchronized void apply(Set<InetAddress> install, Set<InetAddress> remove)
+      throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (InetAddress vip : install) {
+      // IPv6: no duplicate address detection, the address is usable at once.
+      lines.add(
+          "address replace "
+              + cidr(vip)
+              + " dev lo"
+              + (vip instanceof Inet4Address ? "" : " nodad"));
     }
-    installed.add(cidr);
-    save();
-  }
-
-  @Override
-  public synchronized void remove(InetAddress vip) throws IOException {
-    String cidr = cidr(vip);
-    ip(false, "addr", "del", cidr, "dev", "lo");
-    installed.remove(cidr);
-    save();
+    for (InetAddress vip : remove) {
+      lines.add("address del " + cidr(vip) + " dev lo");
+    }
+    try {
+      batch(lines, install.size());
+    } finally {
+      install.forEach(vip -> installed.add(cidr(vip)));
+      remove.forEach(vip -> installed.remove(cidr(vip)));
+      save();
+    }
   }
 
   private static String cidr(InetAddress vip) {
@@ -77,22 +89,55 @@ public final class LoopbackAddresses implements KernelAddresses {
     Files.writeString(Path.of("/proc/sys", key), value);
   }
 
-  private static void ip(boolean mustSucceed, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("ip"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+  /**
+   * Runs {@code ip -force -batch -} over {@code lines}: one process, every line tried even when an
+   * earlier one fails. A failure of one of the first {@code mustSucceed} lines is an error; the
+   * others (removals of addresses that are already gone) are not.
+   */
+  private static void batch(List<String> lines, int mustSucceed) throws IOException {
+    if (lines.isEmpty()) {
+      return;
+    }
+    Process p = new ProcessBuilder("ip", "-force", "-batch", "-").redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      in.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException(String.join(" ", command) + ": timed out");
+        throw new IOException("ip -batch of " + lines.size() + " lines: timed out");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException(String.join(" ", command) + ": interrupted", e);
+      throw new IOException("ip -batch: interrupted", e);
     }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (mustSucceed && p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + ": " + out);
+    // ip names each failed line: "Command failed -:N" (1-based).
+    List<String> failed = new ArrayList<>();
+    boolean anyNamed = false;
+    Matcher m = FAILED.matcher(out);
+    while (m.find()) {
+      anyNamed = true;
+      int line = Integer.parseInt(m.group(1));
+      if (line <= mustSucceed) {
+        failed.add(lines.get(line - 1));
+      }
+    }
+    if (p.exitValue() != 0 && !anyNamed) {
+      // Not a kernel refusal of a line but ip itself giving up (a line it could not parse).
+      throw new IOException("ip -batch of " + lines.size() + " lines: " + out.strip());
+    }
+    if (!failed.isEmpty()) {
+      throw new IOException(
+          failed.size()
+              + " of "
+              + lines.size()
+              + " ip commands failed, first "
+              + failed.get(0)
+              + ": "
+              + out.strip());
     }
   }
+
+  private static final Pattern FAILED = Pattern.compile("Command failed -:(\\d+)");
 }
