@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that IronLB's build and tests need: the JDK and Maven to build,
 # libpcap for link-layer I/O, and the real peers the namespace tests run (FRR, BIRD 2, GoBGP,
-# ExaBGP as routers; arping, ndisc6, tcpdump as layer-2 clients; iproute2 for namespaces), and
+# ExaBGP as routers; arping, ndisc6, tcpdump as layer-2 clients; iproute2 for namespaces), the
+# tools that build and run the container image (mmdebstrap, buildah, podman with runc), and
 # kubectl (its built-in kustomize renders deploy/k8s for the manifest test) where an apt source
 # offers it. Skips whatever is already installed; runs `apt-get update` at most once.
 set -euo pipefail
@@ -10,6 +11,7 @@ packages=(
   openjdk-17-jdk-headless maven
   iproute2 libpcap0.8 tcpdump iputils-arping ndisc6 curl openssl
   frr bird2 gobgpd exabgp
+  mmdebstrap buildah podman runc
 )
 
 missing=()

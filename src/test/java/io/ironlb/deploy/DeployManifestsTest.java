@@ -306,6 +306,21 @@ class DeployManifestsTest {
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
   }
 
+  /** Both workloads run the image {@code scripts/build-image.sh} builds: the project's version. */
+  @Test
+  void bothWorkloadsRunTheImageOfThisVersion() throws IOException {
+    String pom = java.nio.file.Files.readString(Path.of("pom.xml"));
+    int at = pom.indexOf("<version>");
+    String version = pom.substring(at + "<version>".length(), pom.indexOf("</version>", at));
+    String image = "ghcr.io/ironlb/ironlb:" + version;
+    assertThat(only(one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate()).getImage())
+        .isEqualTo(image);
+    assertThat(only(one(StatefulSet.class, "ironlb-controller").getSpec().getTemplate()).getImage())
+        .isEqualTo(image);
+    assertThat(java.nio.file.Files.readString(Path.of("scripts", "build-image.sh")))
+        .contains("image=\"ghcr.io/ironlb/ironlb:${version}\"");
+  }
+
   @Test
   void theSpeakerRunsOnTheHostNetworkWithNetRawAndNetAdminOnly() {
     DaemonSet ds = one(DaemonSet.class, "ironlb-speaker");

@@ -75,9 +75,6 @@ public final class IronlbProcess implements AutoCloseable {
       String namespace, String name, List<String> jvmOptions, List<String> args)
       throws IOException {
     List<String> command = new ArrayList<>();
-    if (namespace != null) {
-      command.addAll(List.of("ip", "netns", "exec", namespace));
-    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
@@ -85,11 +82,26 @@ public final class IronlbProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(args);
+    return launch(namespace, name, command);
+  }
+
+  /**
+   * Runs {@code command} (an {@code ironlb} launcher: {@code java -jar ...}, or a container runtime
+   * running the image) inside {@code namespace}, or here when it is null, with its output in a
+   * directory of its own.
+   */
+  static IronlbProcess launch(String namespace, String name, List<String> command)
+      throws IOException {
+    List<String> full = new ArrayList<>();
+    if (namespace != null) {
+      full.addAll(List.of("ip", "netns", "exec", namespace));
+    }
+    full.addAll(command);
     Path dir = Files.createTempDirectory("ironlb-" + name + "-");
     Path out = dir.resolve("stdout");
     Path err = dir.resolve("stderr");
     Process p =
-        new ProcessBuilder(command)
+        new ProcessBuilder(full)
             .directory(Path.of(System.getProperty("ironlb.basedir", ".")).toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())

@@ -271,34 +271,55 @@ final class Layer2Lab implements AutoCloseable {
 
   /** As {@link #start(int)}, with these JVM options instead of the lab's. */
   IronlbProcess start(int id, List<String> jvmOptions) throws IOException {
-    List<String> seeds = new ArrayList<>();
-    namespaces.keySet().forEach(n -> seeds.add(clusterHost(n) + ":7355"));
-    IronlbProcess p =
-        IronlbProcess.startIn(
-            namespaces.get(id),
-            "n" + id,
-            jvmOptions,
-            args(
-                List.of(
-                    "standalone",
-                    "--config",
-                    config.toString(),
-                    "--node",
-                    node(id),
-                    "--cluster",
-                    clusterHost(id) + ":7355",
-                    "--seed",
-                    String.join(",", seeds),
-                    "--http",
-                    "127.0.0.1:" + HTTP_PORT,
-                    "--interfaces",
-                    "eth0"),
-                localVips));
+    return remember(
+        id, IronlbProcess.startIn(namespaces.get(id), "n" + id, jvmOptions, standaloneArgs(id)));
+  }
+
+  /**
+   * As {@link #start(int)}, from the container image instead of the jar: container {@code
+   * ironlb-nID} (kill it with {@link ContainerImage#kill}).
+   */
+  IronlbProcess startFromImage(int id, ContainerImage image) throws IOException {
+    return remember(
+        id,
+        IronlbProcess.launch(
+            null,
+            "n" + id + "-image",
+            image.run(
+                "ironlb-n" + id,
+                namespaces.get(id),
+                List.of(config),
+                jvmOptions,
+                standaloneArgs(id))));
+  }
+
+  private IronlbProcess remember(int id, IronlbProcess p) {
     IronlbProcess before = nodes.put(id, p);
     if (before != null) {
       before.close();
     }
     return p;
+  }
+
+  private List<String> standaloneArgs(int id) {
+    List<String> seeds = new ArrayList<>();
+    namespaces.keySet().forEach(n -> seeds.add(clusterHost(n) + ":7355"));
+    return args(
+        List.of(
+            "standalone",
+            "--config",
+            config.toString(),
+            "--node",
+            node(id),
+            "--cluster",
+            clusterHost(id) + ":7355",
+            "--seed",
+            String.join(",", seeds),
+            "--http",
+            "127.0.0.1:" + HTTP_PORT,
+            "--interfaces",
+            "eth0"),
+        localVips);
   }
 
   private List<String> args(List<String> base, boolean localVips) {
