@@ -166,6 +166,10 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Set<Integer> families = Set.of();
 
   private ActorRef<Done> stopping;
+
+  /** A NOTIFICATION was sent or received on the current connection; its close is under way. */
+  private boolean ending;
+
   private boolean everEstablished;
   private boolean draining;
 
@@ -257,13 +261,10 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
               return retryLater(m.reason());
             })
         .onMessage(RetryConnect.class, m -> connect())
-        .onMessage(Received.class, m -> m.channel() == channel ? onReceived(m.message()) : this)
+        .onMessage(Received.class, m -> live(m.channel()) ? onReceived(m.message()) : this)
         .onMessage(
             Malformed.class,
-            m ->
-                m.channel() == channel
-                    ? fail(m.error().notification(), m.error().getMessage())
-                    : this)
+            m -> live(m.channel()) ? fail(m.error().notification(), m.error().getMessage()) : this)
         .onMessage(Closed.class, m -> m.channel() == channel ? onClosed() : this)
         .onMessage(
             HoldExpired.class,
@@ -329,7 +330,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                   config.sourceAddress(),
                   config.ttl(),
                   config.password(),
-                  config.connectRetry().multipliedBy(3)),
+                  config.connectRetry().multipliedBy(3),
+                  config.vrf()),
               new Connector.Listener() {
                 @Override
                 public void received(Channel channel, BgpMessage message) {
@@ -418,6 +420,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     if (m instanceof BgpMessage.Notification n) {
       lastError = "NOTIFICATION from peer: " + n;
       getContext().getLog().warn("{}: {}", config.peer(), lastError);
+      ending = true;
       channel.close();
       return this; // Closed follows
     }
@@ -574,18 +577,35 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   /** Sends a NOTIFICATION and closes (RFC 4271 §6: every error ends the session). */
   private Behavior<Command> fail(BgpMessage.Notification n, String why) {
+    if (ending) {
+      return this; // the first reason stands
+    }
     lastError = why;
     getContext().getLog().warn("{}: {} — sending {}", config.peer(), why, n);
     if (channel != null && channel.isActive()) {
+      ending = true;
+      timers.cancel("keepalive");
+      timers.cancel(HoldExpired.class);
       channel.writeAndFlush(n).addListener(ChannelFutureListener.CLOSE);
     }
     return this; // Closed follows
+  }
+
+  /**
+   * Whether a message of {@code from} still counts: it comes over the current connection, and no
+   * NOTIFICATION has ended that connection yet. After one, the FSM is Idle (RFC 4271 §8.2.2) and
+   * whatever the peer had already sent (a KEEPALIVE right behind a refused OPEN) is ignored, so the
+   * reason given stays the real one.
+   */
+  private boolean live(Channel from) {
+    return from == channel && !ending;
   }
 
   private Behavior<Command> onClosed() {
     timers.cancel("keepalive");
     timers.cancel(HoldExpired.class);
     channel = null;
+    ending = false;
     rib = null;
     pending.clear();
     return retryLater(lastError != null ? lastError : "connection closed by peer");

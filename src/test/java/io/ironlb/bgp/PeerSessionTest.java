@@ -7,6 +7,7 @@ import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpMessage;
 import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.IpPrefix;
+import io.ironlb.bgp.wire.NotificationCode;
 import io.ironlb.metrics.MetricFamilies;
 import io.ironlb.testkit.LocalActorTestKit;
 import java.io.DataInputStream;
@@ -186,6 +187,74 @@ class PeerSessionTest {
         .contains("metallb_bgp_session_up{" + peer + "} 0.0\n")
         .contains("metallb_bgp_announced_prefixes_total{" + peer + "} 0.0\n")
         .contains("metallb_bgp_pending_prefixes_total{" + peer + "} 2.0\n");
+  }
+
+  /**
+   * A router of the wrong AS sends its OPEN and, right behind it, a KEEPALIVE (FRR does): the
+   * session refuses the OPEN with Bad Peer AS, and the KEEPALIVE already on its way does not
+   * replace that reason with "unexpected KEEPALIVE" — after a NOTIFICATION the FSM is Idle.
+   */
+  @Test
+  void aRefusedOpenKeepsItsReasonWhateverFollowsIt() throws Exception {
+    server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Thread t =
+        new Thread(
+            () -> {
+              try (Socket s = server.accept()) {
+                byte[] open =
+                    BgpCodec.encode(
+                        new BgpMessage.Open(
+                            4,
+                            64999,
+                            3,
+                            (Inet4Address) InetAddress.getByName("10.222.0.1"),
+                            List.of(new Capability.FourOctetAs(64999))),
+                        FOUR);
+                byte[] keepalive = BgpCodec.encode(new BgpMessage.Keepalive(), FOUR);
+                byte[] both = new byte[open.length + keepalive.length];
+                System.arraycopy(open, 0, both, 0, open.length);
+                System.arraycopy(keepalive, 0, both, open.length, keepalive.length);
+                s.getOutputStream().write(both);
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                while (true) {
+                  byte[] h = new byte[19];
+                  in.readFully(h);
+                  int len = ((h[16] & 0xFF) << 8) | (h[17] & 0xFF);
+                  byte[] m = new byte[len];
+                  System.arraycopy(h, 0, m, 0, 19);
+                  in.readFully(m, 19, len - 19);
+                  received.add(BgpCodec.decode(m, FOUR));
+                }
+              } catch (Exception e) {
+                // the session closed the connection
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    kit = LocalActorTestKit.create();
+    ActorRef<PeerSession.Command> session =
+        kit.spawn(PeerSession.create(toServer(Duration.ofSeconds(30)), new BgpMetrics(families)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                received.stream()
+                    .anyMatch(
+                        m ->
+                            m instanceof BgpMessage.Notification n
+                                && n.code() == NotificationCode.OPEN_BAD_PEER_AS.code()
+                                && n.subcode() == NotificationCode.OPEN_BAD_PEER_AS.subcode()));
+    TestProbe<PeerSession.Status> probe = kit.createTestProbe();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              session.tell(new PeerSession.GetStatus(probe.ref()));
+              PeerSession.Status status = probe.receiveMessage();
+              assertThat(status.state()).isNotEqualTo(PeerSession.State.OPEN_SENT);
+              assertThat(status.lastError()).isEqualTo("peer AS 64999, expected 64500");
+            });
+    assertThat(received).noneMatch(m -> m instanceof BgpMessage.Notification n && n.code() == 5);
   }
 
   /**
