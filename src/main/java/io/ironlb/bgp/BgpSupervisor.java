@@ -365,7 +365,8 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
               password.orElse(null),
               s.ebgpMultiHop(),
               bfd(p, r),
-              s.enableGracefulRestart()));
+              s.enableGracefulRestart(),
+              s.vrf() == null || s.vrf().isEmpty() ? null : s.vrf()));
     } catch (UnknownHostException | ClassCastException e) {
       getContext().getLog().warn("BGP peer {}: {}", p.metadata().name(), e.toString());
       return java.util.Optional.empty();

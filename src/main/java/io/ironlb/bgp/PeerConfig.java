@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param password the TCP MD5 key (RFC 2385), or null
  * @param ebgpMultiHop the eBGP peer is more than one hop away (its packets leave with TTL 255)
  * @param bfd the BFD timers when the peer names a BFDProfile, else null
+ * @param vrf the Linux VRF the session lives in (its device name), or null for the default VRF
  * @param gracefulRestart advertise graceful restart (RFC 4724): a restart of this process leaves
  *     the routes at the peer, stale, until the new session has resent them
  */
@@ -32,7 +33,8 @@ public record PeerConfig(
     String password,
     boolean ebgpMultiHop,
     BfdSession.Profile bfd,
-    boolean gracefulRestart) {
+    boolean gracefulRestart,
+    String vrf) {
 
   public PeerConfig(
       InetSocketAddress peer,
@@ -55,7 +57,8 @@ public record PeerConfig(
         null,
         false,
         null,
-        false);
+        false,
+        null);
   }
 
   /** Never shows the key. */
@@ -71,6 +74,7 @@ public record PeerConfig(
         + (ebgpMultiHop ? ", multi-hop" : "")
         + (bfd == null ? "" : ", BFD")
         + (gracefulRestart ? ", graceful restart" : "")
+        + (vrf == null ? "" : ", VRF " + vrf)
         + "]";
   }
 

@@ -59,6 +59,12 @@ final class BgpPeerRules {
       if (hasInterface && !ValidationRun.INTERFACE_NAME.matcher(s.iface()).matches()) {
         c.error(peer, "spec.interface", "\"" + s.iface() + "\" is not a valid interface name");
       }
+      if (s.vrf() != null
+          && !s.vrf().isEmpty()
+          && !ValidationRun.INTERFACE_NAME.matcher(s.vrf()).matches()) {
+        // The session's socket is bound to the VRF's Linux device (SO_BINDTODEVICE).
+        c.error(peer, "spec.vrf", "\"" + s.vrf() + "\" is not a valid VRF device name");
+      }
       if (s.sourceAddress() != null && !s.sourceAddress().isEmpty()) {
         IPAddress source = c.address(peer, "spec.sourceAddress", s.sourceAddress());
         if (source != null && address != null && source.isIPv4() != address.isIPv4()) {

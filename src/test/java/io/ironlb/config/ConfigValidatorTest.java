@@ -332,6 +332,11 @@ class ConfigValidatorTest {
         rows,
         "the same address in another vrf",
         docs(ebgpPeer("p", ""), ebgpPeer("q", "vrf: red")));
+    invalid(
+        rows,
+        "a vrf that cannot name a Linux device (the session binds to it)",
+        ebgpPeer("p", "vrf: a-vrf-name-too-long"),
+        PEER + "p: spec.vrf: \"a-vrf-name-too-long\" is not a valid VRF device name");
 
     // --- selectors (metav1.LabelSelectorAsSelector) ---
     valid(rows, "empty node selector (select everything)", ebgpPeer("p", "nodeSelectors: [{}]"));

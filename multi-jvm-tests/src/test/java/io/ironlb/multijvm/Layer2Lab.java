@@ -264,6 +264,11 @@ final class Layer2Lab implements AutoCloseable {
     return net.host(lan, name, id, V4, V6);
   }
 
+  /** A host on another segment of this lab's ({@link Netns#lan(String)}), with these networks. */
+  String extraHostOn(String segment, String name, int id, String v4Net, String v6Net) {
+    return net.host(segment, name, id, v4Net, v6Net);
+  }
+
   /** Starts node ID; every node is a seed, so any of them can (re)join the others. */
   IronlbProcess start(int id) throws IOException {
     return start(id, jvmOptions);

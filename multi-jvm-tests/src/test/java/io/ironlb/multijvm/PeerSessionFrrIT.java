@@ -344,7 +344,8 @@ class PeerSessionFrrIT {
         null,
         multiHop,
         bfd,
-        false);
+        false,
+        null);
   }
 
   private static PeerConfig md5Config(String key) throws Exception {
@@ -360,6 +361,7 @@ class PeerSessionFrrIT {
         key,
         false,
         null,
-        false);
+        false,
+        null);
   }
 }

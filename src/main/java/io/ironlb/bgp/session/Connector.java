@@ -25,9 +25,9 @@ import java.util.Map;
 
 /**
  * Opens a BGP session's TCP connection: the shared event loop, the socket options the session's
- * configuration asks for (TTL or hop limit, TCP MD5 of RFC 2385), and a pipeline of the BGP codecs
- * ending in a {@link Listener}. The session actor owns what happens next; nothing here acts on a
- * message.
+ * configuration asks for (TTL or hop limit, TCP MD5 of RFC 2385, the VRF device), and a pipeline of
+ * the BGP codecs ending in a {@link Listener}. The session actor owns what happens next; nothing
+ * here acts on a message.
  */
 public final class Connector {
   private Connector() {}
@@ -38,13 +38,15 @@ public final class Connector {
    * @param sourceAddress the local address to connect from, or null
    * @param ttl the TTL (hop limit) of every packet of the connection
    * @param password the TCP MD5 key, or null
+   * @param vrf the Linux VRF device the connection lives in, or null for the default VRF
    */
   public record Target(
       InetSocketAddress peer,
       InetAddress sourceAddress,
       int ttl,
       String password,
-      Duration connectTimeout) {}
+      Duration connectTimeout,
+      String vrf) {}
 
   /** What the connection hears; called on a Netty thread, so implementations only hand over. */
   public interface Listener {
@@ -81,12 +83,25 @@ public final class Connector {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (target.vrf() != null
+                        && !ch.config()
+                            .setOption(
+                                SocketOptions.bindToDevice(),
+                                SocketOptions.deviceName(target.vrf()))) {
+                      // Never connect unbound: the session would run in the default VRF.
+                      throw new IllegalStateException("cannot bind to VRF " + target.vrf());
+                    }
                     ch.pipeline()
                         .addLast(new BgpFrameDecoder(), new BgpEncoder(), new Inbound(listener));
                   }
                 });
     if (transport.linuxSocketOptions()) {
       b.option(SocketOptions.unicastHops(target.peer().getAddress()), target.ttl());
+    }
+    if (target.vrf() != null && !transport.linuxSocketOptions()) {
+      // Bound in initChannel, before the connect: the socket then routes, and picks its source
+      // address, in the VRF's table only. A bootstrap option that fails is only logged.
+      throw new Unsupported("a VRF needs Linux epoll, which this platform lacks");
     }
     if (target.password() != null) {
       if (!transport.linuxSocketOptions()) {
