@@ -111,8 +111,8 @@ final class NodeBoot {
 
   /**
    * The Pekko settings of a node: its Artery address, roles, seeds (none: Cluster Bootstrap finds
-   * the others), Pekko Management on the status port with IronLB's routes, and the fast failure
-   * detector when the node is a speaker.
+   * the others), Pekko Management on the status port with IronLB's routes, the fast failure
+   * detector when the node is a speaker, and the same split-brain resolver settings on every node.
    */
   static Config settings(
       HostPort self, List<String> roles, List<String> seeds, HostPort status, boolean speaker) {
@@ -139,11 +139,12 @@ final class NodeBoot {
     Config base = ConfigFactory.load();
     conf.append(clusterTls(Path.of(base.getString("ironlb.cluster.tls-dir"))));
     Config config = ConfigFactory.parseString(conf.toString());
-    if (speaker) {
-      config =
-          config.withFallback(
-              base.getConfig("ironlb.cluster.fast-failure-detection").atPath("pekko.cluster"));
-    }
+    Config fast = base.getConfig("ironlb.cluster.fast-failure-detection");
+    // The split-brain resolver must decide alike on every member (Pekko's SBR documentation): its
+    // settings go to controllers too; only the failure detector is a speaker's alone.
+    config =
+        config.withFallback(
+            (speaker ? fast : fast.withOnlyPath("split-brain-resolver")).atPath("pekko.cluster"));
     return config.withFallback(base);
   }
 

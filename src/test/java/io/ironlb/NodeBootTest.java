@@ -1,0 +1,41 @@
+package io.ironlb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Pekko settings every kind of node gets. */
+class NodeBootTest {
+
+  private static Config settings(boolean speaker) {
+    return NodeBoot.settings(
+        NodeBoot.HostPort.parse("10.222.0.1:7355"),
+        List.of(speaker ? "speaker" : "controller"),
+        List.of(),
+        NodeBoot.HostPort.parse("127.0.0.1:7473"),
+        speaker);
+  }
+
+  /**
+   * Issue 14: one split-brain setting for every component. Controllers and speakers are members of
+   * one cluster, and the resolver only decides alike on every member when its settings are the
+   * same; only the failure detector is faster on speakers.
+   */
+  @Test
+  void controllersAndSpeakersResolveSplitBrainsAlike() {
+    Config speaker = settings(true);
+    Config controller = settings(false);
+    assertThat(controller.getConfig("pekko.cluster.split-brain-resolver").root().unwrapped())
+        .isEqualTo(speaker.getConfig("pekko.cluster.split-brain-resolver").root().unwrapped());
+    assertThat(controller.getString("pekko.cluster.downing-provider-class"))
+        .isEqualTo(speaker.getString("pekko.cluster.downing-provider-class"))
+        .contains("SplitBrainResolver");
+    assertThat(controller.getDuration("pekko.cluster.split-brain-resolver.stable-after"))
+        .isEqualTo(speaker.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+    assertThat(speaker.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
+        .isLessThan(
+            controller.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
+  }
+}
