@@ -65,23 +65,7 @@ class PeerSessionTest {
               try (Socket s = server.accept()) {
                 OutputStream out = s.getOutputStream();
                 DataInputStream in = new DataInputStream(s.getInputStream());
-                Thread reader =
-                    new Thread(
-                        () -> {
-                          try {
-                            while (true) {
-                              byte[] h = new byte[19];
-                              in.readFully(h);
-                              int len = ((h[16] & 0xFF) << 8) | (h[17] & 0xFF);
-                              byte[] m = new byte[len];
-                              System.arraycopy(h, 0, m, 0, 19);
-                              in.readFully(m, 19, len - 19);
-                              received.add(BgpCodec.decode(m, FOUR));
-                            }
-                          } catch (Exception e) {
-                            // closed
-                          }
-                        });
+                Thread reader = new Thread(() -> readAll(in));
                 reader.setDaemon(true);
                 reader.start();
                 out.write(
@@ -107,6 +91,23 @@ class PeerSessionTest {
             });
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Decodes what the session sends into {@link #received} until it closes the connection. */
+  private void readAll(DataInputStream in) {
+    try {
+      while (true) {
+        byte[] h = new byte[BgpCodec.HEADER_LENGTH];
+        in.readFully(h);
+        int len = ((h[16] & 0xFF) << 8) | (h[17] & 0xFF);
+        byte[] m = new byte[len];
+        System.arraycopy(h, 0, m, 0, h.length);
+        in.readFully(m, h.length, len - h.length);
+        received.add(BgpCodec.decode(m, FOUR));
+      }
+    } catch (Exception e) {
+      // closed
+    }
   }
 
   /** A session of AS 64512 to the scripted peer (AS 64500, hold 3 s) on this test's server. */
@@ -215,18 +216,9 @@ class PeerSessionTest {
                 System.arraycopy(open, 0, both, 0, open.length);
                 System.arraycopy(keepalive, 0, both, open.length, keepalive.length);
                 s.getOutputStream().write(both);
-                DataInputStream in = new DataInputStream(s.getInputStream());
-                while (true) {
-                  byte[] h = new byte[19];
-                  in.readFully(h);
-                  int len = ((h[16] & 0xFF) << 8) | (h[17] & 0xFF);
-                  byte[] m = new byte[len];
-                  System.arraycopy(h, 0, m, 0, 19);
-                  in.readFully(m, 19, len - 19);
-                  received.add(BgpCodec.decode(m, FOUR));
-                }
+                readAll(new DataInputStream(s.getInputStream()));
               } catch (Exception e) {
-                // the session closed the connection
+                // the test is over
               }
             });
     t.setDaemon(true);

@@ -168,9 +168,7 @@ class BgpInteropIT {
   }
 
   private int frrPaths(String prefix) throws Exception {
-    String out = routers.vtysh(lab.net(), frr, "show bgp ipv4 unicast " + prefix + " json");
-    JsonNode paths = out.isBlank() ? null : JSON.readTree(out).path("paths");
-    return paths == null || !paths.isArray() ? 0 : paths.size();
+    return routers.frrPaths(lab.net(), frr, "ipv4", prefix).size();
   }
 
   private int birdPaths(String ip) {
@@ -206,15 +204,10 @@ class BgpInteropIT {
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
-            () -> {
-              String out =
-                  routers.vtysh(
-                      lab.net(), frr, "show bgp " + family + " unicast " + prefix + " json");
-              JsonNode paths = out.isBlank() ? null : JSON.readTree(out).path("paths");
-              assertThat(paths == null || !paths.isArray() ? 0 : paths.size())
-                  .as("FRR paths for %s", prefix)
-                  .isEqualTo(n);
-            });
+            () ->
+                assertThat(routers.frrPaths(lab.net(), frr, family, prefix).size())
+                    .as("FRR paths for %s", prefix)
+                    .isEqualTo(n));
   }
 
   private void awaitPaths(String ip, int n) {

@@ -1,5 +1,8 @@
 package io.ironlb.multijvm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,6 +162,19 @@ final class BgpRouters implements AutoCloseable {
     return net.in(ns, "vtysh", "--vty_socket", work.resolve("frr-" + ns).toString(), "-c", command)
         .output();
   }
+
+  /**
+   * FRR's paths in {@code ns} for {@code prefix} of {@code family} ({@code ipv4}, {@code ipv6}):
+   * the {@code paths} array of {@code show bgp FAMILY unicast PREFIX json}, empty when it has none.
+   */
+  JsonNode frrPaths(Netns net, String ns, String family, String prefix)
+      throws JsonProcessingException {
+    String out = vtysh(net, ns, "show bgp " + family + " unicast " + prefix + " json");
+    JsonNode paths = out.isBlank() ? null : JSON.readTree(out).path("paths");
+    return paths != null && paths.isArray() ? paths : JSON.createArrayNode();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** BIRD 2 in {@code ns}: as FRR, exporting everything to the speakers and to the kernel. */
   void startBird(

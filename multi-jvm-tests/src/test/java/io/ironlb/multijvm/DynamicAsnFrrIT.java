@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -93,9 +92,7 @@ class DynamicAsnFrrIT {
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () -> {
-              Map<String, JsonNode> peers = new HashMap<>();
-              JSON.readTree(lab.http(1, "/v1/bgp/peers"))
-                  .forEach(p -> peers.put(p.path("peer").asText(), p));
+              Map<String, JsonNode> peers = lab.bgpPeers(1);
               assertThat(peers.get(EXTERNAL + ":179").path("state").asText())
                   .isEqualTo("ESTABLISHED");
               assertThat(peers.get(INTERNAL + ":179").path("state").asText())
@@ -116,8 +113,6 @@ class DynamicAsnFrrIT {
   }
 
   private JsonNode paths(String ns, String ip) throws Exception {
-    String out = routers.vtysh(lab.net(), ns, "show bgp ipv4 unicast " + ip + "/32 json");
-    JsonNode paths = out.isBlank() ? null : JSON.readTree(out).path("paths");
-    return paths == null || !paths.isArray() ? JSON.createArrayNode() : paths;
+    return routers.frrPaths(lab.net(), ns, "ipv4", ip + "/32");
   }
 }

@@ -1,5 +1,8 @@
 package io.ironlb.multijvm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -359,6 +362,15 @@ final class Layer2Lab implements AutoCloseable {
   }
 
   /** {@code GET path} on node ID's status port, or null when it does not answer 200. */
+  /** Node ID's {@code /v1/bgp/peers}, by peer ({@code address:port}). */
+  Map<String, JsonNode> bgpPeers(int id) throws JsonProcessingException {
+    Map<String, JsonNode> peers = new TreeMap<>();
+    JSON.readTree(http(id, "/v1/bgp/peers")).forEach(p -> peers.put(p.path("peer").asText(), p));
+    return peers;
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   String http(int id, String path) {
     Netns.Result r =
         net.in(

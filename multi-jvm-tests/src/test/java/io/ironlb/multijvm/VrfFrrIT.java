@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -95,7 +94,7 @@ class VrfFrrIT {
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () -> {
-              Map<String, JsonNode> peers = peers();
+              Map<String, JsonNode> peers = lab.bgpPeers(1);
               assertThat(peers.get(ROUTER + ":179").path("state").asText())
                   .isEqualTo("ESTABLISHED");
               JsonNode wrong = peers.get(OTHER_ROUTER + ":179");
@@ -126,26 +125,18 @@ class VrfFrrIT {
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () -> {
-              assertThat(peers().get(ROUTER + ":179").path("state").asText())
+              assertThat(lab.bgpPeers(1).get(ROUTER + ":179").path("state").asText())
                   .isEqualTo("ESTABLISHED");
               assertThat(nextHops(router, ip)).containsExactly(NODE_ON_ETH1);
             });
   }
 
-  private Map<String, JsonNode> peers() throws Exception {
-    Map<String, JsonNode> peers = new HashMap<>();
-    JSON.readTree(lab.http(1, "/v1/bgp/peers")).forEach(p -> peers.put(p.path("peer").asText(), p));
-    return peers;
-  }
-
   /** The next hops of FRR's paths for {@code ip}/32 in namespace {@code ns}. */
   private List<String> nextHops(String ns, String ip) throws Exception {
-    String out = routers.vtysh(lab.net(), ns, "show bgp ipv4 unicast " + ip + "/32 json");
-    JsonNode paths = out.isBlank() ? null : JSON.readTree(out).path("paths");
     List<String> hops = new java.util.ArrayList<>();
-    if (paths != null && paths.isArray()) {
-      paths.forEach(p -> hops.add(p.path("nexthops").path(0).path("ip").asText()));
-    }
+    routers
+        .frrPaths(lab.net(), ns, "ipv4", ip + "/32")
+        .forEach(p -> hops.add(p.path("nexthops").path(0).path("ip").asText()));
     return hops;
   }
 }
