@@ -85,7 +85,7 @@ class ArchitectureTest {
             .whereLayer("serving")
             .mayOnlyBeAccessedByLayers("commands", "http", "node", "l2", "bgp")
             .whereLayer("codecs")
-            .mayOnlyBeAccessedByLayers("commands", "node", "l2")
+            .mayOnlyBeAccessedByLayers("commands", "node", "l2", "bgp")
             .whereLayer("bgp wire")
             .mayOnlyBeAccessedByLayers("commands", "http", "bgp")
             .whereLayer("config")

@@ -20,8 +20,10 @@ import java.util.Objects;
  * What one session has told its peer (RFC 4271 §3.2's Adj-RIB-Out), and the UPDATEs that move it to
  * a new wanted state: only differences, with every prefix that shares attributes packed into as few
  * UPDATEs as fit in 4,096 bytes, 65,535 with RFC 8654 Extended Messages (MetalLB's native speaker
- * sends one UPDATE per prefix). IPv4 routes use the classic NLRI and NEXT_HOP; IPv6 ones
- * MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760). Pure: no I/O, no actor.
+ * sends one UPDATE per prefix). IPv4 routes use the classic NLRI and NEXT_HOP, or MP_REACH_NLRI
+ * when their next hop is IPv6 (RFC 8950); IPv6 ones MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760).
+ * IPv4 withdrawals always use the classic field, which serves IPv4 unicast whatever the next hop.
+ * Pure: no I/O, no actor.
  */
 public final class AdjRibOut {
 
@@ -130,28 +132,34 @@ public final class AdjRibOut {
             for (List<IpPrefix> chunk : chunks(v4, room)) {
               out.add(new Update(List.of(), attrs, chunk));
             }
+          } else if (!v4.isEmpty()) {
+            // An IPv6 next hop for IPv4 routes (RFC 8950 §3): they go in MP_REACH_NLRI too.
+            out.addAll(multiprotocol(Capability.AFI_IPV4, route, v4));
           }
           if (!v6.isEmpty()) {
-            int nhLength = route.nextHop().getAddress().length;
-            // MP_REACH_NLRI: attribute header 4 + AFI/SAFI 3 + next-hop length 1 + hop + reserved 1
-            int room =
-                options.maxLength(BgpMessage.UPDATE)
-                    - 23
-                    - attributesSize(route.attributes())
-                    - 9
-                    - nhLength;
-            for (List<IpPrefix> chunk : chunks(v6, room)) {
-              List<PathAttribute> attrs = new ArrayList<>(route.attributes());
-              attrs.add(
-                  new PathAttribute.MpReach(
-                      Capability.AFI_IPV6,
-                      Capability.SAFI_UNICAST,
-                      List.of(route.nextHop()),
-                      chunk));
-              out.add(new Update(List.of(), attrs, List.of()));
-            }
+            out.addAll(multiprotocol(Capability.AFI_IPV6, route, v6));
           }
         });
+    return out;
+  }
+
+  /** UPDATEs with MP_REACH_NLRI for {@code prefixes} of {@code afi} (RFC 4760 §3). */
+  private List<Update> multiprotocol(int afi, Route route, List<IpPrefix> prefixes) {
+    int nhLength = route.nextHop().getAddress().length;
+    // MP_REACH_NLRI: attribute header 4 + AFI/SAFI 3 + next-hop length 1 + hop + reserved 1
+    int room =
+        options.maxLength(BgpMessage.UPDATE)
+            - 23
+            - attributesSize(route.attributes())
+            - 9
+            - nhLength;
+    List<Update> out = new ArrayList<>();
+    for (List<IpPrefix> chunk : chunks(prefixes, room)) {
+      List<PathAttribute> attrs = new ArrayList<>(route.attributes());
+      attrs.add(
+          new PathAttribute.MpReach(afi, Capability.SAFI_UNICAST, List.of(route.nextHop()), chunk));
+      out.add(new Update(List.of(), attrs, List.of()));
+    }
     return out;
   }
 

@@ -323,14 +323,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
   /** The session a BGPPeer defines; empty (and logged) when IronLB cannot run it yet. */
   private java.util.Optional<PeerConfig> sessionConfig(BGPPeer p, ClusterResources r) {
     BGPPeer.Spec s = p.spec();
-    if (s.peerAddress() == null) {
-      getContext()
-          .getLog()
-          .warn(
-              "BGP peer {}: unnumbered (interface) peering is not supported yet",
-              p.metadata().name());
-      return java.util.Optional.empty();
-    }
+    boolean unnumbered = s.peerAddress() == null || s.peerAddress().isEmpty();
     java.util.Optional<String> password = r.bgpPassword(p);
     if (password.isEmpty() && s.passwordSecretName().isPresent()) {
       // Without its key the router would drop every segment (RFC 2385): wait for the Secret.
@@ -354,7 +347,9 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       Duration connect = s.connectTime() == null ? Duration.ofSeconds(1) : s.connectTime().value();
       return java.util.Optional.of(
           new PeerConfig(
-              new InetSocketAddress(InetAddress.getByName(s.peerAddress()), s.peerPort()),
+              unnumbered
+                  ? null
+                  : new InetSocketAddress(InetAddress.getByName(s.peerAddress()), s.peerPort()),
               s.sourceAddress() == null ? null : InetAddress.getByName(s.sourceAddress()),
               s.localASN() > 0 ? s.localASN() : s.myASN(),
               PeerAs.of(s.peerASN(), s.dynamicASN()),
@@ -366,7 +361,9 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
               s.ebgpMultiHop(),
               bfd(p, r),
               s.enableGracefulRestart(),
-              s.vrf() == null || s.vrf().isEmpty() ? null : s.vrf()));
+              s.vrf() == null || s.vrf().isEmpty() ? null : s.vrf(),
+              unnumbered ? s.iface() : null,
+              s.dualStackAddressFamily()));
     } catch (UnknownHostException | ClassCastException e) {
       getContext().getLog().warn("BGP peer {}: {}", p.metadata().name(), e.toString());
       return java.util.Optional.empty();

@@ -4,7 +4,6 @@ import io.ironlb.bgp.wire.BgpMessage;
 import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.PathAttribute;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,29 +32,32 @@ record OutboundRoutes(long localAs, boolean ibgp) {
           .thenComparingLong(PathAttribute.LargeCommunity::localData2);
 
   /**
-   * The families both ends carry, each prefix with this end's address of its family as next hop (a
-   * prefix of a family the connection has no address in is skipped): ORIGIN IGP, our AS in the
-   * AS_PATH on eBGP (empty on iBGP, RFC 4271 §5.1.2), LOCAL_PREF on iBGP only (100 unless the
-   * advertisement sets one; RFC 4271 §5.1.5 requires it there).
+   * The families both ends carry, each prefix with this end's next hop of its family (a prefix the
+   * connection has no next hop for is skipped): ORIGIN IGP, our AS in the AS_PATH on eBGP (empty on
+   * iBGP, RFC 4271 §5.1.2), LOCAL_PREF on iBGP only (100 unless the advertisement sets one; RFC
+   * 4271 §5.1.5 requires it there).
    *
-   * @param families the AFIs both OPENs offered (RFC 4760 §8)
-   * @param local this end's address of the connection
+   * @param families the AFIs the session carries: asked for and offered by both OPENs (RFC 4760 §8)
+   * @param nextHops this end's next hops on the connection
    * @param draining graceful shutdown (RFC 8326) is under way
    */
   Map<IpPrefix, AdjRibOut.Route> routes(
       Map<IpPrefix, AdvertisementPlanner.Announcement> prefixes,
       Set<Integer> families,
-      InetAddress local,
+      NextHops nextHops,
       boolean draining) {
     Map<IpPrefix, AdjRibOut.Route> out = new HashMap<>();
-    // Thousands of prefixes share a handful of announcements: one Route each, shared.
-    Map<AdvertisementPlanner.Announcement, AdjRibOut.Route> routes = new HashMap<>();
+    // Thousands of prefixes share a handful of announcements: one Route each per next hop, shared.
+    Map<AdvertisementPlanner.Announcement, AdjRibOut.Route> v4Routes = new HashMap<>();
+    Map<AdvertisementPlanner.Announcement, AdjRibOut.Route> v6Routes = new HashMap<>();
     prefixes.forEach(
         (p, a) -> {
           boolean v4 = p.isIpv4();
-          if (families.contains(v4 ? Capability.AFI_IPV4 : Capability.AFI_IPV6)
-              && (local instanceof Inet4Address) == v4) {
-            out.put(p, routes.computeIfAbsent(a, x -> route(x, local, draining)));
+          InetAddress nextHop = nextHops.forPrefix(p);
+          if (nextHop != null
+              && families.contains(v4 ? Capability.AFI_IPV4 : Capability.AFI_IPV6)) {
+            out.put(
+                p, (v4 ? v4Routes : v6Routes).computeIfAbsent(a, x -> route(x, nextHop, draining)));
           }
         });
     return out;

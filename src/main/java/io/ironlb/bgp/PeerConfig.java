@@ -2,10 +2,12 @@ package io.ironlb.bgp;
 
 import io.ironlb.bgp.bfd.BfdSession;
 import io.ironlb.bgp.session.PeerAs;
+import io.ironlb.bgp.wire.Capability;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * One BGP session's settings, resolved from a BGPPeer and its BFDProfile.
@@ -18,6 +20,10 @@ import java.time.Duration;
  * @param ebgpMultiHop the eBGP peer is more than one hop away (its packets leave with TTL 255)
  * @param bfd the BFD timers when the peer names a BFDProfile, else null
  * @param vrf the Linux VRF the session lives in (its device name), or null for the default VRF
+ * @param iface for an unnumbered peer, the interface whose router the session is with (its
+ *     link-local address learned from its Router Advertisements); {@code peer} is then null
+ * @param dualStack both address families over this one session (MetalLB's {@code
+ *     dualStackAddressFamily}); without it, only the family of the peer's address
  * @param gracefulRestart advertise graceful restart (RFC 4724): a restart of this process leaves
  *     the routes at the peer, stale, until the new session has resent them
  */
@@ -34,7 +40,18 @@ public record PeerConfig(
     boolean ebgpMultiHop,
     BfdSession.Profile bfd,
     boolean gracefulRestart,
-    String vrf) {
+    String vrf,
+    String iface,
+    boolean dualStack) {
+
+  /** BGP's port (RFC 4271 §8.2.1): where an unnumbered peer is reached. */
+  public static final int BGP_PORT = 179;
+
+  public PeerConfig {
+    if ((peer == null) == (iface == null)) {
+      throw new IllegalArgumentException("a peer has an address or an interface, not both");
+    }
+  }
 
   public PeerConfig(
       InetSocketAddress peer,
@@ -58,14 +75,16 @@ public record PeerConfig(
         false,
         null,
         false,
-        null);
+        null,
+        null,
+        false);
   }
 
   /** Never shows the key. */
   @Override
   public String toString() {
     return "PeerConfig["
-        + peer
+        + (peer != null ? peer : "unnumbered on " + iface)
         + ", AS "
         + localAs
         + " -> "
@@ -75,7 +94,34 @@ public record PeerConfig(
         + (bfd == null ? "" : ", BFD")
         + (gracefulRestart ? ", graceful restart" : "")
         + (vrf == null ? "" : ", VRF " + vrf)
+        + (dualStack ? ", dual-stack" : "")
         + "]";
+  }
+
+  /**
+   * The unicast families the session carries: both for a dual-stack or unnumbered peer (as
+   * MetalLB's FRR configuration activates them), else the family of the peer's address.
+   */
+  Set<Integer> families() {
+    if (dualStack || iface != null) {
+      return Set.of(Capability.AFI_IPV4, Capability.AFI_IPV6);
+    }
+    return Set.of(
+        peer.getAddress() instanceof Inet4Address ? Capability.AFI_IPV4 : Capability.AFI_IPV6);
+  }
+
+  /**
+   * Whether our OPEN offers IPv4 routes with an IPv6 next hop (RFC 8950): when the session is over
+   * IPv6 and carries IPv4.
+   */
+  boolean extendedNextHop() {
+    return families().contains(Capability.AFI_IPV4)
+        && (iface != null || !(peer.getAddress() instanceof Inet4Address));
+  }
+
+  /** As MetalLB labels a peer: {@code address:port}, or the interface of an unnumbered one. */
+  String label() {
+    return peer != null ? peer.getAddress().getHostAddress() + ":" + peer.getPort() : iface;
   }
 
   boolean ibgp() {

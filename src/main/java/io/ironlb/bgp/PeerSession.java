@@ -8,17 +8,20 @@ import io.ironlb.bgp.session.OpenNegotiation;
 import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpMessage;
 import io.ironlb.bgp.wire.BgpProtocolException;
-import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.NotificationCode;
+import io.ironlb.l2.link.LinkIo;
+import io.ironlb.l2.link.PcapLinkIo;
 import io.ironlb.net.NettyTransport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -107,7 +111,11 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       long updatesSent,
       String lastError) {}
 
-  private record Connected(Channel channel) implements Command {}
+  /** Connected, with this end's next hops on the connection. */
+  private record Connected(Channel channel, NextHops nextHops) implements Command {}
+
+  /** An unnumbered peer's router, from its Router Advertisements. */
+  private record RouterFound(RouterDiscovery.Found found) implements Command {}
 
   private record ConnectFailed(String reason) implements Command {}
 
@@ -138,6 +146,15 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private final PeerConfig config;
   private final OutboundRoutes routes;
+  private final OpenNegotiation.Local local;
+  private final BgpMetrics metricsRoot;
+
+  /** Where the peer is: configured, or (unnumbered) learned from its Router Advertisements. */
+  private InetSocketAddress remote;
+
+  /** This end's next hops on the current connection. */
+  private NextHops nextHops;
+
   private final TimerScheduler<Command> timers;
   private final Duration openHold;
   private final BgpMetrics.Peer metrics;
@@ -172,23 +189,28 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private boolean everEstablished;
   private boolean draining;
+  private int bfdGeneration;
 
   /** A session whose metrics are kept nowhere (tests, tools). */
   public static Behavior<Command> create(PeerConfig config) {
-    return create(config, BgpMetrics.unregistered(), OPEN_HOLD);
+    return create(config, BgpMetrics.unregistered(), OPEN_HOLD, PcapLinkIo::new);
   }
 
   public static Behavior<Command> create(PeerConfig config, BgpMetrics metrics) {
-    return create(config, metrics, OPEN_HOLD);
+    return create(config, metrics, OPEN_HOLD, PcapLinkIo::new);
   }
 
-  /** With another OpenSent hold time (tests: the timer must not outlive OpenSent). */
-  static Behavior<Command> create(PeerConfig config, BgpMetrics metrics, Duration openHold) {
+  /**
+   * With another OpenSent hold time (tests: the timer must not outlive OpenSent) and another way to
+   * open an unnumbered peer's interface (tests: a fake link).
+   */
+  static Behavior<Command> create(
+      PeerConfig config, BgpMetrics metrics, Duration openHold, Function<String, LinkIo> links) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  PeerSession s = new PeerSession(ctx, config, timers, metrics, openHold);
+                  PeerSession s = new PeerSession(ctx, config, timers, metrics, openHold, links);
                   s.connect();
                   return s;
                 }));
@@ -199,30 +221,85 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       PeerConfig config,
       TimerScheduler<Command> timers,
       BgpMetrics metrics,
-      Duration openHold) {
+      Duration openHold,
+      Function<String, LinkIo> links) {
     super(ctx);
     this.config = config;
     this.routes = new OutboundRoutes(config.localAs(), config.ibgp());
     this.timers = timers;
     this.openHold = openHold;
-    this.metrics = metrics.peer(label(config));
+    this.metrics = metrics.peer(config.label());
     this.metrics.state(false, 0, 0);
-    if (config.bfd() != null) {
+    this.metricsRoot = metrics;
+    this.local =
+        new OpenNegotiation.Local(
+            config.peerAs(),
+            config.localAs(),
+            config.routerId(),
+            config.holdTime(),
+            config.keepaliveTime(),
+            config.families(),
+            config.extendedNextHop());
+    this.remote = config.peer();
+    if (config.iface() != null) {
       ctx.spawn(
-          BfdSession.create(
-              new BfdSession.Config(
-                  config.peer().getAddress(),
-                  config.sourceAddress(),
-                  config.ebgpMultiHop()
-                      ? BfdTransport.get(ctx.getSystem()).multiHopPort()
-                      : BfdTransport.get(ctx.getSystem()).port(),
-                  config.bfd().timers(),
-                  config.ebgpMultiHop(),
-                  config.bfd().minimumTtl()),
-              ctx.messageAdapter(BfdSession.Changed.class, BfdChanged::new),
-              metrics.bfd()),
-          "bfd");
+          RouterDiscovery.create(
+              config.iface(),
+              links,
+              ctx.messageAdapter(RouterDiscovery.Found.class, RouterFound::new)),
+          "router-discovery");
+    } else {
+      startBfd(remote.getAddress());
     }
+  }
+
+  /** The BFD session that protects this one, when the peer names a BFDProfile. */
+  private void startBfd(InetAddress peer) {
+    if (config.bfd() == null) {
+      return;
+    }
+    getContext()
+        .getChildren()
+        .forEach(
+            c -> {
+              if (c.path().name().startsWith("bfd-")) {
+                getContext().stop(c);
+              }
+            });
+    getContext()
+        .spawn(
+            BfdSession.create(
+                new BfdSession.Config(
+                    peer,
+                    config.sourceAddress(),
+                    config.ebgpMultiHop()
+                        ? BfdTransport.get(getContext().getSystem()).multiHopPort()
+                        : BfdTransport.get(getContext().getSystem()).port(),
+                    config.bfd().timers(),
+                    config.ebgpMultiHop(),
+                    config.bfd().minimumTtl()),
+                getContext().messageAdapter(BfdSession.Changed.class, BfdChanged::new),
+                metricsRoot.bfd()),
+            "bfd-" + bfdGeneration++);
+  }
+
+  /**
+   * An unnumbered peer's router announced itself (or moved to another link-local address): the next
+   * connection goes there; a session with the old address stays until it fails.
+   */
+  private Behavior<Command> onRouterFound(RouterFound m) {
+    InetSocketAddress found = new InetSocketAddress(m.found().router(), PeerConfig.BGP_PORT);
+    if (found.equals(remote)) {
+      return this;
+    }
+    getContext().getLog().info("{}: the router is {}", config.label(), m.found().router());
+    remote = found;
+    startBfd(m.found().router());
+    if (state == State.ACTIVE && channel == null && connecting == null) {
+      timers.cancel(RetryConnect.class);
+      return connect();
+    }
+    return this;
   }
 
   /**
@@ -237,11 +314,6 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           "BFD session down (" + m.change().diag() + ")");
     }
     return this;
-  }
-
-  /** The peer as MetalLB labels it: {@code address:port}. */
-  private static String label(PeerConfig config) {
-    return config.peer().getAddress().getHostAddress() + ":" + config.peer().getPort();
   }
 
   /** MetalLB's gauges: up, what the peer holds, and what it should hold but cannot yet. */
@@ -274,6 +346,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                     "hold timer expired"))
         .onMessage(SendKeepalive.class, m -> keepalive())
         .onMessage(BfdChanged.class, this::onBfdChanged)
+        .onMessage(RouterFound.class, this::onRouterFound)
         .onMessage(Advertise.class, this::onAdvertise)
         .onMessage(Stop.class, this::onStop)
         .onMessage(Restart.class, this::onRestart)
@@ -285,7 +358,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
               m.replyTo()
                   .tell(
                       new Status(
-                          label(config),
+                          config.label(),
                           state,
                           since.toString(),
                           rib == null ? 0 : rib.size(),
@@ -308,7 +381,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private void become(State next) {
     if (next != state) {
-      getContext().getLog().info("{}: {} -> {}", config.peer(), state, next);
+      getContext().getLog().info("{}: {} -> {}", config.label(), state, next);
       state = next;
       since = Instant.now();
       recordState();
@@ -318,6 +391,12 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   // ------------------------------------------------------------------ connecting
 
   private Behavior<Command> connect() {
+    if (remote == null) {
+      // Unnumbered: nothing to connect to until the router's Router Advertisement names it.
+      lastError = "waiting for a Router Advertisement on " + config.iface();
+      become(State.ACTIVE);
+      return this;
+    }
     become(State.CONNECT);
     ActorRef<Command> self = getContext().getSelf();
     ChannelFuture future;
@@ -326,7 +405,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
           Connector.connect(
               NettyTransport.get(getContext().getSystem()),
               new Connector.Target(
-                  config.peer(),
+                  remote,
                   config.sourceAddress(),
                   config.ttl(),
                   config.password(),
@@ -357,9 +436,31 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
             f ->
                 self.tell(
                     f.isSuccess()
-                        ? new Connected(f.channel())
+                        ? new Connected(f.channel(), nextHops(f.channel()))
                         : new ConnectFailed(String.valueOf(f.cause()))));
     return this;
+  }
+
+  /**
+   * This end's next hops on a new connection, from its local address and the addresses of the
+   * interface that address is on. Runs on the connection's event loop, not in the actor: it asks
+   * the kernel for the interface's addresses.
+   */
+  private static NextHops nextHops(Channel channel) {
+    InetAddress local = ((InetSocketAddress) channel.localAddress()).getAddress();
+    List<InetAddress> addresses = new ArrayList<>();
+    try {
+      NetworkInterface nif =
+          local instanceof Inet6Address six && six.getScopedInterface() != null
+              ? six.getScopedInterface()
+              : NetworkInterface.getByInetAddress(local);
+      if (nif != null) {
+        addresses.addAll(java.util.Collections.list(nif.getInetAddresses()));
+      }
+    } catch (SocketException e) {
+      // Then only the connection's own family has a next hop.
+    }
+    return NextHops.of(local, addresses);
   }
 
   private void abandonConnect() {
@@ -391,18 +492,14 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       return this;
     }
     channel = m.channel();
-    send(
-        OpenNegotiation.offer(
-            config.localAs(),
-            config.routerId(),
-            config.holdTime(),
-            config.gracefulRestart(),
-            !everEstablished));
+    nextHops = m.nextHops();
+    send(OpenNegotiation.offer(local, config.gracefulRestart(), !everEstablished));
     become(State.OPEN_SENT);
     timers.startSingleTimer(HoldExpired.class, new HoldExpired(), openHold);
     // The first UPDATEs are built while the peer's OPEN is on its way, assuming it accepts what
     // ours offered (most routers do): the router gets its routes the moment it is Established.
-    prepare(OFFERED, Set.of(Capability.AFI_IPV4, Capability.AFI_IPV6));
+    nextHops = nextHops.withIpv6ForIpv4(local.extendedNextHop());
+    prepare(OFFERED, local.families());
     return this;
   }
 
@@ -411,7 +508,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     this.families = families;
     rib = new AdjRibOut(options);
     pending.clear();
-    queue(rib.advance(routes.routes(wanted, families, localAddress(), draining)));
+    queue(rib.advance(routes.routes(wanted, families, nextHops, draining)));
   }
 
   // ------------------------------------------------------------------ receiving
@@ -419,7 +516,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Behavior<Command> onReceived(BgpMessage m) {
     if (m instanceof BgpMessage.Notification n) {
       lastError = "NOTIFICATION from peer: " + n;
-      getContext().getLog().warn("{}: {}", config.peer(), lastError);
+      getContext().getLog().warn("{}: {}", config.label(), lastError);
       ending = true;
       channel.close();
       return this; // Closed follows
@@ -456,15 +553,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   private Behavior<Command> onOpen(BgpMessage.Open o) {
-    OpenNegotiation.Outcome outcome =
-        OpenNegotiation.negotiate(
-            new OpenNegotiation.Local(
-                config.peerAs(),
-                config.localAs(),
-                config.routerId(),
-                config.holdTime(),
-                config.keepaliveTime()),
-            o);
+    OpenNegotiation.Outcome outcome = OpenNegotiation.negotiate(local, o);
     if (outcome instanceof OpenNegotiation.Refused r) {
       return fail(r.notification(), r.reason());
     }
@@ -472,16 +561,13 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     hold = Duration.ofSeconds(agreed.holdSeconds());
     Connector.agreed(channel, agreed.options());
     peerGracefulRestart = agreed.peerGracefulRestart();
-    int localFamily =
-        ((InetSocketAddress) channel.localAddress()).getAddress() instanceof Inet4Address
-            ? Capability.AFI_IPV4
-            : Capability.AFI_IPV6;
-    // What was prepared in OpenSent holds unless the peer took fewer options, or not the family
-    // this connection's next hop is in (only that family's prefixes are ever sent).
-    if (!agreed.options().equals(rib.options()) || !agreed.families().contains(localFamily)) {
+    // What was prepared in OpenSent holds unless the peer took less than ours offered: fewer
+    // options, fewer families, or no IPv6 next hop for IPv4 routes.
+    if (!agreed.options().equals(rib.options())
+        || !agreed.families().equals(families)
+        || agreed.ipv6ForIpv4() != nextHops.ipv6ForIpv4()) {
+      nextHops = nextHops.withIpv6ForIpv4(agreed.ipv6ForIpv4());
       prepare(agreed.options(), agreed.families());
-    } else {
-      families = agreed.families();
     }
     send(new BgpMessage.Keepalive());
     become(State.OPEN_CONFIRM);
@@ -513,10 +599,6 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     return this;
   }
 
-  private InetAddress localAddress() {
-    return ((InetSocketAddress) channel.localAddress()).getAddress();
-  }
-
   private void restartHold() {
     if (state == State.OPEN_SENT) {
       return; // the 4-minute OpenSent timer stands
@@ -533,9 +615,9 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private Behavior<Command> onAdvertise(Advertise m) {
     wanted = Map.copyOf(m.prefixes());
     if (state == State.ESTABLISHED) {
-      sendAll(rib.advance(routes.routes(wanted, families, localAddress(), draining)));
+      sendAll(rib.advance(routes.routes(wanted, families, nextHops, draining)));
     } else if (rib != null) { // OpenSent or OpenConfirm: queued behind what was prepared
-      queue(rib.advance(routes.routes(wanted, families, localAddress(), draining)));
+      queue(rib.advance(routes.routes(wanted, families, nextHops, draining)));
     }
     recordState();
     return this;
@@ -581,7 +663,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       return this; // the first reason stands
     }
     lastError = why;
-    getContext().getLog().warn("{}: {} — sending {}", config.peer(), why, n);
+    getContext().getLog().warn("{}: {} — sending {}", config.label(), why, n);
     if (channel != null && channel.isActive()) {
       ending = true;
       timers.cancel("keepalive");
@@ -629,7 +711,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
         && config.gracefulRestart()
         && peerGracefulRestart) {
       stopping = m.replyTo();
-      getContext().getLog().info("{}: restarting; the peer keeps our routes stale", config.peer());
+      getContext().getLog().info("{}: restarting; the peer keeps our routes stale", config.label());
       channel.close(); // no NOTIFICATION: RFC 4724 §4.2 applies only to a bare TCP close
       return this; // Closed follows, then finishStop
     }
@@ -644,8 +726,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       draining = true;
       getContext()
           .getLog()
-          .info("{}: draining for {} (GRACEFUL_SHUTDOWN, RFC 8326)", config.peer(), m.drainTime());
-      sendAll(rib.advance(routes.routes(wanted, families, localAddress(), draining)));
+          .info("{}: draining for {} (GRACEFUL_SHUTDOWN, RFC 8326)", config.label(), m.drainTime());
+      sendAll(rib.advance(routes.routes(wanted, families, nextHops, draining)));
       timers.startSingleTimer("drain", new DrainTimeOver(m.replyTo()), m.drainTime());
     }
     return this;

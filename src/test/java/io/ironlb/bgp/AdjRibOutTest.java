@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ironlb.bgp.wire.BgpCodec;
 import io.ironlb.bgp.wire.BgpMessage.Update;
+import io.ironlb.bgp.wire.Capability;
 import io.ironlb.bgp.wire.IpPrefix;
 import io.ironlb.bgp.wire.PathAttribute;
 import java.net.InetAddress;
@@ -132,6 +133,28 @@ class AdjRibOutTest {
             u ->
                 assertThat(u.attribute(PathAttribute.MpUnreach.class).withdrawn())
                     .containsExactly(p));
+  }
+
+  @Test
+  void ipv4RoutesWithAnIpv6NextHopUseMultiprotocolReachAndTheClassicWithdrawal() {
+    AdjRibOut rib = new AdjRibOut(FOUR);
+    IpPrefix p = IpPrefix.parse("10.222.100.1/32");
+    List<Update> up = rib.advance(Map.of(p, VIA_1_V6));
+    assertThat(up)
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.nlri()).isEmpty();
+              assertThat(u.attribute(PathAttribute.NextHop.class)).isNull();
+              PathAttribute.MpReach mp = u.attribute(PathAttribute.MpReach.class);
+              assertThat(mp.afi()).isEqualTo(Capability.AFI_IPV4);
+              assertThat(mp.nextHops()).containsExactly(address("fd00:222::11"));
+              assertThat(mp.nlri()).containsExactly(p);
+            });
+    // RFC 8950 §3 leaves withdrawals to RFC 4760: IPv4 unicast ones fit the classic field.
+    assertThat(rib.advance(Map.of()))
+        .singleElement()
+        .satisfies(u -> assertThat(u.withdrawn()).containsExactly(p));
   }
 
   @Test

@@ -10,10 +10,12 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -107,22 +109,65 @@ class OutboundRoutesTest {
     OutboundRoutes routes = new OutboundRoutes(64512, ibgp);
     Map<IpPrefix, AdjRibOut.Route> out =
         routes.routes(
-            Map.of(prefix("10.222.5.1/32"), announcement), BOTH, ip("10.222.0.2"), draining);
+            Map.of(prefix("10.222.5.1/32"), announcement),
+            BOTH,
+            NextHops.of(ip("10.222.0.2"), List.of()),
+            draining);
     assertThat(out.get(prefix("10.222.5.1/32")))
         .isEqualTo(new AdjRibOut.Route(expected, ip("10.222.0.2")));
   }
 
-  @Test
-  void aConnectionCarriesOnlyItsOwnFamilyAndTheNegotiatedOnes() {
+  /**
+   * Which prefixes a connection carries, and with which next hop: name, the connection's local
+   * address, the other addresses of its interface, the families the session carries, whether the
+   * IPv6 next hop for IPv4 routes was agreed (RFC 8950), then the next hop of the IPv4 prefix and
+   * of the IPv6 prefix ("-": not sent).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      textBlock =
+          """
+          IPv4 session: IPv4 only                  | 10.222.0.2  | fd00:222::2           | 1   | false | 10.222.0.2  | -
+          IPv6 session: IPv6 only                  | fd00:222::2 | 10.222.0.2            | 2   | false | -           | fd00:222::2
+          IPv6 session, IPv6 not negotiated        | fd00:222::2 | 10.222.0.2            | 1   | false | 10.222.0.2  | -
+          dual-stack over IPv4                     | 10.222.0.2  | fe80::2 fd00:222::2   | 1,2 | false | 10.222.0.2  | fd00:222::2
+          dual-stack over IPv4, no IPv6 address    | 10.222.0.2  | fe80::2               | 1,2 | false | 10.222.0.2  | -
+          dual-stack over IPv6                     | fd00:222::2 | 10.222.0.2            | 1,2 | false | 10.222.0.2  | fd00:222::2
+          dual-stack over IPv6, no IPv4 address    | fd00:222::2 | -                     | 1,2 | false | -           | fd00:222::2
+          dual-stack over IPv6, no IPv4, RFC 8950  | fd00:222::2 | -                     | 1,2 | true  | fd00:222::2 | fd00:222::2
+          unnumbered: link-local, RFC 8950         | fe80::2     | -                     | 1,2 | true  | fe80::2     | fe80::2
+          unnumbered without RFC 8950              | fe80::2     | 10.222.0.2            | 1,2 | false | -           | fe80::2
+          unnumbered, global IPv6 on the interface | fe80::2     | fd00:222::2           | 1,2 | true  | fd00:222::2 | fd00:222::2
+          """)
+  void aConnectionCarriesTheFamiliesItHasANextHopFor(
+      String name,
+      String local,
+      String others,
+      String families,
+      boolean ipv6ForIpv4,
+      String v4NextHop,
+      String v6NextHop) {
     OutboundRoutes routes = new OutboundRoutes(64512, false);
-    Map<IpPrefix, AdvertisementPlanner.Announcement> wanted =
-        Map.of(prefix("10.222.5.1/32"), PLAIN, prefix("fd00:222::5/128"), PLAIN);
-    assertThat(routes.routes(wanted, BOTH, ip("10.222.0.2"), false))
-        .containsOnlyKeys(prefix("10.222.5.1/32"));
-    assertThat(routes.routes(wanted, BOTH, ip("fd00:222::2"), false))
-        .containsOnlyKeys(prefix("fd00:222::5/128"));
-    assertThat(routes.routes(wanted, Set.of(Capability.AFI_IPV4), ip("fd00:222::2"), false))
-        .isEmpty();
+    IpPrefix v4 = prefix("10.222.5.1/32");
+    IpPrefix v6 = prefix("fd00:222::5/128");
+    List<InetAddress> interfaceAddresses =
+        others == null
+            ? List.of()
+            : Stream.of(others.split(" ")).map(OutboundRoutesTest::ip).toList();
+    Map<IpPrefix, AdjRibOut.Route> out =
+        routes.routes(
+            Map.of(v4, PLAIN, v6, PLAIN),
+            Stream.of(families.split(",")).map(Integer::valueOf).collect(Collectors.toSet()),
+            NextHops.of(ip(local), interfaceAddresses).withIpv6ForIpv4(ipv6ForIpv4),
+            false);
+    assertThat(out.containsKey(v4) ? out.get(v4).nextHop() : null)
+        .as("IPv4 next hop")
+        .isEqualTo(v4NextHop == null ? null : ip(v4NextHop));
+    assertThat(out.containsKey(v6) ? out.get(v6).nextHop() : null)
+        .as("IPv6 next hop")
+        .isEqualTo(v6NextHop == null ? null : ip(v6NextHop));
   }
 
   @Test

@@ -136,7 +136,10 @@ class PeerSessionTest {
     ActorRef<PeerSession.Command> session =
         kit.spawn(
             PeerSession.create(
-                toServer(Duration.ofMillis(200)), new BgpMetrics(families), Duration.ofSeconds(1)));
+                toServer(Duration.ofMillis(200)),
+                new BgpMetrics(families),
+                Duration.ofSeconds(1),
+                name -> null));
     session.tell(
         new PeerSession.Advertise(
             Map.of(

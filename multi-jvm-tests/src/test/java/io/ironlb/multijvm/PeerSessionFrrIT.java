@@ -345,7 +345,9 @@ class PeerSessionFrrIT {
         multiHop,
         bfd,
         false,
-        null);
+        null,
+        null,
+        false);
   }
 
   private static PeerConfig md5Config(String key) throws Exception {
@@ -362,6 +364,8 @@ class PeerSessionFrrIT {
         false,
         null,
         false,
-        null);
+        null,
+        null,
+        false);
   }
 }

@@ -11,6 +11,7 @@ public sealed interface Capability {
   int MULTIPROTOCOL = 1;
 
   int ROUTE_REFRESH = 2;
+  int EXTENDED_NEXT_HOP = 5;
   int EXTENDED_MESSAGE = 6;
   int GRACEFUL_RESTART = 64;
   int FOUR_OCTET_AS = 65;
@@ -22,6 +23,29 @@ public sealed interface Capability {
       return MULTIPROTOCOL;
     }
   }
+
+  /**
+   * RFC 8950 §4: the sender takes routes of these families with a next hop of another family; IPv4
+   * unicast with an IPv6 next hop is the one unnumbered peering needs.
+   */
+  record ExtendedNextHop(List<NextHopFamily> families) implements Capability {
+    public ExtendedNextHop {
+      families = List.copyOf(families);
+    }
+
+    @Override
+    public int code() {
+      return EXTENDED_NEXT_HOP;
+    }
+
+    /** Whether routes of {@code afi}/{@code safi} may carry a next hop of {@code nextHopAfi}. */
+    public boolean allows(int afi, int safi, int nextHopAfi) {
+      return families.contains(new NextHopFamily(afi, safi, nextHopAfi));
+    }
+  }
+
+  /** One tuple of {@link ExtendedNextHop}: NLRI AFI and SAFI, and the next hop's AFI. */
+  record NextHopFamily(int afi, int safi, int nextHopAfi) {}
 
   /** RFC 2918 §2. */
   record RouteRefresh() implements Capability {

@@ -25,6 +25,7 @@ final class CapabilityCodec {
         switch (code) {
           case Capability.MULTIPROTOCOL -> length == 4 ? multiprotocol(value) : null;
           case Capability.ROUTE_REFRESH -> length == 0 ? new Capability.RouteRefresh() : null;
+          case Capability.EXTENDED_NEXT_HOP -> length % 6 == 0 ? extendedNextHop(value) : null;
           case Capability.EXTENDED_MESSAGE -> length == 0 ? new Capability.ExtendedMessage() : null;
           case Capability.GRACEFUL_RESTART ->
               length >= 2 && (length - 2) % 4 == 0 ? gracefulRestart(value) : null;
@@ -44,6 +45,17 @@ final class CapabilityCodec {
     int afi = value.readUnsignedShort();
     value.skipBytes(1);
     return new Capability.Multiprotocol(afi, value.readUnsignedByte());
+  }
+
+  /** RFC 8950 §4: tuples of NLRI AFI (2 octets), NLRI SAFI (2), next hop AFI (2). */
+  private static Capability extendedNextHop(ByteBuf value) {
+    List<Capability.NextHopFamily> families = new ArrayList<>();
+    while (value.isReadable()) {
+      families.add(
+          new Capability.NextHopFamily(
+              value.readUnsignedShort(), value.readUnsignedShort(), value.readUnsignedShort()));
+    }
+    return new Capability.ExtendedNextHop(families);
   }
 
   /** RFC 4724 §3: restart flags and time, then per family AFI, SAFI and its flags. */
@@ -73,6 +85,12 @@ final class CapabilityCodec {
         out.writeShort(f.afi());
         out.writeByte(f.safi());
         out.writeByte(f.forwardingPreserved() ? 0x80 : 0);
+      }
+    } else if (capability instanceof Capability.ExtendedNextHop enh) {
+      for (Capability.NextHopFamily f : enh.families()) {
+        out.writeShort(f.afi());
+        out.writeShort(f.safi());
+        out.writeShort(f.nextHopAfi());
       }
     } else if (capability instanceof Capability.FourOctetAs fourOctet) {
       out.writeInt((int) fourOctet.asn());

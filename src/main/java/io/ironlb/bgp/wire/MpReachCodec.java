@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * MP_REACH_NLRI (RFC 4760 §3): address family, next hops and the reachable prefixes. Any error in
  * it resets the session — RFC 7606 §7.11 would disable the family, which IronLB does not negotiate.
- * An IPv6 next hop is global, or global and link-local (RFC 2545 §3).
+ * An IPv6 next hop is global, or global and link-local (RFC 2545 §3), for IPv6 routes and, with the
+ * extended next hop capability (RFC 8950 §3), for IPv4 ones.
  */
 final class MpReachCodec implements AttributeCodec<PathAttribute.MpReach> {
 
@@ -27,8 +28,12 @@ final class MpReachCodec implements AttributeCodec<PathAttribute.MpReach> {
       throw new BgpProtocolException(
           NotificationCode.UPDATE_OPTIONAL_ATTRIBUTE, "MP_REACH_NLRI next hop overruns");
     }
-    int width = afi == Capability.AFI_IPV6 ? 16 : 4;
-    if (nextHopLength == 0 || nextHopLength % width != 0 || nextHopLength > 2 * width) {
+    // IPv6: global, or global and link-local (RFC 2545 §3); IPv4: an IPv4 next hop, or with RFC
+    // 8950 an IPv6 one of either form.
+    int width = afi == Capability.AFI_IPV6 || nextHopLength >= 16 ? 16 : 4;
+    if (nextHopLength == 0
+        || nextHopLength % width != 0
+        || nextHopLength > (width == 16 ? 32 : 4)) {
       throw new BgpProtocolException(
           NotificationCode.UPDATE_OPTIONAL_ATTRIBUTE,
           "MP_REACH_NLRI next hop length " + nextHopLength);

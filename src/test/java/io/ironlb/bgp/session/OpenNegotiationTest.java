@@ -45,6 +45,12 @@ class OpenNegotiationTest {
             list.add(new Capability.Multiprotocol(Capability.AFI_IPV6, Capability.SAFI_UNICAST));
         case "ext" -> list.add(new Capability.ExtendedMessage());
         case "gr" -> list.add(new Capability.GracefulRestart(false, 120, List.of()));
+        case "enh" ->
+            list.add(
+                new Capability.ExtendedNextHop(
+                    List.of(
+                        new Capability.NextHopFamily(
+                            Capability.AFI_IPV4, Capability.SAFI_UNICAST, Capability.AFI_IPV6))));
         default -> throw new IllegalArgumentException(c);
       }
     }
@@ -129,6 +135,82 @@ class OpenNegotiationTest {
     assertThat(n.code()).isEqualTo(code.code());
     assertThat(n.subcode()).isEqualTo(code.subcode());
     assertThat(hex(n.data().toByteArray())).isEqualTo(data);
+  }
+
+  /**
+   * The families a session carries: those it is for and both OPENs offered, and IPv4 over an IPv6
+   * next hop only when both offered it (RFC 8950 §4); none in common refuses the OPEN with
+   * Unsupported Capability (RFC 5492 §5) naming the missing family.
+   */
+  @ParameterizedTest(name = "ours {0} (extended next hop {1}), peer [{2}] → {3}, {4}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # ours | our enh | peer caps         | families          | IPv6 next hop for IPv4
+          1      | false   | 4 mp4 mp6         | 1                 | false
+          2      | false   | 4 mp4 mp6         | 2                 | false
+          1,2    | false   | 4 mp4 mp6         | 1,2               | false
+          1,2    | true    | 4 mp4 mp6 enh     | 1,2               | true
+          1,2    | true    | 4 mp4 mp6         | 1,2               | false
+          1,2    | false   | 4 mp4 mp6 enh     | 1,2               | false
+          1,2    | true    | 4 mp6 enh         | 2                 | true
+          1,2    | true    | 4                 | 1                 | false
+          2      | false   | 4                 | refused: 01 04 00 02 00 01 | false
+          2      | false   | 4 mp4             | refused: 01 04 00 02 00 01 | false
+          """)
+  void familiesInCommon(String ours, boolean enh, String caps, String families, boolean v6ForV4) {
+    OpenNegotiation.Outcome outcome =
+        OpenNegotiation.negotiate(
+            new OpenNegotiation.Local(
+                PeerAs.parse("64513"), 64512, OURS, 90, null, afis(ours), enh),
+            open(64513, 90, false, caps));
+    if (families.startsWith("refused: ")) {
+      assertThat(outcome).isInstanceOf(OpenNegotiation.Refused.class);
+      OpenNegotiation.Refused r = (OpenNegotiation.Refused) outcome;
+      assertThat(r.notification().code())
+          .isEqualTo(NotificationCode.OPEN_UNSUPPORTED_CAPABILITY.code());
+      assertThat(r.notification().subcode())
+          .isEqualTo(NotificationCode.OPEN_UNSUPPORTED_CAPABILITY.subcode());
+      assertThat(hex(r.notification().data().toByteArray()))
+          .isEqualToIgnoringCase(families.substring("refused: ".length()));
+      assertThat(r.reason()).contains("no address family in common");
+      return;
+    }
+    assertThat(outcome).isInstanceOf(OpenNegotiation.Agreed.class);
+    OpenNegotiation.Agreed a = (OpenNegotiation.Agreed) outcome;
+    assertThat(a.families()).isEqualTo(afis(families));
+    assertThat(a.ipv6ForIpv4()).isEqualTo(v6ForV4);
+  }
+
+  /** Our OPEN offers exactly the session's families, and the extended next hop when asked. */
+  @ParameterizedTest(name = "families {0}, extended next hop {1}")
+  @CsvSource({"'1', false", "'2', false", "'1,2', false", "'1,2', true"})
+  void ourOpenOffersTheSessionsFamilies(String families, boolean enh) {
+    BgpMessage.Open offer =
+        OpenNegotiation.offer(
+            new OpenNegotiation.Local(
+                PeerAs.parse("64513"), 64512, OURS, 90, null, afis(families), enh),
+            true,
+            false);
+    assertThat(
+            offer.capabilities().stream()
+                .filter(c -> c instanceof Capability.Multiprotocol)
+                .map(c -> ((Capability.Multiprotocol) c).afi())
+                .collect(Collectors.toSet()))
+        .isEqualTo(afis(families));
+    assertThat(offer.has(Capability.ExtendedNextHop.class)).isEqualTo(enh);
+    Capability.GracefulRestart gr =
+        (Capability.GracefulRestart)
+            offer.capabilities().stream()
+                .filter(c -> c instanceof Capability.GracefulRestart)
+                .findFirst()
+                .orElseThrow();
+    assertThat(gr.families()).hasSize(afis(families).size());
+  }
+
+  private static java.util.Set<Integer> afis(String list) {
+    return Arrays.stream(list.split(",")).map(Integer::valueOf).collect(Collectors.toSet());
   }
 
   private static String hex(byte[] b) {

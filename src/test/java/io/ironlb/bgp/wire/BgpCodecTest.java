@@ -75,6 +75,18 @@ class BgpCodecTest {
                     new Capability.FourOctetAs(65001))),
             TWO),
         Arguments.of(
+            "OPEN with extended next hop: IPv4 unicast over an IPv6 next hop (RFC 8950 §4)",
+            MARKER + "0027 01 04 fde9 005a 0ade0001 0a 02 08 0506 0001 0001 0002",
+            new Open(
+                4,
+                65001,
+                90,
+                (java.net.Inet4Address) ip("10.222.0.1"),
+                List.of(
+                    new Capability.ExtendedNextHop(
+                        List.of(new Capability.NextHopFamily(1, 1, 2))))),
+            TWO),
+        Arguments.of(
             "OPEN AS 4200000001 as AS_TRANS, graceful restart 120 s with IPv4 F bit",
             MARKER + "002d 01 04 5ba0 0003 0ade0002 10 02 0e 4006 0078 0001 01 80 4104 fa56ea01",
             new Open(

@@ -123,6 +123,15 @@ class PathAttributesTest {
                 List.of(ip("fd00:222::1"), ip("fe80::1")),
                 List.of(prefix("fd00:222:0:1::/64"), prefix("fd00:222::64/128")))),
         Arguments.of(
+            "MP_REACH_NLRI, IPv4 routes with an IPv6 link-local next hop (RFC 8950 §3)",
+            "80 0e 1e 0001 01 10 fe800000000000000000000000000001 00 20 0ade0a01 18 0ade0b",
+            TWO,
+            new PathAttribute.MpReach(
+                1,
+                1,
+                List.of(ip("fe80::1")),
+                List.of(prefix("10.222.10.1/32"), prefix("10.222.11.0/24")))),
+        Arguments.of(
             "MP_UNREACH_NLRI, IPv6",
             "80 0f 14 0002 01 80 fd000222000000000000000000000064",
             TWO,
@@ -222,6 +231,10 @@ class PathAttributesTest {
         Arguments.of(
             "MP_REACH_NLRI next hop of 5 bytes (§7.11)",
             "80 0e 0a 0001 01 05 0ade000100 00",
+            NotificationCode.UPDATE_OPTIONAL_ATTRIBUTE),
+        Arguments.of(
+            "MP_REACH_NLRI, IPv4 routes with a next hop of 20 bytes (§7.11)",
+            "80 0e 1a 0001 01 14 fe800000000000000000000000000001 0ade0001 00 00",
             NotificationCode.UPDATE_OPTIONAL_ATTRIBUTE),
         Arguments.of(
             "MP_REACH_NLRI cut inside its header (§7.11)",
