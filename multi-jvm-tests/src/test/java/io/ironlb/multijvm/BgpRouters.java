@@ -58,11 +58,7 @@ final class BgpRouters implements AutoCloseable {
       String v6Range,
       List<String> neighborSettings)
       throws IOException, InterruptedException {
-    Path d = work.resolve("frr-" + ns);
-    Files.createDirectories(d);
-    Files.writeString(d.resolve("zebra.conf"), "hostname " + ns + "\n");
-    Files.writeString(
-        d.resolve("bgpd.conf"),
+    String bgpd =
         """
         hostname %1$s
         router bgp %2$d
@@ -100,8 +96,20 @@ final class BgpRouters implements AutoCloseable {
                 v6Range,
                 neighborSettings.stream()
                     .flatMap(n -> Stream.of(" neighbor NODES4 " + n, " neighbor NODES6 " + n))
-                    .collect(Collectors.joining("\n"))));
-    boolean bfd = neighborSettings.stream().anyMatch(n -> n.startsWith("bfd"));
+                    .collect(Collectors.joining("\n")));
+    startFrr(net, ns, bgpd, neighborSettings.stream().anyMatch(n -> n.startsWith("bfd")));
+  }
+
+  /**
+   * FRR in {@code ns} with this {@code bgpd.conf} (zebra always runs: it installs routes in the
+   * namespace's kernel and sends and hears Router Advertisements).
+   */
+  void startFrr(Netns net, String ns, String bgpdConf, boolean bfd)
+      throws IOException, InterruptedException {
+    Path d = work.resolve("frr-" + ns);
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("zebra.conf"), "hostname " + ns + "\n");
+    Files.writeString(d.resolve("bgpd.conf"), bgpdConf);
     if (bfd) {
       // bfdd's profile for "bfd profile fast": 100 ms each way, down after 3 missed.
       Files.writeString(

@@ -361,7 +361,6 @@ final class Layer2Lab implements AutoCloseable {
     Netns.must("ip", "-n", lan, "link", "set", "p-n" + id, "down");
   }
 
-  /** {@code GET path} on node ID's status port, or null when it does not answer 200. */
   /** Node ID's {@code /v1/bgp/peers}, by peer ({@code address:port}). */
   Map<String, JsonNode> bgpPeers(int id) throws JsonProcessingException {
     Map<String, JsonNode> peers = new TreeMap<>();
@@ -371,6 +370,7 @@ final class Layer2Lab implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** {@code GET path} on node ID's status port, or null when it does not answer 200. */
   String http(int id, String path) {
     Netns.Result r =
         net.in(
