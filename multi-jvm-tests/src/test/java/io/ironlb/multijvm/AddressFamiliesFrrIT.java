@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * IPv6 one with the node's global IPv6 address as next hop; a peer without it gets only IPv4. An
  * unnumbered peer ({@code interface}) on a link with only link-local addresses comes up to the
  * router found by its Router Advertisements, and both addresses reach FRR's kernel table with the
- * node's link-local address as next hop (IPv4 over IPv6, RFC 8950).
+ * node's link-local address as next hop (IPv4 over IPv6, RFC 8950), with BFD over the same
+ * link-local addresses.
  */
 class AddressFamiliesFrrIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -164,7 +165,13 @@ class AddressFamiliesFrrIT {
             apiVersion: metallb.io/v1beta2
             kind: BGPPeer
             metadata: {name: unnumbered, namespace: metallb-system}
-            spec: {myASN: 64512, peerASN: 64500, interface: eth2, holdTime: 3s, keepaliveTime: 1s}
+            spec: {myASN: 64512, peerASN: 64500, interface: eth2, holdTime: 3s, keepaliveTime: 1s,
+                   bfdProfile: fast}
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BFDProfile
+            metadata: {name: fast, namespace: metallb-system}
+            spec: {receiveInterval: 100, transmitInterval: 100, detectMultiplier: 3}
             """);
     lab = new Layer2Lab(config, 1, IronlbProcess.PATIENT_DETECTOR);
     routers = new BgpRouters();
@@ -198,6 +205,7 @@ class AddressFamiliesFrrIT {
          neighbor swp1 interface remote-as 64512
          neighbor swp1 timers 1 3
          neighbor swp1 timers connect 1
+         neighbor swp1 bfd profile fast
          address-family ipv4 unicast
           neighbor swp1 activate
          exit-address-family
@@ -206,7 +214,7 @@ class AddressFamiliesFrrIT {
          exit-address-family
         """
             .formatted(router),
-        false);
+        true);
     lab.start(1);
     List<String> ips = ipsOf("web");
     String v4 = ips.stream().filter(a -> !a.contains(":")).findFirst().orElseThrow();
@@ -226,6 +234,11 @@ class AddressFamiliesFrrIT {
               assertThat(lab.net().in(router, "ip", "-6", "route", "show", v6).output())
                   .contains("via " + nodeLinkLocal)
                   .contains("dev swp1");
+              // The BFDProfile protects the session over the same link-local addresses.
+              JsonNode bfd = JSON.readTree(routers.vtysh(lab.net(), router, "show bfd peers json"));
+              assertThat(bfd).hasSize(1);
+              assertThat(bfd.get(0).path("peer").asText()).isEqualTo(nodeLinkLocal);
+              assertThat(bfd.get(0).path("status").asText()).isEqualTo("up");
             });
   }
 
