@@ -277,7 +277,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                         : BfdTransport.get(getContext().getSystem()).port(),
                     config.bfd().timers(),
                     config.ebgpMultiHop(),
-                    config.bfd().minimumTtl()),
+                    config.bfd().minimumTtl(),
+                    config.vrf()),
                 getContext().messageAdapter(BfdSession.Changed.class, BfdChanged::new),
                 metricsRoot.bfd()),
             "bfd-" + bfdGeneration++);

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * up and FRR receives the route with the node's {@code eth1} address as next hop; bound to {@code
  * eth0}, where no route to the router leads, a session never comes up. With a kernel that has VRF
  * support, the same holds for a real VRF device ({@code ip link add red type vrf}) with {@code
- * eth1} in it and no route to the router in the main table.
+ * eth1} in it and no route to the router in the main table. Either way the peer's BFD session,
+ * whose sockets are bound to the same device, comes up with the router.
  */
 class VrfFrrIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +49,7 @@ class VrfFrrIT {
         kind: BGPPeer
         metadata: {name: %s, namespace: metallb-system}
         spec: {myASN: 64512, peerASN: 64500, peerAddress: %s, vrf: %s, holdTime: 3s,
-               keepaliveTime: 1s}
+               keepaliveTime: 1s, bfdProfile: fast}
         """
         .formatted(name, address, vrf);
   }
@@ -57,13 +58,29 @@ class VrfFrrIT {
     Layer2Lab.writeConfig(
         config,
         List.of("10.222.70.240/32"),
-        Layer2Lab.routedWeb("{ipAddressPools: [routed]}") + peers);
+        Layer2Lab.routedWeb("{ipAddressPools: [routed]}")
+            + """
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BFDProfile
+            metadata: {name: fast, namespace: metallb-system}
+            spec: {receiveInterval: 100, transmitInterval: 100, detectMultiplier: 3}
+            """
+            + peers);
     lab = new Layer2Lab(config, 1, IronlbProcess.PATIENT_DETECTOR);
     segment = lab.net().lan("vrf");
     lab.net().attach(segment, lab.namespace(1), "n1", 1, "10.222.72");
     routers = new BgpRouters();
     router = lab.extraHostOn(segment, "rvrf", 101, "10.222.72", "fd00:222:72");
-    routers.startFrr(lab.net(), router, 64500, ROUTER, 64512, "10.222.72.0/24", "fd00:222:72::/64");
+    routers.startFrr(
+        lab.net(),
+        router,
+        64500,
+        ROUTER,
+        64512,
+        "10.222.72.0/24",
+        "fd00:222:72::/64",
+        List.of("bfd profile fast"));
   }
 
   @BeforeEach
@@ -103,6 +120,7 @@ class VrfFrrIT {
               // eth1 would have brought this session up).
               assertThat(wrong.path("lastError").asText()).isNotBlank();
               assertThat(nextHops(router, ip)).containsExactly(NODE_ON_ETH1);
+              assertThat(bfdUp(router)).containsExactly(NODE_ON_ETH1);
             });
     assertThat(nextHops(other, ip)).isEmpty();
   }
@@ -128,7 +146,21 @@ class VrfFrrIT {
               assertThat(lab.bgpPeers(1).get(ROUTER + ":179").path("state").asText())
                   .isEqualTo("ESTABLISHED");
               assertThat(nextHops(router, ip)).containsExactly(NODE_ON_ETH1);
+              // BFD's sockets are in the VRF too: the session is protected.
+              assertThat(bfdUp(router)).containsExactly(NODE_ON_ETH1);
             });
+  }
+
+  /** The peers of FRR's BFD sessions that are up in {@code ns}. */
+  private List<String> bfdUp(String ns) throws Exception {
+    List<String> up = new java.util.ArrayList<>();
+    String out = routers.vtysh(lab.net(), ns, "show bfd peers json");
+    for (JsonNode p : JSON.readTree(out.isBlank() ? "[]" : out)) {
+      if ("up".equals(p.path("status").asText())) {
+        up.add(p.path("peer").asText());
+      }
+    }
+    return up;
   }
 
   /** The next hops of FRR's paths for {@code ip}/32 in namespace {@code ns}. */

@@ -39,6 +39,7 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
    * @param source the address to send from, or null for the kernel's choice
    * @param peerPort 3784 (RFC 5881), 4784 multi-hop (RFC 5883); tests on one host move them
    * @param multihop an RFC 5883 session: to and from port 4784, TTL down to {@code minimumTtl}
+   * @param device the Linux device (a VRF) the session's sockets are bound to, or null
    */
   public record Config(
       InetAddress peer,
@@ -46,12 +47,13 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
       int peerPort,
       BfdStateMachine.Settings settings,
       boolean multihop,
-      int minimumTtl) {
+      int minimumTtl,
+      String device) {
 
-    /** A single-hop session (RFC 5881). */
+    /** A single-hop session (RFC 5881) in the default VRF. */
     public Config(
         InetAddress peer, InetAddress source, int peerPort, BfdStateMachine.Settings settings) {
-      this(peer, source, peerPort, settings, false, 255);
+      this(peer, source, peerPort, settings, false, 255, null);
     }
   }
 
@@ -70,6 +72,8 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
   private record Bound(Channel channel) implements Command {}
 
   private record BindFailed(String reason) implements Command {}
+
+  private record RetryBind() implements Command {}
 
   private record Transmit() implements Command {}
 
@@ -107,7 +111,8 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
         transport.register(
             config.peer(),
             ctx.getSelf(),
-            config.multihop() ? config.minimumTtl() : BfdTransport.SINGLE_HOP_TTL);
+            config.multihop() ? config.minimumTtl() : BfdTransport.SINGLE_HOP_TTL,
+            config.device());
     this.machine = new BfdStateMachine(config.settings(), discriminator);
     metrics.claim(label, this);
     metrics.up.set(0, label);
@@ -115,7 +120,7 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
   }
 
   private void bind() {
-    var future = transport.sender(config.source(), config.peer());
+    var future = transport.sender(config.source(), config.peer(), config.device());
     ActorRef<Command> self = getContext().getSelf();
     future.addListener(
         f ->
@@ -132,8 +137,15 @@ public final class BfdSession extends AbstractBehavior<BfdSession.Command> {
         .onMessage(
             BindFailed.class,
             m -> {
-              // Most likely the random source port was taken: another one.
+              // Most likely the random source port was taken: another one, soon (at once could
+              // spin when the cause is lasting, a VRF device that is not there yet).
               getContext().getLog().debug("BFD {}: bind failed ({}), retrying", label, m.reason());
+              timers.startSingleTimer(new RetryBind(), Duration.ofMillis(100));
+              return this;
+            })
+        .onMessage(
+            RetryBind.class,
+            m -> {
               bind();
               return this;
             })

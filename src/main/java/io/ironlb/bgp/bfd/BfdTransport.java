@@ -6,8 +6,10 @@ import io.ironlb.net.NettyTransport;
 import io.ironlb.net.SocketOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -19,6 +21,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * IP_MINTTL for TCP only — and one on 4784 for multi-hop sessions (RFC 5883), whose filter drops
  * packets below the profiles' minimum TTL; each packet goes to its session by Your Discriminator,
  * or by the peer's address while that is still zero (§6.8.6); and one sending socket per session,
- * from a source port in 49152–65535, with TTL 255. Uses the BGP sessions' event loop.
+ * from a source port in 49152–65535, with TTL 255. A session in a VRF has its sending socket, and a
+ * receiving socket per port shared by that VRF's sessions, bound to the VRF's device ({@code
+ * SO_BINDTODEVICE}): the default VRF's sockets never see its packets. Uses the BGP sessions' event
+ * loop.
  */
 public final class BfdTransport implements Extension {
   private static final Logger log = LoggerFactory.getLogger(BfdTransport.class);
@@ -64,6 +71,9 @@ public final class BfdTransport implements Extension {
   private volatile ChannelFuture listener;
   private volatile ChannelFuture multiHopListener;
 
+  /** Receiving sockets bound to a VRF's device, by port and device. */
+  private final Map<String, ChannelFuture> deviceListeners = new ConcurrentHashMap<>();
+
   /** The lowest TTL any multi-hop session accepts: the multi-hop socket's filter. */
   private int multiHopMinimumTtl = 256;
 
@@ -80,8 +90,10 @@ public final class BfdTransport implements Extension {
               .getWhenTerminated()
               .thenRun(
                   () -> {
-                    for (ChannelFuture l :
-                        java.util.Arrays.asList(t.listener, t.multiHopListener)) {
+                    List<ChannelFuture> all = new ArrayList<>(t.deviceListeners.values());
+                    all.add(t.listener);
+                    all.add(t.multiHopListener);
+                    for (ChannelFuture l : all) {
                       if (l != null) {
                         l.channel().close();
                       }
@@ -118,22 +130,27 @@ public final class BfdTransport implements Extension {
 
   /**
    * Registers a session under a fresh non-zero discriminator, unique on this node (§6.8.1), and
-   * under its peer's address; starts the receiving socket if it is not running.
+   * under its peer's address; starts the receiving socket if it is not running (for a session in a
+   * VRF, the one bound to {@code device}).
    */
   synchronized long register(
-      InetAddress peer, ActorRef<BfdSession.Command> session, int minimumTtl) {
+      InetAddress peer, ActorRef<BfdSession.Command> session, int minimumTtl, String device) {
     long discriminator;
     do {
       discriminator = ThreadLocalRandom.current().nextLong(1, 0x1_0000_0000L);
     } while (byDiscriminator.putIfAbsent(discriminator, session) != null);
     byPeer.put(peer, session);
-    if (minimumTtl == SINGLE_HOP_TTL) {
+    if (device != null) {
+      int on = minimumTtl == SINGLE_HOP_TTL ? port : multiHopPort;
+      // A VRF's multi-hop socket filters at the minimum TTL of the first profile it serves.
+      deviceListeners.computeIfAbsent(on + "%" + device, k -> listen(on, minimumTtl, device));
+    } else if (minimumTtl == SINGLE_HOP_TTL) {
       if (listener == null) {
-        listener = listen(port, SINGLE_HOP_TTL);
+        listener = listen(port, SINGLE_HOP_TTL, null);
       }
     } else if (multiHopListener == null) {
       multiHopMinimumTtl = minimumTtl;
-      multiHopListener = listen(multiHopPort, minimumTtl);
+      multiHopListener = listen(multiHopPort, minimumTtl, null);
     } else if (minimumTtl < multiHopMinimumTtl) {
       // A profile that accepts more hops: the socket's filter follows the most permissive one.
       multiHopMinimumTtl = minimumTtl;
@@ -151,9 +168,12 @@ public final class BfdTransport implements Extension {
     byPeer.remove(peer, session);
   }
 
-  /** A session's sending socket: a random port in 49152–65535 (RFC 5881 §4), TTL 255. */
-  ChannelFuture sender(InetAddress source, InetAddress peer) {
-    Bootstrap b = datagram(packet -> {}); // nothing is expected back on a sending socket
+  /**
+   * A session's sending socket: a random port in 49152–65535 (RFC 5881 §4), TTL 255, bound to
+   * {@code device} when the session is in a VRF.
+   */
+  ChannelFuture sender(InetAddress source, InetAddress peer, String device) {
+    Bootstrap b = datagram(packet -> {}, device); // nothing is expected back on a sending socket
     if (transport.linuxSocketOptions()) {
       b.option(SocketOptions.unicastHops(peer), 255);
     }
@@ -165,8 +185,9 @@ public final class BfdTransport implements Extension {
     return b.bind(new InetSocketAddress(from, sourcePort));
   }
 
-  private ChannelFuture listen(int port, int minimumTtl) {
-    Bootstrap b = datagram(packet -> deliver(packet.sender().getAddress(), packet.content()));
+  private ChannelFuture listen(int port, int minimumTtl, String device) {
+    Bootstrap b =
+        datagram(packet -> deliver(packet.sender().getAddress(), packet.content()), device);
     Memory filter = null;
     if (transport.linuxSocketOptions()) {
       filter = ttlFilter(minimumTtl);
@@ -189,18 +210,39 @@ public final class BfdTransport implements Extension {
     return f;
   }
 
-  /** A UDP socket on the BGP event loop whose datagrams go to {@code onPacket}. */
-  private Bootstrap datagram(java.util.function.Consumer<DatagramPacket> onPacket) {
+  /**
+   * A UDP socket on the BGP event loop whose datagrams go to {@code onPacket}, bound to {@code
+   * device} (if not null) before it is bound to an address: a socket that cannot be bound to its
+   * VRF fails rather than run in the default one.
+   */
+  private Bootstrap datagram(java.util.function.Consumer<DatagramPacket> onPacket, String device) {
+    if (device != null && !transport.linuxSocketOptions()) {
+      throw new IllegalStateException("BFD in VRF " + device + " needs Linux epoll");
+    }
     return new Bootstrap()
         .group(transport.group())
         .channel(
             transport.linuxSocketOptions() ? EpollDatagramChannel.class : NioDatagramChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
         .handler(
-            new SimpleChannelInboundHandler<DatagramPacket>() {
+            new ChannelInitializer<Channel>() {
               @Override
-              protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-                onPacket.accept(msg);
+              protected void initChannel(Channel ch) {
+                if (device != null
+                    && !ch.config()
+                        .setOption(
+                            SocketOptions.bindToDevice(), SocketOptions.deviceName(device))) {
+                  throw new IllegalStateException("cannot bind BFD to VRF " + device);
+                }
+                ch.pipeline()
+                    .addLast(
+                        new SimpleChannelInboundHandler<DatagramPacket>() {
+                          @Override
+                          protected void channelRead0(
+                              ChannelHandlerContext ctx, DatagramPacket msg) {
+                            onPacket.accept(msg);
+                          }
+                        });
               }
             });
   }
