@@ -344,7 +344,7 @@ public final class BgpSupervisor extends AbstractBehavior<BgpSupervisor.Command>
       Duration hold = s.holdTime() == null ? Duration.ofSeconds(90) : s.holdTime().value();
       Integer keepalive =
           s.keepaliveTime() == null ? null : (int) s.keepaliveTime().value().toSeconds();
-      Duration connect = s.connectTime() == null ? Duration.ofSeconds(1) : s.connectTime().value();
+      Duration connect = s.connectTime() == null ? null : s.connectTime().value();
       return java.util.Optional.of(
           new PeerConfig(
               unnumbered

@@ -16,6 +16,9 @@ import java.util.Set;
  * @param holdTime seconds offered in our OPEN (0: no keepalives, RFC 4271 §4.2)
  * @param keepaliveTime seconds between KEEPALIVEs, or null for a third of the negotiated hold
  * @param sourceAddress the local address to connect from, or null
+ * @param connectRetry MetalLB's {@code connectTime} (FRR's {@code timers connect}): how long a TCP
+ *     connect may take and the interval between attempts; null for IronLB's default, a 3 s connect
+ *     and retries from 1 s doubling up to 30 s
  * @param password the TCP MD5 key (RFC 2385), or null
  * @param ebgpMultiHop the eBGP peer is more than one hop away (its packets leave with TTL 255)
  * @param bfd the BFD timers when the peer names a BFDProfile, else null
@@ -96,6 +99,31 @@ public record PeerConfig(
         + (vrf == null ? "" : ", VRF " + vrf)
         + (dualStack ? ", dual-stack" : "")
         + "]";
+  }
+
+  /** How long a TCP connect may take before it counts as failed. */
+  Duration connectTimeout() {
+    return connectRetry != null ? connectRetry : DEFAULT_CONNECT_TIMEOUT;
+  }
+
+  private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+  /**
+   * The wait before connect attempt {@code failures + 1}, given {@code random} in [0, 1). With a
+   * configured {@code connectTime}, that interval with RFC 4271 §10's jitter (times 0.75 to 1.0),
+   * so it is never exceeded; without one, from 1 s doubling per failure in a row up to 30 s, plus
+   * up to a quarter more (so peers that failed together do not retry together).
+   */
+  Duration retryDelay(int failures, double random) {
+    if (connectRetry != null) {
+      long t = connectRetry.toMillis();
+      return Duration.ofMillis(t - (long) (t / 4.0 * random));
+    }
+    long base = FIRST_RETRY.toMillis() << Math.min(Math.max(failures, 1) - 1, 5);
+    long delay = Math.min(base, MAX_RETRY.toMillis());
+    return Duration.ofMillis(delay + (long) (delay / 4.0 * random));
   }
 
   /**

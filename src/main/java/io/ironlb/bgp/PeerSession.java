@@ -139,8 +139,6 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   /** RFC 4271 §8.2.2: a large hold timer while waiting for the peer's OPEN. */
   private static final Duration OPEN_HOLD = Duration.ofMinutes(4);
 
-  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
-
   /** The codec options our OPEN offers: 4-octet AS (RFC 6793), Extended Messages (RFC 8654). */
   private static final BgpCodec.Options OFFERED = new BgpCodec.Options(true, true);
 
@@ -410,7 +408,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                   config.sourceAddress(),
                   config.ttl(),
                   config.password(),
-                  config.connectRetry().multipliedBy(3),
+                  config.connectTimeout(),
                   config.vrf()),
               new Connector.Listener() {
                 @Override
@@ -471,7 +469,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     }
   }
 
-  /** Connect retry with exponential backoff and jitter, capped (RFC 4271 §10 leaves it open). */
+  /** The next connect attempt, after {@link PeerConfig#retryDelay}. */
   private Behavior<Command> retryLater(String reason) {
     if (stopping != null) {
       return finishStop();
@@ -479,10 +477,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     failures++;
     lastError = lastError == null || !lastError.startsWith("NOTIFICATION") ? reason : lastError;
     become(State.ACTIVE);
-    long base = config.connectRetry().toMillis() << Math.min(failures - 1, 5);
-    long delay = Math.min(base, MAX_RETRY.toMillis());
-    delay += ThreadLocalRandom.current().nextLong(Math.max(1, delay / 4));
-    timers.startSingleTimer(new RetryConnect(), Duration.ofMillis(delay));
+    timers.startSingleTimer(
+        new RetryConnect(), config.retryDelay(failures, ThreadLocalRandom.current().nextDouble()));
     return this;
   }
 
