@@ -59,6 +59,21 @@ final class BgpPeerRules {
       if (hasInterface && !ValidationRun.INTERFACE_NAME.matcher(s.iface()).matches()) {
         c.error(peer, "spec.interface", "\"" + s.iface() + "\" is not a valid interface name");
       }
+      if (hasInterface && s.peerPort() != 179) {
+        // FRR's "neighbor IFACE interface" and IronLB's unnumbered session go to port 179.
+        c.error(
+            peer,
+            "spec.peerPort",
+            "an unnumbered peer (interface) is reached on port 179, not " + s.peerPort());
+      }
+      if (s.disableMP() && s.dualStackAddressFamily()) {
+        // MetalLB deprecated disableMP when one family per session became the default.
+        c.error(
+            peer,
+            "spec.disableMP",
+            "disableMP (each family on its own session) contradicts dualStackAddressFamily (both"
+                + " families on this session); disableMP is deprecated, drop it");
+      }
       if (s.vrf() != null
           && !s.vrf().isEmpty()
           && !ValidationRun.INTERFACE_NAME.matcher(s.vrf()).matches()) {

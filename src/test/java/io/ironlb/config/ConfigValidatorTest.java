@@ -179,6 +179,21 @@ class ConfigValidatorTest {
         PEER + "p: spec.interface: peer has both peerAddress and interface specified");
     invalid(
         rows,
+        "an unnumbered peer on another port",
+        peer("p", "myASN: 64500\npeerASN: 64501\ninterface: eth1\npeerPort: 1790"),
+        PEER + "p: spec.peerPort: an unnumbered peer (interface) is reached on port 179, not 1790");
+    valid(rows, "dualStackAddressFamily", ebgpPeer("p", "dualStackAddressFamily: true"));
+    valid(rows, "disableMP: one family per session, the default", ebgpPeer("p", "disableMP: true"));
+    invalid(
+        rows,
+        "disableMP with dualStackAddressFamily",
+        ebgpPeer("p", "disableMP: true\ndualStackAddressFamily: true"),
+        PEER
+            + "p: spec.disableMP: disableMP (each family on its own session) contradicts"
+            + " dualStackAddressFamily (both families on this session); disableMP is deprecated,"
+            + " drop it");
+    invalid(
+        rows,
         "invalid RouterID [MetalLB config_test.go TestParse]",
         ebgpPeer("p", "routerID: fd00:222::1"),
         PEER

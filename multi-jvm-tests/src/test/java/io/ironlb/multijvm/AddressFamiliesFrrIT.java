@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unnumbered peer ({@code interface}) on a link with only link-local addresses comes up to the
  * router found by its Router Advertisements, and both addresses reach FRR's kernel table with the
  * node's link-local address as next hop (IPv4 over IPv6, RFC 8950), with BFD over the same
- * link-local addresses.
+ * link-local addresses and the session signed with TCP MD5.
  */
 class AddressFamiliesFrrIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -166,7 +166,7 @@ class AddressFamiliesFrrIT {
             kind: BGPPeer
             metadata: {name: unnumbered, namespace: metallb-system}
             spec: {myASN: 64512, peerASN: 64500, interface: eth2, holdTime: 3s, keepaliveTime: 1s,
-                   bfdProfile: fast}
+                   bfdProfile: fast, password: s3cret-md5}
             ---
             apiVersion: metallb.io/v1beta1
             kind: BFDProfile
@@ -206,6 +206,7 @@ class AddressFamiliesFrrIT {
          neighbor swp1 timers 1 3
          neighbor swp1 timers connect 1
          neighbor swp1 bfd profile fast
+         neighbor swp1 password s3cret-md5
          address-family ipv4 unicast
           neighbor swp1 activate
          exit-address-family
