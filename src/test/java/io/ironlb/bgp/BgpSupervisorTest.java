@@ -97,6 +97,70 @@ class BgpSupervisorTest {
     assertThat(incarnations.get()).isEqualTo(2);
   }
 
+  /**
+   * Issue 16: each BGPPeer field reaches its session: localASN as the session's AS (FRR's {@code
+   * local-as ... no-prepend replace-as}: the router sees only it), interface as an unnumbered peer,
+   * dualStackAddressFamily, vrf and connectTime.
+   */
+  @Test
+  void aBgpPeersFieldsReachItsSession() throws Exception {
+    kit = LocalActorTestKit.create();
+    TestProbe<PeerConfig> configs = kit.createTestProbe();
+    ActorRef<BgpSupervisor.Command> supervisor =
+        kit.spawn(
+            BgpSupervisor.create(
+                "node-a",
+                (Inet4Address) InetAddress.getByName("10.222.0.9"),
+                true,
+                new BgpMetrics(new MetricFamilies()),
+                AnnouncementWriter.NONE,
+                a -> {},
+                config -> {
+                  configs.ref().tell(config);
+                  return Behaviors.ignore();
+                }));
+    String peers =
+        """
+        ---
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: local-as, namespace: metallb-system}
+        spec: {myASN: 64512, localASN: 64999, peerASN: 64500, peerAddress: 10.222.0.2,
+               connectTime: 5s}
+        ---
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: unnumbered, namespace: metallb-system}
+        spec: {myASN: 64512, dynamicASN: external, interface: eth1}
+        ---
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: dual, namespace: metallb-system}
+        spec: {myASN: 64512, peerASN: 64500, peerAddress: 10.222.0.3, dualStackAddressFamily: true,
+               vrf: red}
+        """;
+    supervisor.tell(
+        new BgpSupervisor.Plan(
+            ManifestReader.readString(CONFIG + peers, "t.yaml").resources(), Map.of()));
+    Map<String, PeerConfig> byLabel = new java.util.HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      PeerConfig c = configs.receiveMessage();
+      byLabel.put(c.label(), c);
+    }
+    PeerConfig localAs = byLabel.get("10.222.0.2:179");
+    assertThat(localAs.localAs()).isEqualTo(64999);
+    assertThat(localAs.connectRetry()).isEqualTo(Duration.ofSeconds(5));
+    PeerConfig unnumbered = byLabel.get("eth1");
+    assertThat(unnumbered.peer()).isNull();
+    assertThat(unnumbered.iface()).isEqualTo("eth1");
+    assertThat(unnumbered.families()).hasSize(2);
+    assertThat(unnumbered.connectRetry()).as("IronLB's default policy").isNull();
+    PeerConfig dual = byLabel.get("10.222.0.3:179");
+    assertThat(dual.dualStack()).isTrue();
+    assertThat(dual.vrf()).isEqualTo("red");
+    assertThat(byLabel.get("10.222.0.1:179").families()).hasSize(1);
+  }
+
   /** Records every Advertise; incarnation 1 crashes on the first status query. */
   private static Behavior<PeerSession.Command> fakeSession(
       int incarnation, ActorRef<Map<IpPrefix, AdvertisementPlanner.Announcement>> told) {
