@@ -188,10 +188,9 @@ final class BgpRouters implements AutoCloseable {
   void startBird(
       Netns net, String ns, long asn, String id, long peerAs, String v4Range, String v6Range)
       throws IOException, InterruptedException {
-    Path d = work.resolve("bird-" + ns);
-    Files.createDirectories(d);
-    Files.writeString(
-        d.resolve("bird.conf"),
+    startBird(
+        net,
+        ns,
         """
         log "%1$s/bird.log" all;
         router id %2$s;
@@ -213,7 +212,14 @@ final class BgpRouters implements AutoCloseable {
           ipv6 { import all; export all; };
         }
         """
-            .formatted(d, id, asn, peerAs, v4Range, v6Range));
+            .formatted(birdDir(ns), id, asn, peerAs, v4Range, v6Range));
+  }
+
+  /** BIRD 2 in {@code ns} with this {@code bird.conf}; its directory is {@link #birdDir}. */
+  void startBird(Netns net, String ns, String conf) throws IOException, InterruptedException {
+    Path d = birdDir(ns);
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("bird.conf"), conf);
     net.mustIn(
         ns,
         "bird",
@@ -225,6 +231,11 @@ final class BgpRouters implements AutoCloseable {
         d.resolve("bird.pid").toString());
     pidFiles.add(d.resolve("bird.pid"));
     waitFor(() -> Files.exists(d.resolve("bird.ctl")), "BIRD in " + ns);
+  }
+
+  /** Where the BIRD in {@code ns} keeps its configuration, log, socket and pid file. */
+  Path birdDir(String ns) {
+    return work.resolve("bird-" + ns);
   }
 
   String birdc(Netns net, String ns, String... command) {

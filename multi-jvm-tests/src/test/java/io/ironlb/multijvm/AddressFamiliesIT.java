@@ -25,9 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * unnumbered peer ({@code interface}) on a link with only link-local addresses comes up to the
  * router found by its Router Advertisements, and both addresses reach FRR's kernel table with the
  * node's link-local address as next hop (IPv4 over IPv6, RFC 8950), with BFD over the same
- * link-local addresses and the session signed with TCP MD5.
+ * link-local addresses and the session signed with TCP MD5. The same unnumbered peer comes up with
+ * BIRD (its RAdv protocol advertising the router, dynamic BGP accepting the link-local session with
+ * the extended next hop), a second implementation of RFC 8950.
  */
-class AddressFamiliesFrrIT {
+class AddressFamiliesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DUAL = "10.222.70.101";
   private static final String V4_ONLY = "10.222.70.102";
@@ -176,23 +178,7 @@ class AddressFamiliesFrrIT {
     lab = new Layer2Lab(config, 1, IronlbProcess.PATIENT_DETECTOR);
     routers = new BgpRouters();
     String node = lab.namespace(1);
-    String router = lab.net().namespace("runn");
-    lab.net()
-        .mustIn(
-            router,
-            "sysctl",
-            "-qw",
-            "net.ipv6.conf.all.accept_dad=0",
-            "net.ipv6.conf.default.accept_dad=0");
-    Netns.must(
-        "ip", "-n", node, "link", "add", "eth2", "type", "veth", "peer", "name", "swp1", "netns",
-        router);
-    Netns.must("ip", "-n", node, "link", "set", "eth2", "up");
-    Netns.must("ip", "-n", router, "link", "set", "swp1", "up");
-    assertThat(lab.net().in(node, "ip", "-o", "addr", "show", "dev", "eth2").output())
-        .as("the link has link-local addresses only")
-        .doesNotContain("inet ")
-        .doesNotContain("scope global");
+    String router = unnumberedLink(node);
     routers.startFrr(
         lab.net(),
         router,
@@ -240,6 +226,88 @@ class AddressFamiliesFrrIT {
               assertThat(bfd).hasSize(1);
               assertThat(bfd.get(0).path("peer").asText()).isEqualTo(nodeLinkLocal);
               assertThat(bfd.get(0).path("status").asText()).isEqualTo("up");
+            });
+  }
+
+  /** Namespace {@code runn}, whose swp1 is a veth to the node's eth2; link-local addresses only. */
+  private String unnumberedLink(String node) {
+    String router = lab.net().namespace("runn");
+    lab.net()
+        .mustIn(
+            router,
+            "sysctl",
+            "-qw",
+            "net.ipv6.conf.all.accept_dad=0",
+            "net.ipv6.conf.default.accept_dad=0");
+    Netns.must(
+        "ip", "-n", node, "link", "add", "eth2", "type", "veth", "peer", "name", "swp1", "netns",
+        router);
+    Netns.must("ip", "-n", node, "link", "set", "eth2", "up");
+    Netns.must("ip", "-n", router, "link", "set", "swp1", "up");
+    assertThat(lab.net().in(node, "ip", "-o", "addr", "show", "dev", "eth2").output())
+        .as("the link has link-local addresses only")
+        .doesNotContain("inet ")
+        .doesNotContain("scope global");
+    return router;
+  }
+
+  private static final String UNNUMBERED_PEER =
+      """
+      ---
+      apiVersion: metallb.io/v1beta2
+      kind: BGPPeer
+      metadata: {name: unnumbered, namespace: metallb-system}
+      spec: {myASN: 64512, peerASN: 64500, interface: eth2, holdTime: 3s, keepaliveTime: 1s}
+      """;
+
+  @Test
+  void anUnnumberedPeerComesUpWithBird() throws Exception {
+    assumeTrue(Netns.available("bird", "birdc"), "needs BIRD");
+    Layer2Lab.writeConfig(config, List.of("10.222.70.240/32"), DUAL_STACK_WEB + UNNUMBERED_PEER);
+    lab = new Layer2Lab(config, 1, IronlbProcess.PATIENT_DETECTOR);
+    routers = new BgpRouters();
+    String node = lab.namespace(1);
+    String router = unnumberedLink(node);
+    routers.startBird(
+        lab.net(),
+        router,
+        """
+        log "%s/bird.log" all;
+        router id 10.222.76.2;
+        protocol device { scan time 1; }
+        protocol kernel k4 { ipv4 { export all; }; }
+        protocol kernel k6 { ipv6 { export all; }; }
+        protocol radv { interface "swp1" { min ra interval 3; max ra interval 4; default lifetime 0; }; }
+        protocol bgp node {
+          local as 64500;
+          neighbor range fe80::/10 as 64512;
+          interface "swp1";
+          dynamic name "node_";
+          hold time 3; keepalive time 1; connect retry time 1; error wait time 1,5;
+          ipv4 { import all; export none; extended next hop on; };
+          ipv6 { import all; export none; };
+        }
+        """
+            .formatted(routers.birdDir(router)));
+    lab.start(1);
+    List<String> ips = ipsOf("web");
+    String v4 = ips.stream().filter(a -> !a.contains(":")).findFirst().orElseThrow();
+    String v6 = ips.stream().filter(a -> a.contains(":")).findFirst().orElseThrow();
+    String nodeLinkLocal = linkLocal(node, "eth2");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              assertThat(lab.bgpPeers(1).get("eth2").path("state").asText())
+                  .isEqualTo("ESTABLISHED");
+              assertThat(routers.birdc(lab.net(), router, "show", "route", "for", v4))
+                  .contains("via " + nodeLinkLocal);
+              assertThat(routers.birdc(lab.net(), router, "show", "route", "for", v6))
+                  .contains("via " + nodeLinkLocal);
+              assertThat(lab.net().in(router, "ip", "-4", "route", "show", v4).output())
+                  .contains("via inet6 " + nodeLinkLocal)
+                  .contains("dev swp1");
             });
   }
 
