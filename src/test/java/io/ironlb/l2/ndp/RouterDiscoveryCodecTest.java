@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Router Solicitations and Advertisements byte for byte (RFC 4861 §4.1, §4.2; checksums worked out
- * independently of the codec), and the §6.1.2 checks on what is received.
+ * independently of the codec; the Linux kernel's solicitation and BIRD's advertisement as
+ * captured), and the §6.1.2 checks on what is received.
  */
 class RouterDiscoveryCodecTest {
   private static final MacAddress OURS = MacAddress.parse("02:00:00:00:00:01");
@@ -58,6 +59,27 @@ class RouterDiscoveryCodecTest {
     assertThat(decoded.routerLifetime()).isZero();
     assertThat(decoded.sourceLinkLayer()).isEqualTo(OURS);
     assertThat(decoded.ethernetSource()).isEqualTo(OURS);
+  }
+
+  private static final java.util.Map<String, byte[]> CAPTURED =
+      io.ironlb.l2.Captures.load("linux-arping-ndisc6.txt");
+
+  @Test
+  void ourSolicitationIsTheLinuxKernelsByteForByte() throws Exception {
+    assertThat(
+            RouterDiscoveryCodec.solicitation(
+                MacAddress.parse("02:22:00:00:00:0a"), ip("fe80::22:ff:fe00:a")))
+        .isEqualTo(CAPTURED.get("kernel-router-solicitation"));
+  }
+
+  @Test
+  void decodesBirdsAdvertisementWhichHasNoLinkLayerOption() throws Exception {
+    RouterAdvertisement ra =
+        RouterDiscoveryCodec.decodeAdvertisement(CAPTURED.get("bird-router-advertisement"));
+    assertThat(ra.source()).isEqualTo(ip("fe80::22:ff:fe00:c"));
+    assertThat(ra.ethernetSource()).isEqualTo(MacAddress.parse("02:22:00:00:00:0c"));
+    assertThat(ra.routerLifetime()).isZero();
+    assertThat(ra.sourceLinkLayer()).isNull();
   }
 
   @Test
