@@ -5,13 +5,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ironlb.ipam.AllocatorActor;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesStatusWriter;
-import io.ironlb.webhook.WebhookServer;
-import java.nio.file.Files;
+import io.ironlb.webhook.WebhookCertificates;
+import io.ironlb.webhook.WebhookLauncher;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -40,12 +43,43 @@ final class ControllerCommand implements Callable<Integer> {
   String webhook;
 
   @Option(
+      names = "--webhook-cert-secret",
+      defaultValue = "ironlb-webhook-cert",
+      paramLabel = "NAME",
+      description = {
+        "The Secret in which the controller keeps the webhook's certificate itself: its own CA",
+        "and a serving certificate, issued when missing, renewed 30 days before expiry, the CA",
+        "written into the webhook configuration's caBundles (default: ${DEFAULT-VALUE}). Empty:",
+        "someone else (cert-manager) keeps it, and the pair mounted in --webhook-cert-dir is",
+        "served from the moment it appears."
+      })
+  String webhookCertSecret;
+
+  @Option(
+      names = "--webhook-configuration",
+      defaultValue = "ironlb-webhook",
+      paramLabel = "NAME",
+      description =
+          "The ValidatingWebhookConfiguration whose caBundles the controller keeps (default:"
+              + " ${DEFAULT-VALUE}).")
+  String webhookConfiguration;
+
+  @Option(
+      names = "--webhook-service",
+      defaultValue = "ironlb-webhook",
+      paramLabel = "NAME",
+      description =
+          "The Service the API server calls the webhook through: the certificate's names (default:"
+              + " ${DEFAULT-VALUE}).")
+  String webhookService;
+
+  @Option(
       names = "--webhook-cert-dir",
       defaultValue = "/tmp/k8s-webhook-server/serving-certs",
       paramLabel = "DIR",
       description = {
-        "The webhook's certificate pair, tls.crt and tls.key (a mounted Secret). Without it the",
-        "webhook is off (default: ${DEFAULT-VALUE})."
+        "With --webhook-cert-secret empty: the mounted pair, tls.crt and tls.key (default:",
+        "${DEFAULT-VALUE})."
       })
   Path webhookCertDir;
 
@@ -80,32 +114,43 @@ final class ControllerCommand implements Callable<Integer> {
         });
   }
 
-  /** Serves the validating webhook when a certificate pair is mounted (every controller pod). */
+  /**
+   * Serves the validating webhook (every controller pod) from the moment it has a certificate: kept
+   * by the controller itself, or mounted from cert-manager's Secret.
+   */
   private void webhook(ActorSystem<Void> system, KubernetesClient client) {
-    if (!Files.isRegularFile(webhookCertDir.resolve("tls.crt"))) {
-      system.log().info("validating webhook off: no certificate pair in {}", webhookCertDir);
-      return;
-    }
     NodeBoot.HostPort at = NodeBoot.HostPort.parse(webhook);
-    try {
-      WebhookServer.start(
-              system,
-              at.host(),
-              at.port(),
-              webhookCertDir,
-              () -> KubernetesSource.current(client, kubernetes.namespace),
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ironlb-webhook-certificate");
+              t.setDaemon(true);
+              return t;
+            });
+    system.getWhenTerminated().thenRun(timer::shutdownNow);
+    WebhookLauncher.Server server =
+        new WebhookLauncher.Server(
+            system,
+            at.host(),
+            at.port(),
+            () -> KubernetesSource.current(client, kubernetes.namespace),
+            kubernetes.namespace,
+            KubernetesOptions.writers());
+    if (webhookCertSecret.isEmpty()) {
+      WebhookLauncher.fromDirectory(server, webhookCertDir, timer, Duration.ofSeconds(5));
+    } else {
+      WebhookLauncher.selfManaged(
+          server,
+          new WebhookCertificates(
+              client,
               kubernetes.namespace,
-              KubernetesOptions.writers())
-          .whenComplete(
-              (binding, failure) -> {
-                if (failure != null) {
-                  system.log().error("validating webhook did not start: {}", failure.toString());
-                } else {
-                  system.log().info("validating webhook on https://{}", binding.localAddress());
-                }
-              });
-    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-      system.log().error("validating webhook: cannot read {}: {}", webhookCertDir, e.toString());
+              webhookCertSecret,
+              webhookConfiguration,
+              WebhookCertificates.serviceNames(webhookService, kubernetes.namespace),
+              Clock.systemUTC()),
+          timer,
+          Duration.ofHours(1),
+          Duration.ofSeconds(10));
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.ironlb.webhook;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -9,7 +8,6 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -18,28 +16,32 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A server TLS context from the PEM pair Kubernetes tooling writes ({@code tls.crt}, {@code
- * tls.key}: a certificate chain and a PKCS#8 RSA or EC key), as a webhook's certificate Secret
- * mounts them.
+ * tls.key}: a certificate chain and a PKCS#8 RSA, EC or Ed25519 key), as a webhook's certificate
+ * Secret holds them.
  */
 final class Tls {
   private Tls() {}
 
   static SSLContext server(Path certificate, Path key)
       throws IOException, GeneralSecurityException {
-    Certificate[] chain;
-    try (InputStream in = Files.newInputStream(certificate)) {
-      chain =
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(in)
-              .toArray(Certificate[]::new);
+    try {
+      return server(Files.readString(certificate), Files.readString(key));
+    } catch (GeneralSecurityException e) {
+      throw new GeneralSecurityException(certificate + ", " + key + ": " + e.getMessage(), e);
     }
-    if (chain.length == 0) {
-      throw new GeneralSecurityException("no certificate in " + certificate);
-    }
+  }
+
+  static SSLContext server(String certificatePem, String keyPem) throws GeneralSecurityException {
+    Certificate[] chain =
+        ServingCertificate.certificates(certificatePem).toArray(Certificate[]::new);
     KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
+    try {
+      store.load(null, null);
+    } catch (IOException e) {
+      throw new GeneralSecurityException(e);
+    }
     char[] password = new char[0];
-    store.setKeyEntry("webhook", privateKey(key), password, chain);
+    store.setKeyEntry("webhook", privateKey(keyPem, "tls.key"), password, chain);
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(store, password);
     SSLContext tls = SSLContext.getInstance("TLS");
@@ -47,11 +49,10 @@ final class Tls {
     return tls;
   }
 
-  private static PrivateKey privateKey(Path key) throws IOException, GeneralSecurityException {
-    String pem = Files.readString(key);
+  static PrivateKey privateKey(String pem, String what) throws GeneralSecurityException {
     if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
       throw new GeneralSecurityException(
-          key + ": expected a PKCS#8 key (BEGIN PRIVATE KEY); convert with openssl pkcs8 -topk8");
+          what + ": expected a PKCS#8 key (BEGIN PRIVATE KEY); convert with openssl pkcs8 -topk8");
     }
     String body =
         pem.substring(
@@ -66,6 +67,6 @@ final class Tls {
         // not this algorithm: try the next
       }
     }
-    throw new GeneralSecurityException(key + ": not an RSA, EC or Ed25519 key");
+    throw new GeneralSecurityException(what + ": not an RSA, EC or Ed25519 key");
   }
 }

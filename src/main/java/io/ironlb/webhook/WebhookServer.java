@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
@@ -47,9 +48,21 @@ public final class WebhookServer extends AllDirectives {
       Executor blocking)
       throws IOException, GeneralSecurityException {
     var tls = new RotatingServerTls(certDir.resolve("tls.crt"), certDir.resolve("tls.key"));
+    return start(system, host, port, tls::engine, existing, namespace, blocking);
+  }
+
+  /** Binds {@code host:port}, each connection's TLS from {@code engines}. */
+  static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      Supplier<SSLEngine> engines,
+      Supplier<ClusterResources> existing,
+      String namespace,
+      Executor blocking) {
     return Http.get(system)
         .newServerAt(host, port)
-        .enableHttps(ConnectionContext.httpsServer(tls::engine))
+        .enableHttps(ConnectionContext.httpsServer(engines::get))
         .bind(new WebhookServer(existing, namespace, blocking).route());
   }
 

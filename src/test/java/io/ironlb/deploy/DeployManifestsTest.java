@@ -74,32 +74,35 @@ class DeployManifestsTest {
   }
 
   /**
-   * The webhook component (for clusters with cert-manager): MetalLB's six webhooks, each sent to
-   * the controller's webhook Service at MetalLB's path, BFDProfile deletions included, and the
-   * certificate in the Secret the controller mounts.
+   * The webhook is in the default install: MetalLB's six webhooks under MetalLB's names, each sent
+   * to the controller's webhook Service at MetalLB's path, BFDProfile deletions included, with no
+   * caBundle and no cert-manager (the controller issues the certificate and fills the caBundles).
    */
   @Test
-  void theWebhookComponentSendsEveryKindToTheController(@TempDir Path dir) throws Exception {
-    Path base = Path.of("deploy", "k8s").toAbsolutePath();
-    Files.writeString(
-        dir.resolve("kustomization.yaml"),
-        "resources: [%s]\ncomponents: [%s]\n"
-            .formatted(dir.relativize(base), dir.relativize(base.resolve("webhook"))));
-    List<HasMetadata> all = kustomize(dir);
+  void theDefaultInstallSendsEveryKindToTheControllersWebhook() {
     ValidatingWebhookConfiguration config =
-        all.stream()
-            .filter(ValidatingWebhookConfiguration.class::isInstance)
-            .map(ValidatingWebhookConfiguration.class::cast)
-            .findFirst()
-            .orElseThrow();
+        one(ValidatingWebhookConfiguration.class, "ironlb-webhook");
     Map<String, ValidatingWebhook> byResource = new java.util.TreeMap<>();
     for (ValidatingWebhook w : config.getWebhooks()) {
       assertThat(w.getClientConfig().getService().getName()).isEqualTo("ironlb-webhook");
       assertThat(w.getClientConfig().getService().getNamespace()).isEqualTo(NS);
       assertThat(w.getFailurePolicy()).isEqualTo("Fail");
+      assertThat(w.getClientConfig().getCaBundle()).isNull();
       byResource.put(w.getRules().get(0).getResources().get(0), w);
     }
+    assertThat(config.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(byResource.keySet()).containsExactlyInAnyOrderElementsOf(CONFIG_KINDS);
+    // MetalLB's own names (config/manifests/metallb-native.yaml), so tooling that looks for them
+    // finds them.
+    assertThat(config.getWebhooks())
+        .extracting(ValidatingWebhook::getName)
+        .containsExactlyInAnyOrder(
+            "ipaddresspoolvalidationwebhook.metallb.io",
+            "bgppeersvalidationwebhook.metallb.io",
+            "bgpadvertisementvalidationwebhook.metallb.io",
+            "l2advertisementvalidationwebhook.metallb.io",
+            "communityvalidationwebhook.metallb.io",
+            "bfdprofilevalidationwebhook.metallb.io");
     byResource.forEach(
         (resource, w) ->
             assertThat(w.getClientConfig().getService().getPath())
@@ -110,19 +113,48 @@ class DeployManifestsTest {
                             ? "community"
                             : resource.substring(0, resource.length() - 1))));
     assertThat(byResource.get("bfdprofiles").getRules().get(0).getOperations()).contains("DELETE");
+    assertThat(only(one(StatefulSet.class, "ironlb-controller").getSpec().getTemplate()).getArgs())
+        .as("the controller keeps the certificate itself by default")
+        .containsExactly("controller");
+    assertThat(objects).noneMatch(o -> o.getKind().equals("Certificate"));
+  }
+
+  /**
+   * The cert-manager component: cert-manager issues the Secret the controller mounts and injects
+   * the CA; the controller is told to serve the mounted pair and leave the Secret alone.
+   */
+  @Test
+  void theCertManagerComponentHandsTheCertificateToCertManager(@TempDir Path dir) throws Exception {
+    Path base = Path.of("deploy", "k8s").toAbsolutePath();
+    Files.writeString(
+        dir.resolve("kustomization.yaml"),
+        "resources: [%s]\ncomponents: [%s]\n"
+            .formatted(dir.relativize(base), dir.relativize(base.resolve("cert-manager"))));
+    List<HasMetadata> all = kustomize(dir);
+    ValidatingWebhookConfiguration config =
+        all.stream()
+            .filter(ValidatingWebhookConfiguration.class::isInstance)
+            .map(ValidatingWebhookConfiguration.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(config.getMetadata().getAnnotations())
+        .containsEntry("cert-manager.io/inject-ca-from", NS + "/ironlb-webhook");
     String secret =
         all.stream()
             .filter(o -> o.getKind().equals("Certificate"))
             .map(o -> ((GenericKubernetesResource) o).get("spec", "secretName").toString())
             .findFirst()
             .orElseThrow();
-    assertThat(
-            one(StatefulSet.class, "ironlb-controller")
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getVolumes())
+    StatefulSet controller =
+        all.stream()
+            .filter(StatefulSet.class::isInstance)
+            .map(StatefulSet.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(controller.getSpec().getTemplate().getSpec().getVolumes())
         .anyMatch(v -> v.getSecret() != null && secret.equals(v.getSecret().getSecretName()));
+    assertThat(only(controller.getSpec().getTemplate()).getArgs())
+        .containsExactly("controller", "--webhook-cert-secret=");
   }
 
   private static <T extends HasMetadata> List<T> all(Class<T> kind) {
@@ -143,7 +175,8 @@ class DeployManifestsTest {
             Namespace.class,
             CustomResourceDefinition.class,
             ClusterRole.class,
-            ClusterRoleBinding.class);
+            ClusterRoleBinding.class,
+            ValidatingWebhookConfiguration.class);
     for (HasMetadata o : objects) {
       if (!clusterScoped.contains(o.getClass())) {
         assertThat(o.getMetadata().getNamespace())
@@ -198,12 +231,20 @@ class DeployManifestsTest {
           "ns metallb.io/configurationstates update",
           "ns metallb.io/configurationstates/status update");
 
-  /** The controller's writes: the allocation on Services, and pool status. */
+  /**
+   * The controller's writes: the allocation on Services, pool status, and the webhook's own
+   * certificate (its Secret, and the caBundles of its webhook configuration only).
+   */
   private static final Set<String> CONTROLLER =
       Set.of(
           "cluster /services update",
           "cluster /services/status update",
-          "ns metallb.io/ipaddresspools/status update");
+          "ns metallb.io/ipaddresspools/status update",
+          "ns /secrets create",
+          "ns /secrets[ironlb-webhook-cert] update",
+          "cluster admissionregistration.k8s.io/validatingwebhookconfigurations[ironlb-webhook] get",
+          "cluster admissionregistration.k8s.io/validatingwebhookconfigurations[ironlb-webhook]"
+              + " update");
 
   /** The speaker's writes: its ServiceL2Status and ServiceBGPStatus objects' status. */
   private static final Set<String> SPEAKER =
@@ -256,11 +297,18 @@ class DeployManifestsTest {
     return out;
   }
 
+  /** {@code scope group/resource verb}, or {@code group/resource[name]} when limited to names. */
   private static void expand(String scope, PolicyRule r, Set<String> out) {
+    List<String> names =
+        r.getResourceNames() == null || r.getResourceNames().isEmpty()
+            ? List.of("")
+            : r.getResourceNames().stream().map(n -> "[" + n + "]").toList();
     for (String g : r.getApiGroups()) {
       for (String res : r.getResources()) {
-        for (String v : r.getVerbs()) {
-          out.add(scope + " " + g + "/" + res + " " + v);
+        for (String name : names) {
+          for (String v : r.getVerbs()) {
+            out.add(scope + " " + g + "/" + res + name + " " + v);
+          }
         }
       }
     }

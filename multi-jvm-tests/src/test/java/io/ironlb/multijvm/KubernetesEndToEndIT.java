@@ -113,6 +113,7 @@ class KubernetesEndToEndIT {
                 "--seed=127.0.0.1:0",
                 "--http=127.0.0.1:0",
                 "--webhook=127.0.0.1:0",
+                "--webhook-cert-secret=",
                 "--webhook-cert-dir=" + certs));
     processes.add(controller);
     IronlbProcess.Ports controllerPorts = controller.awaitPorts(Duration.ofSeconds(60));

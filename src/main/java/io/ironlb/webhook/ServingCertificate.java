@@ -1,0 +1,210 @@
+package io.ironlb.webhook;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+
+/**
+ * The webhook's certificate when IronLB manages it itself, as MetalLB's controller does: a CA of
+ * its own and a serving certificate for the webhook Service's DNS names, both ECDSA P-256, in the
+ * PEM forms a {@code kubernetes.io/tls} Secret holds. Pure: no I/O.
+ *
+ * @param caBundle the CAs the API server must trust (PEM): the current one first, and while a
+ *     renewal is recent, the previous one, so connections made with either certificate verify
+ * @param certificate the serving certificate (PEM)
+ * @param key its private key (PKCS#8 PEM)
+ */
+public record ServingCertificate(String caBundle, String certificate, String key) {
+
+  /** How long the CA and the serving certificate are valid. */
+  public static final Duration VALIDITY = Duration.ofDays(365);
+
+  /** A certificate is renewed this long before it expires. */
+  public static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+  private static final Pattern IP = Pattern.compile("[0-9.]+|.*:.*");
+
+  /**
+   * A new CA and a serving certificate it signs, for {@code names} (DNS names, or IP addresses),
+   * valid from {@code now} (less a minute, for clocks a little behind) for {@link #VALIDITY}.
+   *
+   * @param previousCa a CA to keep trusting beside the new one (the one being replaced), or null
+   */
+  public static ServingCertificate issue(List<String> names, Instant now, String previousCa) {
+    try {
+      KeyPair ca = keyPair();
+      KeyPair leaf = keyPair();
+      Instant from = now.minus(Duration.ofMinutes(1));
+      Instant to = now.plus(VALIDITY);
+      X500Name caName = new X500Name("CN=ironlb-webhook-ca");
+      X509Certificate caCert =
+          sign(
+              new JcaX509v3CertificateBuilder(
+                      caName, serial(), Date.from(from), Date.from(to), caName, ca.getPublic())
+                  .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                  .addExtension(
+                      Extension.keyUsage,
+                      true,
+                      new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)),
+              ca);
+      GeneralName[] sans =
+          names.stream()
+              .map(
+                  n ->
+                      new GeneralName(
+                          IP.matcher(n).matches() ? GeneralName.iPAddress : GeneralName.dNSName, n))
+              .toArray(GeneralName[]::new);
+      X509Certificate leafCert =
+          sign(
+              new JcaX509v3CertificateBuilder(
+                      caName,
+                      serial(),
+                      Date.from(from),
+                      Date.from(to),
+                      new X500Name("CN=" + names.get(0)),
+                      leaf.getPublic())
+                  .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                  .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                  .addExtension(
+                      Extension.extendedKeyUsage,
+                      false,
+                      new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                  .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans)),
+              ca);
+      String caPem = pem(caCert);
+      String bundle = previousCa == null ? caPem : caPem + firstCertificate(previousCa);
+      return new ServingCertificate(
+          bundle, pem(leafCert), pem(new PemObject("PRIVATE KEY", leaf.getPrivate().getEncoded())));
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot issue the webhook's certificate", e);
+    }
+  }
+
+  /**
+   * Why this pair cannot serve {@code names} at {@code now} any more (it does not parse, is not
+   * signed by the bundle's first CA, names other hosts, or either certificate expires within {@link
+   * #RENEW_BEFORE}), or empty when it can.
+   */
+  public Optional<String> renewalReason(List<String> names, Instant now) {
+    X509Certificate leaf;
+    X509Certificate ca;
+    try {
+      leaf = certificates(certificate).get(0);
+      ca = certificates(caBundle).get(0);
+      Tls.privateKey(key, "tls.key");
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return Optional.of("it does not parse (" + e.getMessage() + ")");
+    }
+    try {
+      leaf.verify(ca.getPublicKey());
+    } catch (GeneralSecurityException e) {
+      return Optional.of("the certificate is not signed by the CA in ca.crt");
+    }
+    Instant deadline = now.plus(RENEW_BEFORE);
+    for (X509Certificate c : List.of(leaf, ca)) {
+      if (c.getNotAfter().toInstant().isBefore(deadline)) {
+        return Optional.of(
+            (c == ca ? "the CA" : "the certificate")
+                + " expires at "
+                + c.getNotAfter().toInstant());
+      }
+    }
+    TreeSet<String> wanted = new TreeSet<>(names);
+    TreeSet<String> has = new TreeSet<>();
+    try {
+      Collection<List<?>> sans = leaf.getSubjectAlternativeNames();
+      if (sans != null) {
+        sans.forEach(san -> has.add(String.valueOf(san.get(1))));
+      }
+    } catch (GeneralSecurityException e) {
+      return Optional.of("its names do not parse");
+    }
+    if (!has.equals(wanted)) {
+      return Optional.of("it names " + has + ", not " + wanted);
+    }
+    return Optional.empty();
+  }
+
+  /** The current CA (the bundle's first), PEM: what a renewal keeps trusting beside its new one. */
+  public String currentCa() {
+    return firstCertificate(caBundle);
+  }
+
+  private static String firstCertificate(String pem) {
+    int end = pem.indexOf("-----END CERTIFICATE-----");
+    return end < 0 ? "" : pem.substring(0, end + "-----END CERTIFICATE-----".length()) + "\n";
+  }
+
+  static List<X509Certificate> certificates(String pem) throws GeneralSecurityException {
+    List<X509Certificate> out = new ArrayList<>();
+    for (var c :
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(
+                new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+      out.add((X509Certificate) c);
+    }
+    if (out.isEmpty()) {
+      throw new GeneralSecurityException("no certificate");
+    }
+    return out;
+  }
+
+  private static KeyPair keyPair() throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+    return g.generateKeyPair();
+  }
+
+  private static BigInteger serial() {
+    return new BigInteger(127, new SecureRandom());
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuer)
+      throws OperatorCreationException, GeneralSecurityException {
+    X509CertificateHolder holder =
+        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate()));
+    return new JcaX509CertificateConverter().getCertificate(holder);
+  }
+
+  private static String pem(Object o) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+      w.writeObject(o);
+    }
+    return out.toString();
+  }
+}
