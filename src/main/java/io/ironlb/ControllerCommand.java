@@ -90,7 +90,9 @@ final class ControllerCommand implements Callable<Integer> {
     KubernetesClient client = kubernetes.client();
     ActorSystem<Void> system =
         ActorSystem.create(
-            guardian(client), "ironlb", kubernetes.settings(List.of(AllocatorActor.ROLE), false));
+            guardian(client),
+            "ironlb",
+            kubernetes.settings(client, List.of(AllocatorActor.ROLE), false));
     return kubernetes.run(system, client, spec.commandLine().getErr()) ? 0 : 1;
   }
 

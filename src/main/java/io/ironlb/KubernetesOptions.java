@@ -5,9 +5,12 @@ import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.ironlb.NodeBoot.HostPort;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
@@ -52,11 +55,27 @@ final class KubernetesOptions {
   @Option(names = "--lb-class", description = "Handle only Services of this loadBalancerClass.")
   String loadBalancerClass;
 
+  @Option(
+      names = "--cluster-tls-secret",
+      defaultValue = "ironlb-cluster-tls",
+      paramLabel = "NAME",
+      description = {
+        "Cluster traffic over TLS with the credentials in this Secret (tls.crt, tls.key, ca.crt),",
+        "which the first component to start creates when there is none (default:",
+        "${DEFAULT-VALUE}). Empty: TLS only if a pair is mounted in ironlb.cluster.tls-dir."
+      })
+  String clusterTlsSecret;
+
   boolean bootstrap() {
     return seeds == null || seeds.isEmpty();
   }
 
-  Config settings(List<String> roles, boolean speaker) {
+  /**
+   * This node's settings: its addresses, how it finds the others, and (unless {@code
+   * --cluster-tls-secret} is empty) TLS with the cluster's credentials, copied from their Secret
+   * (created if missing) into a private directory that is kept current while the process runs.
+   */
+  Config settings(KubernetesClient client, List<String> roles, boolean speaker) {
     Config config =
         NodeBoot.settings(
             HostPort.parse(cluster),
@@ -64,6 +83,12 @@ final class KubernetesOptions {
             bootstrap() ? List.of() : seeds,
             HostPort.parse(http),
             speaker);
+    if (!clusterTlsSecret.isEmpty()) {
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ironlb-cluster-tls");
+      ClusterCredentials.write(ClusterCredentials.obtain(client, namespace, clusterTlsSecret), dir);
+      keepCurrent(client, dir);
+      config = ConfigFactory.parseString(NodeBoot.clusterTls(dir)).withFallback(config);
+    }
     if (bootstrap()) {
       Config boot = ConfigFactory.load().getConfig("ironlb.kubernetes.bootstrap");
       config =
@@ -100,6 +125,34 @@ final class KubernetesOptions {
     client.close();
     return true;
   }
+
+  /** Re-reads the credentials every minute: a replaced Secret reaches Pekko without a restart. */
+  private void keepCurrent(KubernetesClient client, Path dir) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ironlb-cluster-tls");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (ClusterCredentials.write(
+                ClusterCredentials.obtain(client, namespace, clusterTlsSecret), dir)) {
+              LOG.info("cluster TLS: new credentials from Secret {}", clusterTlsSecret);
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("cluster TLS: cannot refresh the credentials: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+  }
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(KubernetesOptions.class);
 
   KubernetesClient client() {
     return new KubernetesClientBuilder().build();

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       SpeakerCommand.class,
       ControllerCommand.class,
       CrdsCommand.class,
+      ClusterCredentialsCommand.class,
       DrainCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -57,7 +57,7 @@ final class SpeakerCommand implements Callable<Integer> {
         ActorSystem.create(
             guardian(client, chosen, kernel),
             "ironlb",
-            layer2.withWriteRoutes(kubernetes.settings(NodeBoot.speakerRoles(node), true)));
+            layer2.withWriteRoutes(kubernetes.settings(client, NodeBoot.speakerRoles(node), true)));
     return kubernetes.run(system, client, spec.commandLine().getErr()) ? 0 : 1;
   }
 

@@ -65,12 +65,26 @@ public record ServingCertificate(String caBundle, String certificate, String key
    * @param previousCa a CA to keep trusting beside the new one (the one being replaced), or null
    */
   public static ServingCertificate issue(List<String> names, Instant now, String previousCa) {
+    return issue("ironlb-webhook-ca", names, now, VALIDITY, false, previousCa);
+  }
+
+  /**
+   * As above, with the CA's common name, the validity, and RSA 2048 keys instead of ECDSA P-256
+   * (Pekko's TLS transport reads RSA keys only).
+   */
+  public static ServingCertificate issue(
+      String caCommonName,
+      List<String> names,
+      Instant now,
+      Duration validity,
+      boolean rsa,
+      String previousCa) {
     try {
-      KeyPair ca = keyPair();
-      KeyPair leaf = keyPair();
+      KeyPair ca = keyPair(rsa);
+      KeyPair leaf = keyPair(rsa);
       Instant from = now.minus(Duration.ofMinutes(1));
-      Instant to = now.plus(VALIDITY);
-      X500Name caName = new X500Name("CN=ironlb-webhook-ca");
+      Instant to = now.plus(validity);
+      X500Name caName = new X500Name("CN=" + caCommonName);
       X509Certificate caCert =
           sign(
               new JcaX509v3CertificateBuilder(
@@ -98,11 +112,24 @@ public record ServingCertificate(String caBundle, String certificate, String key
                       new X500Name("CN=" + names.get(0)),
                       leaf.getPublic())
                   .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                  .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                  .addExtension(
+                      Extension.keyUsage,
+                      true,
+                      new KeyUsage(
+                          rsa
+                              ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
+                              : KeyUsage.digitalSignature))
+                  // RSA credentials are a cluster node's: it both accepts connections and makes
+                  // them (Pekko requires client certificates), so it is client and server.
                   .addExtension(
                       Extension.extendedKeyUsage,
                       false,
-                      new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                      new ExtendedKeyUsage(
+                          rsa
+                              ? new KeyPurposeId[] {
+                                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+                              }
+                              : new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}))
                   .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans)),
               ca);
       String caPem = pem(caCert);
@@ -169,7 +196,8 @@ public record ServingCertificate(String caBundle, String certificate, String key
     return end < 0 ? "" : pem.substring(0, end + "-----END CERTIFICATE-----".length()) + "\n";
   }
 
-  static List<X509Certificate> certificates(String pem) throws GeneralSecurityException {
+  /** The certificates in a PEM text, in order. */
+  public static List<X509Certificate> certificates(String pem) throws GeneralSecurityException {
     List<X509Certificate> out = new ArrayList<>();
     for (var c :
         CertificateFactory.getInstance("X.509")
@@ -183,7 +211,12 @@ public record ServingCertificate(String caBundle, String certificate, String key
     return out;
   }
 
-  private static KeyPair keyPair() throws GeneralSecurityException {
+  private static KeyPair keyPair(boolean rsa) throws GeneralSecurityException {
+    if (rsa) {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048, new SecureRandom());
+      return g.generateKeyPair();
+    }
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
     return g.generateKeyPair();
@@ -195,8 +228,10 @@ public record ServingCertificate(String caBundle, String certificate, String key
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuer)
       throws OperatorCreationException, GeneralSecurityException {
+    String algorithm =
+        issuer.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
     X509CertificateHolder holder =
-        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate()));
+        builder.build(new JcaContentSignerBuilder(algorithm).build(issuer.getPrivate()));
     return new JcaX509CertificateConverter().getCertificate(holder);
   }
 

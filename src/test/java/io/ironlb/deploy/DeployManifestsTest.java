@@ -221,6 +221,7 @@ class DeployManifestsTest {
           "cluster discovery.k8s.io/endpointslices watch",
           "cluster /events create",
           "ns /secrets get",
+          "ns /secrets create",
           "ns /secrets list",
           "ns /secrets watch",
           "ns /pods get",
@@ -240,7 +241,6 @@ class DeployManifestsTest {
           "cluster /services update",
           "cluster /services/status update",
           "ns metallb.io/ipaddresspools/status update",
-          "ns /secrets create",
           "ns /secrets[ironlb-webhook-cert] update",
           "cluster admissionregistration.k8s.io/validatingwebhookconfigurations[ironlb-webhook] get",
           "cluster admissionregistration.k8s.io/validatingwebhookconfigurations[ironlb-webhook]"
@@ -450,18 +450,23 @@ class DeployManifestsTest {
     }
   }
 
-  /** Both workloads mount the cluster's TLS Secret where the nodes look for it. */
+  /**
+   * Cluster traffic is over TLS by default: neither workload turns {@code --cluster-tls-secret}
+   * off, each may read and create the credentials' Secret, and each has a writable /tmp (the root
+   * filesystem is read-only) for the copy Pekko reads.
+   */
   @Test
-  void bothWorkloadsMountTheClusterTlsSecretWhereTheNodesLook() {
-    String dir = ConfigFactory.load().getString("ironlb.cluster.tls-dir");
+  void bothWorkloadsRunClusterTrafficOverTlsByDefault() {
     for (PodTemplateSpec t :
         List.of(
             one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate(),
             one(StatefulSet.class, "ironlb-controller").getSpec().getTemplate())) {
-      Volume v = volumeHolding(t, dir);
-      assertThat(v.getSecret()).as(v.getName()).isNotNull();
-      assertThat(v.getSecret().getSecretName()).isEqualTo("ironlb-cluster-tls");
-      assertThat(v.getSecret().getOptional()).isTrue();
+      assertThat(only(t).getArgs()).noneMatch(a -> a.startsWith("--cluster-tls-secret"));
+      assertThat(only(t).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(volumeHolding(t, "/tmp/ironlb-cluster-tls").getEmptyDir()).isNotNull();
+    }
+    for (String account : List.of("ironlb-controller", "ironlb-speaker")) {
+      assertThat(granted(account)).contains("ns /secrets get", "ns /secrets create");
     }
   }
 

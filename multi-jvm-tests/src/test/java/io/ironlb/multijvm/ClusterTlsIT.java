@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ironlb.testkit.Openssl;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cluster traffic over TLS (Artery tls-tcp with Pekko's rotating-keys engine): two nodes given a
- * certificate from the cluster's CA (made here with openssl, as cert-manager would) form the
- * cluster; a third node without one cannot join it.
+ * Cluster traffic over TLS (Artery tls-tcp with Pekko's rotating-keys engine): two nodes given the
+ * credentials {@code ironlb cluster-credentials} wrote form the cluster; a third node without any
+ * cannot join it, nor can it with credentials from another CA.
  */
 class ClusterTlsIT {
   @TempDir Path config;
@@ -36,61 +34,20 @@ class ClusterTlsIT {
     }
   }
 
-  private void openssl(String... args) throws Exception {
-    Openssl.run(certs, args);
-  }
-
-  /** A CA, and one node certificate it signs, valid for the lab's three node addresses. */
-  private void certificates() throws Exception {
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=ironlb-cluster-ca");
-    openssl(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "tls.key",
-        "-out",
-        "tls.csr",
-        "-subj",
-        "/CN=ironlb-node");
-    Files.writeString(
-        certs.resolve("san.ext"), "subjectAltName=IP:10.222.70.1,IP:10.222.70.2,IP:10.222.70.3\n");
-    openssl(
-        "x509",
-        "-req",
-        "-in",
-        "tls.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "tls.crt",
-        "-days",
-        "1",
-        "-extfile",
-        "san.ext");
+  /** {@code ironlb cluster-credentials DIR}: what a standalone operator runs. */
+  private static void credentials(Path dir) throws Exception {
+    try (IronlbProcess p =
+        IronlbProcess.start("credentials", List.of("cluster-credentials", dir.toString()))) {
+      assertThat(p.awaitExit(Duration.ofSeconds(60))).isZero();
+    }
   }
 
   @Test
-  void nodesWithTheCasCertificateFormTheClusterAndAPlainNodeCannotJoin() throws Exception {
-    assumeTrue(Netns.available("openssl", "curl"), "needs root, openssl, curl");
-    certificates();
+  void nodesWithTheCredentialsFormTheClusterAndOthersCannotJoin(@TempDir Path otherCa)
+      throws Exception {
+    assumeTrue(Netns.available("curl"), "needs root, curl");
+    credentials(certs);
+    credentials(otherCa);
     Layer2Lab.writeConfig(config, List.of("10.222.70.240/32"), Layer2Lab.services("web", 1, false));
     List<String> tls = new ArrayList<>(IronlbProcess.PATIENT_DETECTOR);
     tls.add("-Dironlb.cluster.tls-dir=" + certs);
@@ -111,5 +68,17 @@ class ClusterTlsIT {
         .pollInterval(Duration.ofMillis(500))
         .until(() -> lab.upMembers(1) == 2);
     assertThat(lab.process(3).stderr()).doesNotContain("Welcome from");
+    lab.kill(3);
+
+    // TLS, but credentials from another CA: the handshake fails, the node stays out.
+    List<String> foreign = new ArrayList<>(IronlbProcess.PATIENT_DETECTOR);
+    foreign.add("-Dironlb.cluster.tls-dir=" + otherCa);
+    lab.start(3, foreign);
+    await()
+        .during(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(12))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> lab.upMembers(1) == 2);
+    assertThat(lab.process(3).stderr()).contains("Artery tls-tcp").doesNotContain("Welcome from");
   }
 }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * would look at — Service statuses, events, ServiceL2Status, IPAddressPool status and the
  * ConfigurationStates — plus a real ARP client on a veth the speaker answers on, the validating
  * webhook refusing an invalid object with MetalLB's reason, the metrics, and an invalid object that
- * reaches the API anyway (webhook bypassed) being reported while nothing assigned is lost.
+ * reaches the API anyway (webhook bypassed) being reported while nothing assigned is lost; the two
+ * form their cluster over TLS with credentials they created themselves in a Secret.
  *
  * <p>The speaker runs in the test's own namespace (the mock API server listens on loopback) and
  * answers on one end of a veth this test creates; the ARP client sits in a namespace at the other
@@ -202,6 +203,13 @@ class KubernetesEndToEndIT {
     assertThat(Layer2Lab.arpingMacs(net, clientNs, "10.222.10.7", 2))
         .containsExactly(speakerMac.toUpperCase(), speakerMac.toUpperCase());
     assertThat(Layer2Lab.arpingMacs(net, clientNs, "10.222.20.1", 1)).isEmpty();
+
+    // The cluster they formed runs over TLS by default, with credentials the first of them put
+    // in Secret ironlb-cluster-tls (no manual step).
+    assertThat(client.secrets().inNamespace(NS).withName("ironlb-cluster-tls").get().getData())
+        .containsOnlyKeys("ca.crt", "tls.crt", "tls.key");
+    assertThat(controller.stderr()).contains("transport [Artery tls-tcp]");
+    assertThat(speaker.stderr()).contains("transport [Artery tls-tcp]");
 
     // IPAddressPool status and both components' ConfigurationState.
     await()
