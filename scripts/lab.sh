@@ -7,7 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then
-  echo "lab: run as root (it creates network namespaces): sudo bash scripts/lab.sh" >&2
+  # Root is needed for network namespaces: through sudo when there is one.
+  if command -v sudo >/dev/null 2>&1; then
+    exec sudo bash "$0" "$@"
+  fi
+  echo "lab: run as root (it creates network namespaces)" >&2
   exit 2
 fi
 echo "[1/6] Installing what is missing (JDK 17, Maven, FRR, arping, curl, ...)"

@@ -3,6 +3,11 @@
 # packaged jar (failsafe). Installs what the tests need first (skipping what is present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The namespace labs need root: through sudo when there is one (as root, or without sudo, the
+# tests run as they are, and those that need root skip with the reason).
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+  exec sudo --preserve-env=CI,MAVEN_OPTS bash "$0" "$@"
+fi
 
 bash scripts/install-test-deps.sh
 

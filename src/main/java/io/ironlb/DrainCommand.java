@@ -48,15 +48,28 @@ final class DrainCommand implements Callable<Integer> {
     NodeBoot.HostPort node = NodeBoot.HostPort.parse(http);
     String host = node.host().contains(":") ? "[" + node.host() + "]" : node.host();
     Duration limit = Duration.parse("PT" + timeout.toUpperCase(java.util.Locale.ROOT));
-    HttpResponse<String> reply =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://" + host + ":" + node.port() + "/v1/drain"))
-                    .timeout(limit)
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> reply;
+    try {
+      reply =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://" + host + ":" + node.port() + "/v1/drain"))
+                      .timeout(limit)
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.ConnectException e) {
+      spec.commandLine()
+          .getErr()
+          .println("drain of " + http + " failed: nothing answers there (connection refused)");
+      return 1;
+    } catch (java.net.http.HttpTimeoutException e) {
+      spec.commandLine()
+          .getErr()
+          .println("drain of " + http + " failed: no answer within " + timeout);
+      return 1;
+    }
     if (reply.statusCode() == 200) {
       spec.commandLine().getOut().println("drained: " + http);
       return 0;

@@ -45,10 +45,25 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("ironlb: " + e.getMessage());
+          commandLine.getErr().println("ironlb: " + describe(e));
           return 2;
         });
     return cl;
+  }
+
+  /**
+   * One line for a failure: the first message along its causes (a refused connection's own
+   * exception has none), else the exception's name.
+   */
+  static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && !m.isBlank()) {
+        String line = m.strip().lines().findFirst().orElse(m);
+        return t == e ? line : e.getClass().getSimpleName() + ": " + line;
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 
   @Override

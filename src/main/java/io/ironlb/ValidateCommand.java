@@ -2,6 +2,7 @@ package io.ironlb;
 
 import io.ironlb.config.ConfigValidator;
 import io.ironlb.config.ManifestReader;
+import io.ironlb.config.ObjectDecoder;
 import io.ironlb.config.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ManifestReader.Result read = ManifestReader.read(paths);
     List<Problem> problems = new ArrayList<>(read.problems());
-    problems.addAll(ConfigValidator.validate(read.resources()));
+    problems.addAll(
+        ObjectDecoder.besides(read.problems(), ConfigValidator.validate(read.resources())));
     problems.forEach(out::println);
     long errors = problems.stream().filter(Problem::isError).count();
     if (errors > 0) {

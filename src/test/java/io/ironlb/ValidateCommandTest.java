@@ -71,45 +71,121 @@ class ValidateCommandTest {
     Run r = run("validate", file.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out() + r.err()).doesNotContain("\tat ");
+    // One line that says what is wrong (it used to be the decoder's "Input length = 1").
+    assertThat(r.out().lines()).containsExactly(file + ": not a UTF-8 text file (byte 3 is 0xff)");
   }
 
+  /**
+   * The line where the parser found the problem, SnakeYAML's own sentence for it, and where the
+   * broken construct began (the error used to point at the context line with its context text).
+   */
   @Test
-  void warningsAloneKeepTheConfigurationValid(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve("adv.yaml");
+  void aSyntaxErrorNamesTheProblemLineAndSentence(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("colon.yaml");
     Files.writeString(
         file,
         """
         apiVersion: metallb.io/v1beta1
-        kind: L2Advertisement
-        metadata: {name: l2, namespace: metallb-system}
-        spec: {ipAddressPools: [missing]}
+        kind: IPAddressPool
+        metadata:
+          name: a
+          namespace metallb-system
+        spec:
+          addresses: [10.222.0.0/24]
         """);
     Run r = run("validate", file.toString());
-    assertThat(r.exit()).isZero();
+    assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out().lines())
         .containsExactly(
-            "warning: L2Advertisement metallb-system/l2: spec.ipAddressPools: IPAddressPool"
-                + " \"missing\" does not exist",
-            "valid: 1 object in 1 file (1 L2Advertisement)");
+            file
+                + ":6:1: YAML syntax error: could not find expected ':' (while scanning a simple"
+                + " key at line 5, column 3)");
+  }
+
+  /** A field of the wrong type no longer hides the object's other problems. */
+  @Test
+  void aTypeErrorAndTheObjectsOtherProblemsAreAllReported(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bfd.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: BFDProfile
+        metadata: {name: a, namespace: metallb-system}
+        spec: {receiveInterval: abc, transmitInterval: 5, detectMultiplier: 1000, echo: true}
+        """);
+    Run r = run("validate", file.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out().lines())
+        .containsExactlyInAnyOrder(
+            "BFDProfile metallb-system/a: spec.receiveInterval: expected an integer",
+            "BFDProfile metallb-system/a: spec.echo: unknown field",
+            "BFDProfile metallb-system/a: spec.transmitInterval: invalid value 5, must be in"
+                + " 10-60000 range",
+            "BFDProfile metallb-system/a: spec.detectMultiplier: invalid value 1000, must be in"
+                + " 2-255 range");
+  }
+
+  /** A field the decoder already reported is not reported again as missing by the rules. */
+  @Test
+  void aBrokenRequiredFieldIsReportedOnce(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("peer.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: p, namespace: metallb-system}
+        spec: {myASN: sixty-four, peerASN: 64501, peerAddress: 10.222.0.1}
+        """);
+    Run r = run("validate", file.toString());
+    assertThat(r.out().lines())
+        .containsExactly("BGPPeer metallb-system/p: spec.myASN: expected an integer");
   }
 
   @Test
-  void helpDescribesTheCommands() {
-    Run top = run("--help");
-    assertThat(top.exit()).isZero();
-    assertThat(top.out()).contains("Usage: ironlb").contains("validate").contains("LoadBalancer");
-    Run validate = run("validate", "--help");
-    assertThat(validate.exit()).isZero();
-    assertThat(validate.out())
-        .contains("Usage: ironlb validate")
-        .contains("PATH")
-        .contains("Exit status: 0 when valid");
+  void aliasesToListsAndMappingsAndMergeKeysAreAccepted(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("anchors.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: &meta {name: a, namespace: metallb-system, labels: &labels {zone: one}}
+        spec:
+          addresses: &ranges [10.222.0.0/24, 10.222.1.0/24]
+          serviceAllocation:
+            namespaceSelectors: [{matchLabels: *labels}]
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: L2Advertisement
+        metadata:
+          <<: {namespace: metallb-system}
+          name: l2
+        spec: {ipAddressPools: [a]}
+        """);
+    Run r = run("validate", file.toString());
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out()).startsWith("valid: 2 objects in 1 file");
   }
 
+  /**
+   * A node that is not there (port 0: no connection can ever succeed) gets one line saying so (it
+   * used to print "ironlb: null"); one that takes the connection and never answers, another.
+   */
   @Test
-  void missingArgumentIsAUsageError() {
-    Run r = run("validate");
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("Missing required parameter");
+  void drainingANodeThatDoesNotAnswerSaysSo() throws IOException {
+    Run refused = run("drain", "--http", "127.0.0.1:0");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err().lines())
+        .containsExactly("drain of 127.0.0.1:0 failed: nothing answers there (connection refused)");
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String at = "127.0.0.1:" + silent.getLocalPort();
+      Run r = run("drain", "--http", at, "--timeout", "1s");
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().lines())
+          .containsExactly("drain of " + at + " failed: no answer within 1s");
+    }
   }
 }

@@ -1,15 +1,12 @@
 package io.ironlb.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +29,6 @@ public final class ManifestReader {
     }
   }
 
-  private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory());
-
   private ManifestReader() {}
 
   public static Result read(List<Path> paths) {
@@ -45,7 +40,10 @@ public final class ManifestReader {
         counts[0]++;
         String text;
         try {
-          text = Files.readString(file, StandardCharsets.UTF_8);
+          text = utf8(Files.readAllBytes(file));
+        } catch (CharacterCodingException e) {
+          problems.add(Problem.error(file.toString(), "", e.getMessage()));
+          continue;
         } catch (IOException e) {
           problems.add(Problem.error(file.toString(), "", "cannot read: " + e.getMessage()));
           continue;
@@ -89,40 +87,56 @@ public final class ManifestReader {
 
   private static int readText(
       String text, String file, ClusterResources.Builder out, List<Problem> problems) {
-    int objects = 0;
-    try (Reader reader = new StringReader(text);
-        JsonParser parser = YAML.getFactory().createParser(reader);
-        MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
-      while (docs.hasNextValue()) {
-        JsonLocation at = parser.currentTokenLocation();
-        JsonNode doc = docs.nextValue();
-        if (doc == null || doc.isNull() || doc.isMissingNode() || doc.isEmpty() && doc.isObject()) {
-          continue;
-        }
-        ObjectDecoder.Result r = ObjectDecoder.decode(doc, file + ":" + at.getLineNr());
-        problems.addAll(r.problems());
-        for (Object o : r.objects()) {
-          out.add(o);
-          objects++;
-        }
-      }
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? file : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
-      problems.add(Problem.error(where, "", "YAML syntax error: " + syntaxReason(e)));
-    } catch (IOException e) {
-      problems.add(Problem.error(file, "", "cannot read: " + e.getMessage()));
+    int[] objects = {0};
+    try {
+      YamlDocuments.read(
+          text,
+          (line, doc) -> {
+            if (doc == null
+                || doc.isNull()
+                || doc.isMissingNode()
+                || doc.isEmpty() && doc.isObject()) {
+              return;
+            }
+            ObjectDecoder.Result r = ObjectDecoder.decode(doc, file + ":" + line);
+            problems.addAll(r.problems());
+            for (Object o : r.objects()) {
+              out.add(o);
+              objects[0]++;
+            }
+          });
+    } catch (YamlDocuments.SyntaxError e) {
+      String where = e.line == 0 ? file : file + ":" + e.line + ":" + e.column;
+      problems.add(Problem.error(where, "", "YAML syntax error: " + e.getMessage()));
     }
-    return objects;
+    return objects[0];
   }
 
-  /** SnakeYAML's own sentence, without Jackson's location suffix (we print the location first). */
-  private static String syntaxReason(JsonProcessingException e) {
-    String m = e.getOriginalMessage();
-    if (m == null) {
-      return "unreadable";
+  /**
+   * The file as UTF-8 text, or the reason it is not: a binary file is named as one, with the first
+   * byte that is not UTF-8, rather than with the decoder's "Input length = 1".
+   */
+  static String utf8(byte[] bytes) throws CharacterCodingException {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult r = decoder.decode(in, out, true);
+    if (r.isError()) {
+      throw new CharacterCodingException() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+          return String.format(
+              "not a UTF-8 text file (byte %d is 0x%02x)", in.position(), bytes[in.position()]);
+        }
+      };
     }
-    String first = m.strip().lines().findFirst().orElse(m).strip();
-    return first.endsWith(":") ? first.substring(0, first.length() - 1) : first;
+    decoder.flush(out);
+    return out.flip().toString();
   }
 }

@@ -157,18 +157,76 @@ public final class ObjectDecoder {
     }
     ObjectNode body = doc.deepCopy();
     body.remove(List.of("apiVersion", "kind"));
-    List<Problem> unknown = new ArrayList<>();
-    try {
-      ObjectReader reader =
-          STRICT
-              .readerFor(legacyPeer ? BGPPeerV1beta1.class : k.type())
-              .withHandler(new UnknownFieldCollector(subject, unknown));
-      Object value = reader.readValue(body);
-      objects.add(legacyPeer ? ((BGPPeerV1beta1) value).toV1beta2() : value);
-    } catch (IOException | IllegalArgumentException e) {
-      problems.add(fieldProblem(subject, e));
+    // A field of the wrong type is reported, taken out, and the object decoded again without it,
+    // so one run reports all of the object's problems, not only the first (the object, decoded
+    // without its broken fields, is still checked by the validator: the configuration is invalid
+    // either way, since it has a problem).
+    for (int round = 0; ; round++) {
+      List<Problem> unknown = new ArrayList<>();
+      try {
+        ObjectReader reader =
+            STRICT
+                .readerFor(legacyPeer ? BGPPeerV1beta1.class : k.type())
+                .withHandler(new UnknownFieldCollector(subject, unknown));
+        Object value = reader.readValue(body);
+        objects.add(legacyPeer ? ((BGPPeerV1beta1) value).toV1beta2() : value);
+        problems.addAll(unknown);
+        return;
+      } catch (IOException | IllegalArgumentException e) {
+        problems.add(fieldProblem(subject, e));
+        if (round >= MAX_BROKEN_FIELDS
+            || !(e instanceof JsonMappingException jme)
+            || !removeField(body, jme.getPath())) {
+          problems.addAll(unknown);
+          return;
+        }
+      }
     }
-    problems.addAll(unknown);
+  }
+
+  /** At most this many broken fields are taken out of one object before decoding gives up. */
+  private static final int MAX_BROKEN_FIELDS = 32;
+
+  /** Removes the field a failure points at; false when it cannot (the object itself is meant). */
+  private static boolean removeField(ObjectNode body, List<JsonMappingException.Reference> path) {
+    if (path.isEmpty()) {
+      return false;
+    }
+    JsonNode parent = body;
+    for (var ref : path.subList(0, path.size() - 1)) {
+      parent =
+          ref.getFieldName() != null
+              ? parent.path(ref.getFieldName())
+              : parent.path(ref.getIndex());
+    }
+    var last = path.get(path.size() - 1);
+    if (last.getFieldName() != null
+        && parent instanceof ObjectNode o
+        && o.has(last.getFieldName())) {
+      o.remove(last.getFieldName());
+      return true;
+    }
+    if (last.getIndex() >= 0
+        && parent instanceof com.fasterxml.jackson.databind.node.ArrayNode a
+        && last.getIndex() < a.size()) {
+      a.remove(last.getIndex());
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The validator's problems that say something new beside the decoder's: a field the decoder
+   * already reported (and took out) is not reported again as missing.
+   */
+  public static List<Problem> besides(List<Problem> decoded, List<Problem> validated) {
+    java.util.Set<String> reported = new java.util.HashSet<>();
+    for (Problem p : decoded) {
+      reported.add(p.subject() + "\0" + p.field());
+    }
+    return validated.stream()
+        .filter(p -> p.field().isEmpty() || !reported.contains(p.subject() + "\0" + p.field()))
+        .toList();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.ironlb.source;
 
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ConfigValidator;
+import io.ironlb.config.ObjectDecoder;
 import io.ironlb.config.Problem;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class ConfigGate {
   /** The snapshot for what was just read. */
   public Snapshot next(ClusterResources read, List<Problem> readProblems) {
     List<Problem> problems = new ArrayList<>(readProblems);
-    problems.addAll(ConfigValidator.validate(read));
+    problems.addAll(ObjectDecoder.besides(readProblems, ConfigValidator.validate(read)));
     boolean valid = ConfigValidator.isValid(problems);
     if (!problems.equals(lastProblems)) {
       if (valid) {

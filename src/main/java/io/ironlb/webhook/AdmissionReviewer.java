@@ -86,18 +86,18 @@ public final class AdmissionReviewer {
     existing.secrets().forEach(after::add);
     existing.nodes().forEach(after::add);
     existing.namespaces().forEach(after::add);
+    List<Problem> decodeProblems = List.of();
     if (!operation.equals("DELETE")) {
       ObjectDecoder.Result decoded =
           ObjectDecoder.decode(target, kind + " " + namespace + "/" + name);
-      List<String> broken =
-          decoded.problems().stream().filter(Problem::isError).map(Problem::toString).toList();
-      if (!broken.isEmpty()) {
-        return broken;
-      }
+      decodeProblems = decoded.problems().stream().filter(Problem::isError).toList();
       decoded.objects().forEach(after::add);
     }
     List<Problem> before = ConfigValidator.validate(existing);
-    return ConfigValidator.validate(after.build()).stream()
+    // The object's broken fields first, then what the rules say of the rest of it.
+    List<Problem> all = new ArrayList<>(decodeProblems);
+    all.addAll(ObjectDecoder.besides(decodeProblems, ConfigValidator.validate(after.build())));
+    return all.stream()
         .filter(Problem::isError)
         // A dangling reference refuses only the delete that makes it dangle.
         .filter(p -> !p.unresolved() || delete && !before.contains(p))
