@@ -95,9 +95,16 @@ final class KubernetesOptions {
           ConfigFactory.parseString(
                   "pekko.management.cluster.bootstrap.contact-point-discovery {\n"
                       + "  discovery-method = kubernetes-api\n"
+                      // Each pod's contact point is its container port named "http" (the
+                      // status port, in deploy/k8s), at the pod's IP itself: no dependence on
+                      // pod DNS records, which not every cluster serves.
+                      + "  port-name = \""
+                      + boot.getString("port-name")
+                      + "\"\n"
                       + "  required-contact-point-nr = "
                       + boot.getInt("required-contact-points")
                       + "\n}\n"
+                      + "pekko.discovery.kubernetes-api.use-raw-ip = true\n"
                       + "pekko.discovery.kubernetes-api.pod-label-selector = \""
                       + boot.getString("pod-label-selector")
                       + "\"\n")

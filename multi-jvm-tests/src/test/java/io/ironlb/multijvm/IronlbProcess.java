@@ -74,6 +74,17 @@ public final class IronlbProcess implements AutoCloseable {
   public static IronlbProcess startIn(
       String namespace, String name, List<String> jvmOptions, List<String> args)
       throws IOException {
+    return startIn(namespace, name, jvmOptions, args, java.util.Map.of());
+  }
+
+  /** As above, with these environment variables added to the process's. */
+  public static IronlbProcess startIn(
+      String namespace,
+      String name,
+      List<String> jvmOptions,
+      List<String> args,
+      java.util.Map<String, String> env)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -82,7 +93,7 @@ public final class IronlbProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(args);
-    return launch(namespace, name, command);
+    return launch(namespace, name, command, env);
   }
 
   /**
@@ -92,6 +103,12 @@ public final class IronlbProcess implements AutoCloseable {
    */
   static IronlbProcess launch(String namespace, String name, List<String> command)
       throws IOException {
+    return launch(namespace, name, command, java.util.Map.of());
+  }
+
+  private static IronlbProcess launch(
+      String namespace, String name, List<String> command, java.util.Map<String, String> env)
+      throws IOException {
     List<String> full = new ArrayList<>();
     if (namespace != null) {
       full.addAll(List.of("ip", "netns", "exec", namespace));
@@ -100,12 +117,13 @@ public final class IronlbProcess implements AutoCloseable {
     Path dir = Files.createTempDirectory("ironlb-" + name + "-");
     Path out = dir.resolve("stdout");
     Path err = dir.resolve("stderr");
-    Process p =
+    ProcessBuilder builder =
         new ProcessBuilder(full)
             .directory(Path.of(System.getProperty("ironlb.basedir", ".")).toFile())
             .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+            .redirectError(err.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     IronlbProcess started = new IronlbProcess(name, p, out, err);
     LIVE.add(started);
     return started;
