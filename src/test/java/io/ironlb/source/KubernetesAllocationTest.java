@@ -259,6 +259,89 @@ class KubernetesAllocationTest {
     assertNoDuplicates(afterFailover);
   }
 
+  /**
+   * Issue 15, the API server's load: with 1,000 Services at steady state the controller only
+   * watches (no write at all for 10 s); after a controller failover the new one writes only for the
+   * object that changes (a new Service: its annotation, status, event and its pool's status), none
+   * for the 1,000 it takes over unchanged.
+   */
+  @Test
+  void atSteadyStateTheControllerOnlyWatchesAndAFailoverRewritesNothing() throws Exception {
+    createPool("big", "10.222.64.0/21");
+    int n = 1000;
+    for (int i = 0; i < n; i++) {
+      createService("ns" + (i % 10), "svc-" + i);
+    }
+    ActorSystem<Void> first = startControllerSystem("c1", null);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> allocated().size() == n && poolAssigned("big") == n);
+    drainRequests();
+    await()
+        .during(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> writes().isEmpty());
+
+    ActorSystem<Void> second = startControllerSystem("c2", first);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Cluster.get(second).selfMember().status().equals(MemberStatus.up()));
+    drainRequests();
+    ActorTestKit.shutdown(first);
+    systems.remove(first);
+    createService("default", "after-failover");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> allocated().size() == n + 1 && poolAssigned("big") == n + 1);
+    // Only the new Service and what counts it; the thousand taken over are left alone.
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(writes())
+                    .allMatch(
+                        w ->
+                            w.equals("POST /api/v1/namespaces/default/services") // this test's
+                                || w.contains("/services/after-failover")
+                                || w.contains("/namespaces/default/events")
+                                || w.contains("/ipaddresspools/big/status")
+                                || w.contains("/servicel2statuses")
+                                || w.contains("/configurationstates")));
+    assertThat(written).anyMatch(w -> w.contains("/services/after-failover"));
+  }
+
+  /** Writes seen since the last {@link #drainRequests}, method and path. */
+  private final List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private void drainRequests() throws InterruptedException {
+    while (server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+      // what came before the window
+    }
+    written.clear();
+  }
+
+  /** The writes (POST, PUT, PATCH, DELETE) the API server received since the last look. */
+  private List<String> writes() throws InterruptedException {
+    for (var r = server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        r != null;
+        r = server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!r.getMethod().equals("GET")) {
+        written.add(r.getMethod() + " " + r.getPath());
+      }
+    }
+    return written;
+  }
+
+  private int poolAssigned(String pool) {
+    Object v = poolStatus(pool).get("assignedIPv4");
+    return v instanceof Number num ? num.intValue() : -1;
+  }
+
   private ActorSystem<Void> startControllerSystem(String name, ActorSystem<Void> seed) {
     controller(name, seed);
     return systems.get(systems.size() - 1);
