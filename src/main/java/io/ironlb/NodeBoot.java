@@ -130,7 +130,15 @@ final class NodeBoot {
       }
       conf.append("pekko.cluster.seed-nodes = [").append(String.join(",", uris)).append("]\n");
     }
-    conf.append("pekko.management.http.hostname = \"").append(status.host()).append("\"\n");
+    if (isWildcard(status.host())) {
+      // Listening on every address, the node still names one address to the others: Cluster
+      // Bootstrap finds itself among the contact points it discovers (pod IP and status port) only
+      // if it advertises that IP, never 0.0.0.0, or no node ever forms the cluster.
+      conf.append("pekko.management.http.hostname = \"").append(self.host()).append("\"\n");
+      conf.append("pekko.management.http.bind-hostname = \"").append(status.host()).append("\"\n");
+    } else {
+      conf.append("pekko.management.http.hostname = \"").append(status.host()).append("\"\n");
+    }
     conf.append("pekko.management.http.port = ").append(status.port()).append('\n');
     conf.append(
         "pekko.management.cluster.bootstrap.contact-point.fallback-port = " + status.port() + "\n");
@@ -176,6 +184,11 @@ final class NodeBoot {
         + "\"\n";
   }
 
+  /** 0.0.0.0 or :: (every address). */
+  static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
   /**
    * A node with {@code --cluster HOST:0} that names itself as a seed ({@code --seed HOST:0}) learns
    * its own port only once bound, so it joins its seeds after start ({@link #joinSeeds}) instead of
@@ -213,7 +226,10 @@ final class NodeBoot {
   static boolean serveStatus(ActorSystem<?> system, java.io.PrintWriter err) {
     Config c = system.settings().config();
     String at =
-        c.getString("pekko.management.http.hostname")
+        (c.hasPath("pekko.management.http.bind-hostname")
+                    && !c.getString("pekko.management.http.bind-hostname").isEmpty()
+                ? c.getString("pekko.management.http.bind-hostname")
+                : c.getString("pekko.management.http.hostname"))
             + ":"
             + c.getInt("pekko.management.http.port");
     try {

@@ -38,4 +38,26 @@ class NodeBootTest {
         .isLessThan(
             controller.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
   }
+
+  /**
+   * The deploy's status port listens on every address (0.0.0.0:7473), but a node must name its own
+   * address to the others: Cluster Bootstrap recognises itself among the discovered contact points
+   * (pod IP and port) only that way (ClusterBootstrapIT failed before).
+   */
+  @Test
+  void aStatusPortOnEveryAddressAdvertisesTheNodesOwn() {
+    Config wildcard =
+        NodeBoot.settings(
+            NodeBoot.HostPort.parse("10.222.0.1:7355"),
+            List.of("speaker"),
+            List.of(),
+            NodeBoot.HostPort.parse("0.0.0.0:7473"),
+            true);
+    assertThat(wildcard.getString("pekko.management.http.hostname")).isEqualTo("10.222.0.1");
+    assertThat(wildcard.getString("pekko.management.http.bind-hostname")).isEqualTo("0.0.0.0");
+    assertThat(wildcard.getInt("pekko.management.http.port")).isEqualTo(7473);
+    Config specific = settings(true);
+    assertThat(specific.getString("pekko.management.http.hostname")).isEqualTo("127.0.0.1");
+    assertThat(specific.getString("pekko.management.http.bind-hostname")).isEmpty();
+  }
 }

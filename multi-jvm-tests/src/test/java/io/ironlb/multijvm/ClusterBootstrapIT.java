@@ -250,8 +250,8 @@ class ClusterBootstrapIT {
                 "speaker",
                 "--node=node-" + n,
                 "--namespace=" + NS,
+                // As deploy/k8s starts it: --cluster from POD_IP, --http its default 0.0.0.0:7473.
                 "--cluster=" + ip + ":7355",
-                "--http=" + ip + ":7473",
                 "--interfaces=none"),
             Map.of(
                 "KUBERNETES_SERVICE_HOST",
