@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -46,22 +47,37 @@ final class RouterDiscovery extends AbstractBehavior<RouterDiscovery.Command> {
   /** FRR's own advertisement interval on an unnumbered BGP interface. */
   static final Duration ADVERTISE_EVERY = Duration.ofSeconds(10);
 
+  /** What this end needs of the interface: its link-local address and its index (the scope). */
+  record Interface(Inet6Address linkLocal, int index) {}
+
   private final String iface;
   private final Function<String, LinkIo> links;
+  private final Function<String, Optional<Interface>> interfaces;
   private final ActorRef<Found> parent;
   private final TimerScheduler<Command> timers;
   private LinkIo link;
   private Inet6Address ours;
   private Inet6Address router;
+  private int index;
   private String lastProblem;
 
   static Behavior<Command> create(
       String iface, Function<String, LinkIo> links, ActorRef<Found> parent) {
+    return create(iface, links, RouterDiscovery::lookUp, parent);
+  }
+
+  /** With another way to look the interface up (tests: a fake one). */
+  static Behavior<Command> create(
+      String iface,
+      Function<String, LinkIo> links,
+      Function<String, Optional<Interface>> interfaces,
+      ActorRef<Found> parent) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  RouterDiscovery d = new RouterDiscovery(ctx, iface, links, parent, timers);
+                  RouterDiscovery d =
+                      new RouterDiscovery(ctx, iface, links, interfaces, parent, timers);
                   d.tick();
                   return d;
                 }));
@@ -71,11 +87,13 @@ final class RouterDiscovery extends AbstractBehavior<RouterDiscovery.Command> {
       ActorContext<Command> ctx,
       String iface,
       Function<String, LinkIo> links,
+      Function<String, Optional<Interface>> interfaces,
       ActorRef<Found> parent,
       TimerScheduler<Command> timers) {
     super(ctx);
     this.iface = iface;
     this.links = links;
+    this.interfaces = interfaces;
     this.parent = parent;
     this.timers = timers;
   }
@@ -113,21 +131,15 @@ final class RouterDiscovery extends AbstractBehavior<RouterDiscovery.Command> {
   /** The interface and its link-local address; false (logged once per reason) until both exist. */
   private boolean open() {
     try {
-      NetworkInterface nif = NetworkInterface.getByName(iface);
-      ours =
-          nif == null
-              ? null
-              : Collections.list(nif.getInetAddresses()).stream()
-                  .filter(a -> a instanceof Inet6Address six && six.isLinkLocalAddress())
-                  .map(a -> (Inet6Address) a)
-                  .findFirst()
-                  .orElse(null);
-      if (ours == null) {
-        problem(nif == null ? "no interface " + iface : iface + " has no IPv6 link-local address");
+      Optional<Interface> found = interfaces.apply(iface);
+      if (found.isEmpty()) {
+        problem("no interface " + iface + " with an IPv6 link-local address");
         return false;
       }
+      ours = found.get().linkLocal();
+      index = found.get().index();
       link = links.apply(iface);
-    } catch (SocketException | RuntimeException e) {
+    } catch (RuntimeException e) {
       problem("cannot open " + iface + ": " + e.getMessage());
       return false;
     }
@@ -148,6 +160,22 @@ final class RouterDiscovery extends AbstractBehavior<RouterDiscovery.Command> {
     return true;
   }
 
+  /** The real interface: its first link-local address and its index. */
+  private static Optional<Interface> lookUp(String name) {
+    try {
+      NetworkInterface nif = NetworkInterface.getByName(name);
+      if (nif == null) {
+        return Optional.empty();
+      }
+      return Collections.list(nif.getInetAddresses()).stream()
+          .filter(a -> a instanceof Inet6Address six && six.isLinkLocalAddress())
+          .map(a -> new Interface((Inet6Address) a, nif.getIndex()))
+          .findFirst();
+    } catch (SocketException e) {
+      return Optional.empty();
+    }
+  }
+
   private void problem(String what) {
     if (!what.equals(lastProblem)) {
       getContext().getLog().warn("unnumbered BGP peer: {}; trying again", what);
@@ -160,11 +188,9 @@ final class RouterDiscovery extends AbstractBehavior<RouterDiscovery.Command> {
       return this;
     }
     try {
-      router =
-          Inet6Address.getByAddress(
-              null, m.ra().source().getAddress(), NetworkInterface.getByName(iface));
-    } catch (UnknownHostException | SocketException e) {
-      return this; // the interface went away: the next tick says so
+      router = Inet6Address.getByAddress(null, m.ra().source().getAddress(), index);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("16 bytes are always an IPv6 address", e);
     }
     parent.tell(new Found(router));
     // The router knows us once it has our advertisement: send it now rather than in 10 s.
