@@ -7,14 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.ironlb.webhook.ServingCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -69,11 +67,7 @@ final class ClusterCredentials {
                     .addToLabels("app.kubernetes.io/name", "ironlb")
                     .endMetadata()
                     .withType("kubernetes.io/tls")
-                    .withData(
-                        Map.of(
-                            "tls.crt", base64(fresh.certificate()),
-                            "tls.key", base64(fresh.key()),
-                            "ca.crt", base64(fresh.caBundle())))
+                    .withData(fresh.secretData())
                     .build())
             .create();
         LOG.info("cluster TLS: created Secret {}/{} with a new CA", namespace, name);
@@ -87,15 +81,13 @@ final class ClusterCredentials {
   }
 
   private static ServingCertificate read(Secret s) {
-    Map<String, String> d = s.getData();
-    if (d == null || !d.keySet().containsAll(List.of("tls.crt", "tls.key", "ca.crt"))) {
-      throw new IllegalStateException(
-          "Secret "
-              + s.getMetadata().getName()
-              + " must hold tls.crt, tls.key and ca.crt for cluster TLS");
-    }
-    return new ServingCertificate(
-        unbase64(d.get("ca.crt")), unbase64(d.get("tls.crt")), unbase64(d.get("tls.key")));
+    return ServingCertificate.fromSecretData(s.getData())
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Secret "
+                        + s.getMetadata().getName()
+                        + " must hold tls.crt, tls.key and ca.crt for cluster TLS"));
   }
 
   /**
@@ -125,13 +117,5 @@ final class ClusterCredentials {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the cluster credentials to " + dir, e);
     }
-  }
-
-  private static String base64(String pem) {
-    return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static String unbase64(String b64) {
-    return new String(Base64.getDecoder().decode(b64), StandardCharsets.US_ASCII);
   }
 }

@@ -15,9 +15,11 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -184,6 +186,39 @@ public record ServingCertificate(String caBundle, String certificate, String key
       return Optional.of("it names " + has + ", not " + wanted);
     }
     return Optional.empty();
+  }
+
+  /**
+   * As a {@code kubernetes.io/tls} Secret holds it: base64 {@code tls.crt}, {@code tls.key}, {@code
+   * ca.crt}.
+   */
+  public Map<String, String> secretData() {
+    return Map.of(
+        "tls.crt", base64(certificate), "tls.key", base64(key), "ca.crt", base64(caBundle));
+  }
+
+  /** The pair in a Secret's data, or empty when a key is missing or not base64. */
+  public static Optional<ServingCertificate> fromSecretData(Map<String, String> data) {
+    if (data == null || !data.keySet().containsAll(List.of("tls.crt", "tls.key", "ca.crt"))) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new ServingCertificate(
+              unbase64(data.get("ca.crt")),
+              unbase64(data.get("tls.crt")),
+              unbase64(data.get("tls.key"))));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String base64(String pem) {
+    return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static String unbase64(String b64) {
+    return new String(Base64.getDecoder().decode(b64), StandardCharsets.US_ASCII);
   }
 
   /** The current CA (the bundle's first), PEM: what a renewal keeps trusting beside its new one. */

@@ -6,9 +6,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,14 +60,15 @@ public final class WebhookCertificates {
   /** Makes the Secret and the caBundles current; returns the pair to serve. */
   public ServingCertificate ensure() {
     ServingCertificate pair = current();
-    patchCaBundles(pair.caBundle());
+    patchCaBundles(pair);
     return pair;
   }
 
   private ServingCertificate current() {
     for (int attempt = 0; ; attempt++) {
       Secret found = client.secrets().inNamespace(namespace).withName(secret).get();
-      ServingCertificate stored = found == null ? null : read(found);
+      ServingCertificate stored =
+          found == null ? null : ServingCertificate.fromSecretData(found.getData()).orElse(null);
       Optional<String> why =
           stored == null
               ? Optional.of(found == null ? "there is none" : "it lacks tls.crt, tls.key or ca.crt")
@@ -108,11 +107,7 @@ public final class WebhookCertificates {
   }
 
   private void write(Secret found, ServingCertificate pair) {
-    Map<String, String> data =
-        Map.of(
-            "tls.crt", base64(pair.certificate()),
-            "tls.key", base64(pair.key()),
-            "ca.crt", base64(pair.caBundle()));
+    Map<String, String> data = pair.secretData();
     if (found == null) {
       client
           .secrets()
@@ -135,8 +130,8 @@ public final class WebhookCertificates {
     }
   }
 
-  private void patchCaBundles(String caBundle) {
-    String wanted = base64(caBundle);
+  private void patchCaBundles(ServingCertificate pair) {
+    String wanted = pair.secretData().get("ca.crt");
     ValidatingWebhookConfiguration vwc =
         client
             .admissionRegistration()
@@ -161,26 +156,5 @@ public final class WebhookCertificates {
       client.admissionRegistration().v1().validatingWebhookConfigurations().resource(vwc).update();
       LOG.info("webhook certificate: caBundle of {} updated", configuration);
     }
-  }
-
-  private static ServingCertificate read(Secret s) {
-    Map<String, String> d = s.getData();
-    if (d == null || !d.keySet().containsAll(List.of("tls.crt", "tls.key", "ca.crt"))) {
-      return null;
-    }
-    try {
-      return new ServingCertificate(
-          unbase64(d.get("ca.crt")), unbase64(d.get("tls.crt")), unbase64(d.get("tls.key")));
-    } catch (IllegalArgumentException e) {
-      return null; // not base64: as good as missing
-    }
-  }
-
-  private static String base64(String pem) {
-    return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static String unbase64(String b64) {
-    return new String(Base64.getDecoder().decode(b64), StandardCharsets.US_ASCII);
   }
 }

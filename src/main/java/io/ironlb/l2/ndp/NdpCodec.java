@@ -19,8 +19,8 @@ public final class NdpCodec {
   static final int SOLICITATION = 135;
   static final int ADVERTISEMENT = 136;
   private static final int ETH = 14;
-  private static final int IP = ETH + 40;
-  private static final int OPT_SOURCE_LL = 1;
+  static final int IP = ETH + 40;
+  static final int OPT_SOURCE_LL = 1;
   private static final int OPT_TARGET_LL = 2;
 
   /** ff02::1, all nodes on the link. */
@@ -35,53 +35,14 @@ public final class NdpCodec {
    * not-solicitation}, which callers ignore rather than count as malformed.
    */
   public static NeighborSolicitation decodeSolicitation(byte[] f) throws MalformedFrameException {
-    if (f.length < IP + 4) {
-      throw new MalformedFrameException("truncated", f.length + " bytes");
-    }
-    if (u16(f, 12) != ETHERTYPE_IPV6 || (f[ETH] & 0xF0) != 0x60) {
-      throw new MalformedFrameException(
-          "not-ipv6", "ethertype 0x" + Integer.toHexString(u16(f, 12)));
-    }
-    if ((f[ETH + 6] & 0xFF) != ICMPV6) {
-      // Extension headers before ICMPv6 are legal but never used by NDP in practice.
-      throw new MalformedFrameException("not-icmpv6", "next header " + (f[ETH + 6] & 0xFF));
-    }
-    if ((f[IP] & 0xFF) != SOLICITATION) {
-      throw new MalformedFrameException("not-solicitation", "ICMPv6 type " + (f[IP] & 0xFF));
-    }
-    int payload = u16(f, ETH + 4);
-    if (f.length < IP + 24 || payload < 24 || IP + payload > f.length) {
-      throw new MalformedFrameException("truncated", "payload length " + payload);
-    }
-    if ((f[ETH + 7] & 0xFF) != 255) {
-      throw new MalformedFrameException(
-          "hop-limit", "hop limit " + (f[ETH + 7] & 0xFF) + ", not 255");
-    }
-    if (f[IP + 1] != 0) {
-      throw new MalformedFrameException("bad-code", "ICMPv6 code " + f[IP + 1]);
-    }
-    if (checksum(f, payload) != 0) {
-      throw new MalformedFrameException("bad-checksum", "ICMPv6 checksum does not verify");
-    }
+    int payload = checkedMessage(f, SOLICITATION, "not-solicitation", 24);
     Inet6Address source = ipv6(f, ETH + 8);
     Inet6Address destination = ipv6(f, ETH + 24);
     Inet6Address target = ipv6(f, IP + 8);
     if (target.isMulticastAddress()) {
       throw new MalformedFrameException("multicast-target", target.getHostAddress());
     }
-    MacAddress sourceLinkLayer = null;
-    int at = IP + 24;
-    int end = IP + payload;
-    while (at < end) {
-      if (at + 2 > end || f[at + 1] == 0 || at + (f[at + 1] & 0xFF) * 8 > end) {
-        throw new MalformedFrameException("bad-option", "option at offset " + (at - IP));
-      }
-      int length = (f[at + 1] & 0xFF) * 8;
-      if ((f[at] & 0xFF) == OPT_SOURCE_LL && length >= 8) {
-        sourceLinkLayer = MacAddress.of(f, at + 2);
-      }
-      at += length;
-    }
+    MacAddress sourceLinkLayer = sourceLinkLayer(f, IP + 24, IP + payload);
     if (source.isAnyLocalAddress()) {
       if (sourceLinkLayer != null) {
         throw new MalformedFrameException(
@@ -94,6 +55,63 @@ public final class NdpCodec {
     }
     return new NeighborSolicitation(
         MacAddress.of(f, 6), source, destination, target, sourceLinkLayer);
+  }
+
+  /**
+   * The checks every NDP message gets on receipt (RFC 4861 §6.1.1, §6.1.2, §7.1.1): IPv6 carrying
+   * ICMPv6 of {@code type} (else {@code notThis}, which callers ignore), at least {@code fixed}
+   * bytes of message, hop limit 255, code 0, a checksum that verifies. Returns the payload length.
+   */
+  static int checkedMessage(byte[] f, int type, String notThis, int fixed)
+      throws MalformedFrameException {
+    if (f.length < IP + 4) {
+      throw new MalformedFrameException("truncated", f.length + " bytes");
+    }
+    if (u16(f, 12) != ETHERTYPE_IPV6 || (f[ETH] & 0xF0) != 0x60) {
+      throw new MalformedFrameException(
+          "not-ipv6", "ethertype 0x" + Integer.toHexString(u16(f, 12)));
+    }
+    if ((f[ETH + 6] & 0xFF) != ICMPV6) {
+      // Extension headers before ICMPv6 are legal but never used by NDP in practice.
+      throw new MalformedFrameException("not-icmpv6", "next header " + (f[ETH + 6] & 0xFF));
+    }
+    if ((f[IP] & 0xFF) != type) {
+      throw new MalformedFrameException(notThis, "ICMPv6 type " + (f[IP] & 0xFF));
+    }
+    int payload = u16(f, ETH + 4);
+    if (f.length < IP + fixed || payload < fixed || IP + payload > f.length) {
+      throw new MalformedFrameException("truncated", "payload length " + payload);
+    }
+    if ((f[ETH + 7] & 0xFF) != 255) {
+      throw new MalformedFrameException(
+          "hop-limit", "hop limit " + (f[ETH + 7] & 0xFF) + ", not 255");
+    }
+    if (f[IP + 1] != 0) {
+      throw new MalformedFrameException("bad-code", "ICMPv6 code " + f[IP + 1]);
+    }
+    if (checksum(f, payload) != 0) {
+      throw new MalformedFrameException("bad-checksum", "ICMPv6 checksum does not verify");
+    }
+    return payload;
+  }
+
+  /**
+   * Walks the options from {@code at} to {@code end} (RFC 4861 §4.6: none of length 0 or past the
+   * end) and returns the Source Link-Layer Address option's value, or null.
+   */
+  static MacAddress sourceLinkLayer(byte[] f, int at, int end) throws MalformedFrameException {
+    MacAddress found = null;
+    while (at < end) {
+      if (at + 2 > end || f[at + 1] == 0 || at + (f[at + 1] & 0xFF) * 8 > end) {
+        throw new MalformedFrameException("bad-option", "option at offset " + (at - IP));
+      }
+      int length = (f[at + 1] & 0xFF) * 8;
+      if ((f[at] & 0xFF) == OPT_SOURCE_LL && length >= 8) {
+        found = MacAddress.of(f, at + 2);
+      }
+      at += length;
+    }
+    return found;
   }
 
   /** The frame of an advertisement, checksum included. */

@@ -20,7 +20,6 @@ public final class RouterDiscoveryCodec {
   static final int ROUTER_ADVERTISEMENT = 134;
   private static final int ETH = 14;
   private static final int IP = ETH + 40;
-  private static final int OPT_SOURCE_LL = 1;
 
   /** ff02::2, all routers on the link. */
   public static final Inet6Address ALL_ROUTERS =
@@ -58,7 +57,7 @@ public final class RouterDiscoveryCodec {
     System.arraycopy(source.getAddress(), 0, f, ETH + 8, 16);
     System.arraycopy(destination.getAddress(), 0, f, ETH + 24, 16);
     f[IP] = (byte) type;
-    f[IP + fixed] = OPT_SOURCE_LL;
+    f[IP + fixed] = NdpCodec.OPT_SOURCE_LL;
     f[IP + fixed + 1] = 1;
     ours.write(f, IP + fixed + 2);
     put16(f, IP + 2, NdpCodec.checksum(f, payload));
@@ -71,51 +70,13 @@ public final class RouterDiscoveryCodec {
    * callers ignore rather than count as malformed.
    */
   public static RouterAdvertisement decodeAdvertisement(byte[] f) throws MalformedFrameException {
-    if (f.length < IP + 4) {
-      throw new MalformedFrameException("truncated", f.length + " bytes");
-    }
-    if (u16(f, 12) != NdpCodec.ETHERTYPE_IPV6 || (f[ETH] & 0xF0) != 0x60) {
-      throw new MalformedFrameException(
-          "not-ipv6", "ethertype 0x" + Integer.toHexString(u16(f, 12)));
-    }
-    if ((f[ETH + 6] & 0xFF) != NdpCodec.ICMPV6) {
-      throw new MalformedFrameException("not-icmpv6", "next header " + (f[ETH + 6] & 0xFF));
-    }
-    if ((f[IP] & 0xFF) != ROUTER_ADVERTISEMENT) {
-      throw new MalformedFrameException("not-advertisement", "ICMPv6 type " + (f[IP] & 0xFF));
-    }
-    int payload = u16(f, ETH + 4);
-    if (payload < 16 || IP + payload > f.length) {
-      throw new MalformedFrameException("truncated", "payload length " + payload);
-    }
-    if ((f[ETH + 7] & 0xFF) != 255) {
-      throw new MalformedFrameException(
-          "hop-limit", "hop limit " + (f[ETH + 7] & 0xFF) + ", not 255");
-    }
-    if (f[IP + 1] != 0) {
-      throw new MalformedFrameException("bad-code", "ICMPv6 code " + f[IP + 1]);
-    }
-    if (NdpCodec.checksum(f, payload) != 0) {
-      throw new MalformedFrameException("bad-checksum", "ICMPv6 checksum does not verify");
-    }
+    int payload = NdpCodec.checkedMessage(f, ROUTER_ADVERTISEMENT, "not-advertisement", 16);
     Inet6Address source = NdpCodec.ipv6(f, ETH + 8);
     if (!source.isLinkLocalAddress()) {
       throw new MalformedFrameException(
           "not-link-local", "source " + source.getHostAddress() + " is not link-local");
     }
-    MacAddress sourceLinkLayer = null;
-    int at = IP + 16;
-    int end = IP + payload;
-    while (at < end) {
-      if (at + 2 > end || f[at + 1] == 0 || at + (f[at + 1] & 0xFF) * 8 > end) {
-        throw new MalformedFrameException("bad-option", "option at offset " + (at - IP));
-      }
-      int length = (f[at + 1] & 0xFF) * 8;
-      if ((f[at] & 0xFF) == OPT_SOURCE_LL && length >= 8) {
-        sourceLinkLayer = MacAddress.of(f, at + 2);
-      }
-      at += length;
-    }
+    MacAddress sourceLinkLayer = NdpCodec.sourceLinkLayer(f, IP + 16, IP + payload);
     return new RouterAdvertisement(MacAddress.of(f, 6), source, u16(f, IP + 6), sourceLinkLayer);
   }
 }
