@@ -14,6 +14,12 @@ public final class ClusterFixture {
 
   /** A member with the given roles; joins {@code seed}, or itself when {@code seed} is null. */
   public static ActorSystem<Void> member(String name, List<String> roles, ActorSystem<?> seed) {
+    return member(Behaviors.empty(), roles, seed);
+  }
+
+  /** As {@link #member(String, List, ActorSystem)}, with this user guardian. */
+  public static <T> ActorSystem<T> member(
+      org.apache.pekko.actor.typed.Behavior<T> guardian, List<String> roles, ActorSystem<?> seed) {
     Config config =
         ConfigFactory.parseString(
                 "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
@@ -27,7 +33,7 @@ public final class ClusterFixture {
                     // stable-after (20 s by default: longer than the tests wait).
                     + "pekko.cluster.split-brain-resolver.stable-after = 3s\n")
             .withFallback(ConfigFactory.load());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ironlb", config);
+    ActorSystem<T> system = ActorSystem.create(guardian, "ironlb", config);
     Cluster cluster = Cluster.get(system);
     cluster
         .manager()

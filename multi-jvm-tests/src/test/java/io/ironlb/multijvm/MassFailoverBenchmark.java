@@ -1,0 +1,193 @@
+package io.ironlb.multijvm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Mass failover in the three-node {@link Layer2Lab}: N Services (default 6,000) in one pool; each
+ * run SIGKILLs a node — the oldest (it hosts the cluster singletons: the allocator, the shard
+ * coordinator) in odd runs, the younger node with the most addresses in even runs — and a client
+ * ({@link ArpFailoverWatch}) times, for every address the dead node announced, kill → the first ARP
+ * frame for it from a live node. The killed node is started again and the lab settles before the
+ * next run. Run with {@code scripts/bench-mass-failover.sh [services] [runs]} (root; namespaces
+ * removed at the end).
+ */
+public final class MassFailoverBenchmark {
+  private MassFailoverBenchmark() {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public static void main(String[] args) throws Exception {
+    int services = args.length > 0 ? Integer.parseInt(args[0]) : 6_000;
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    if (!Netns.available("curl")) {
+      System.err.println("needs root and curl");
+      System.exit(2);
+    }
+    Path config = Files.createTempDirectory("ironlb-massfailover-");
+    Layer2Lab.writeConfig(
+        config, List.of("10.222.128.0/17"), Layer2Lab.services("s", services, false));
+    String heap = System.getProperty("ironlb.bench.heap", "-Xmx512m");
+    try (Layer2Lab lab = new Layer2Lab(config, 3, List.of(heap))) {
+      for (int id = 1; id <= 3; id++) {
+        lab.start(id);
+      }
+      List<String> lines = new ArrayList<>();
+      for (int run = 1; run <= runs; run++) {
+        Map<Integer, List<String>> owned = settle(lab, services);
+        int oldest = oldest(lab);
+        int victim = oldest;
+        if (run % 2 == 0) {
+          victim = -1;
+          for (var e : owned.entrySet()) {
+            if (e.getKey() != oldest
+                && (victim < 0 || e.getValue().size() > owned.get(victim).size())) {
+              victim = e.getKey();
+            }
+          }
+        }
+        String line =
+            "run %d: killed %s (%s), %s%n"
+                .formatted(
+                    run,
+                    Layer2Lab.node(victim),
+                    victim == oldest ? "the oldest" : "a younger node",
+                    failover(lab, victim, owned.get(victim), config));
+        System.out.print(line);
+        lines.add(line);
+        lab.start(victim);
+      }
+      System.out.println("--- summary");
+      lines.forEach(System.out::print);
+    }
+  }
+
+  /** Kills node {@code victim} and returns the figures of its addresses' failover. */
+  private static String failover(Layer2Lab lab, int victim, List<String> addresses, Path dir)
+      throws Exception {
+    Path list = dir.resolve("victim-addresses");
+    Files.write(list, addresses);
+    Process watch =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                lab.client(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ArpFailoverWatch.class.getName(),
+                "eth0",
+                Layer2Lab.V4 + ".100",
+                list.toString(),
+                Layer2Lab.mac(victim),
+                "60")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8));
+      String ready = out.readLine();
+      if (!"ready".equals(ready)) {
+        throw new IllegalStateException("the ARP watcher did not start: " + ready);
+      }
+      long killedAt = System.nanoTime();
+      lab.kill(victim);
+      PrintWriter in = new PrintWriter(watch.getOutputStream(), true, StandardCharsets.UTF_8);
+      in.println(killedAt);
+      String result = out.readLine();
+      return summarise(addresses.size(), result == null ? "" : result);
+    } finally {
+      watch.destroyForcibly();
+    }
+  }
+
+  private static String summarise(int addresses, String result) {
+    Matcher m = Pattern.compile("ms \\[([0-9, ]*)\\]").matcher(result);
+    List<Long> ms = new ArrayList<>();
+    if (m.find() && !m.group(1).isBlank()) {
+      for (String v : m.group(1).split(",\\s*")) {
+        ms.add(Long.parseLong(v));
+      }
+    }
+    String head = result.replaceAll("; ms \\[.*\\]", "");
+    if (ms.isEmpty()) {
+      return "%d addresses: none answered (%s)".formatted(addresses, head);
+    }
+    return "%d addresses: kill -> answered by a live node p50 %d ms, p90 %d ms, p99 %d ms, all %d ms; %s"
+        .formatted(
+            addresses,
+            ms.get(ms.size() / 2),
+            ms.get(ms.size() * 9 / 10),
+            ms.get(Math.min(ms.size() - 1, ms.size() * 99 / 100)),
+            ms.get(ms.size() - 1),
+            head);
+  }
+
+  /**
+   * Waits until all three nodes see each other Up and every address is announced by exactly one
+   * node; returns node → the addresses it announces.
+   */
+  private static Map<Integer, List<String>> settle(Layer2Lab lab, int services)
+      throws InterruptedException {
+    return Layer2Lab.within(
+        Duration.ofSeconds(300),
+        () -> {
+          Map<Integer, List<String>> owned = new TreeMap<>();
+          int total = 0;
+          for (int id = 1; id <= 3; id++) {
+            if (lab.upMembers(id) != 3) {
+              return null;
+            }
+            List<String> mine = announcing(lab.http(id, "/v1/l2"));
+            owned.put(id, mine);
+            total += mine.size();
+          }
+          long distinct = owned.values().stream().flatMap(List::stream).distinct().count();
+          return total == services && distinct == services ? owned : null;
+        },
+        "a settled lab");
+  }
+
+  private static List<String> announcing(String l2) {
+    List<String> ips = new ArrayList<>();
+    if (l2 == null) {
+      return ips;
+    }
+    try {
+      JSON.readTree(l2).path("announcing").forEach(n -> ips.add(n.asText()));
+    } catch (java.io.IOException e) {
+      // a node still starting
+    }
+    return ips;
+  }
+
+  /** The node id of the oldest member (Pekko Management's {@code oldest}), as node 1..3 see it. */
+  private static int oldest(Layer2Lab lab) throws java.io.IOException {
+    for (int id = 1; id <= 3; id++) {
+      String body = lab.http(id, "/cluster/members");
+      if (body != null) {
+        JsonNode members = JSON.readTree(body);
+        Matcher m = Pattern.compile("\\.(\\d+):\\d+$").matcher(members.path("oldest").asText());
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+    }
+    throw new IllegalStateException("no node names the oldest member");
+  }
+}
