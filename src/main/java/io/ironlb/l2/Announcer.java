@@ -314,14 +314,10 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
               : null;
       Set<String> have = announced.get(vip);
       if (want == null && have != null) {
-        getContext()
-            .getLog()
-            .info("withdrawing {}{}", vip, fenced ? " (fenced)" : stopping ? " (stopping)" : "");
         link.tell(new LinkCommand.Withdraw(vip));
         announced.remove(vip);
         stopped.add(vip);
       } else if (want != null && !want.equals(have) && !(leaving && have == null)) {
-        getContext().getLog().info("announcing {}", vip);
         link.tell(new LinkCommand.Announce(vip, want));
         announced.put(vip, want);
         if (have == null) {
@@ -333,11 +329,42 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
         }
       }
     }
+    logChanges(started, stopped);
     if (observer != null && (!started.isEmpty() || !stopped.isEmpty() || fenceChanged)) {
       observer.tell(new Change(started, stopped, fenced, tookOver));
     }
     fenceChanged = false;
     return this;
+  }
+
+  /** Addresses named in one log line; a mass failover's full list is at debug level. */
+  private static final int LOGGED_ADDRESSES = 8;
+
+  /**
+   * One line per change, not one per address: a mass failover of thousands of addresses would
+   * otherwise write thousands of lines on the Announcer's thread while they are being taken over.
+   */
+  private void logChanges(Set<String> started, Set<String> stopped) {
+    var log = getContext().getLog();
+    if (!started.isEmpty()) {
+      log.info("announcing {} address(es): {}", started.size(), named(started));
+      log.debug("announcing {}", started);
+    }
+    if (!stopped.isEmpty()) {
+      log.info(
+          "withdrawing {} address(es){}: {}",
+          stopped.size(),
+          fenced ? " (fenced)" : stopping ? " (stopping)" : "",
+          named(stopped));
+      log.debug("withdrawing {}", stopped);
+    }
+  }
+
+  private static String named(Set<String> vips) {
+    String first = String.join(", ", vips.stream().limit(LOGGED_ADDRESSES).toList());
+    return vips.size() <= LOGGED_ADDRESSES
+        ? first
+        : first + " and " + (vips.size() - LOGGED_ADDRESSES) + " more";
   }
 
   /**

@@ -125,7 +125,8 @@ public final class NodeGuardian {
         (name, kinds) -> {
           ActorRef<LinkResponder.Command> responder =
               ctx.spawn(
-                  LinkResponder.create(new PcapLinkIo(name), LinkResponder.Settings.DEFAULT),
+                  LinkResponder.create(
+                      new PcapLinkIo(name, PcapLinkIo.REQUESTS), LinkResponder.Settings.DEFAULT),
                   "link-" + name);
           lifeline.tell(new Lifeline.Watch(responder, "the link responder on " + name));
           ports.put(name, new Links.Port(responder, kinds));

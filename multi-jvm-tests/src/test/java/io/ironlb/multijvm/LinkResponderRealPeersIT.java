@@ -41,7 +41,7 @@ class LinkResponderRealPeersIT {
         ActorTestKit.create(
             ConfigFactory.parseString("pekko.actor.provider = local")
                 .withFallback(ConfigFactory.load()));
-    link = new PcapLinkIo(responderLink);
+    link = new PcapLinkIo(responderLink, PcapLinkIo.REQUESTS);
     responder =
         kit.spawn(
             LinkResponder.create(

@@ -105,15 +105,63 @@ public final class MassFailoverBenchmark {
       if (!"ready".equals(ready)) {
         throw new IllegalStateException("the ARP watcher did not start: " + ready);
       }
+      java.time.LocalTime killedClock = java.time.LocalTime.now();
       long killedAt = System.nanoTime();
       lab.kill(victim);
       PrintWriter in = new PrintWriter(watch.getOutputStream(), true, StandardCharsets.UTF_8);
       in.println(killedAt);
       String result = out.readLine();
-      return summarise(addresses.size(), result == null ? "" : result);
+      return summarise(addresses.size(), result == null ? "" : result)
+          + "\n    "
+          + survivorsLogs(lab, victim, killedClock);
     } finally {
       watch.destroyForcibly();
     }
+  }
+
+  private static final Pattern LOG_TIME = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
+  private static final Pattern TOOK_OVER =
+      Pattern.compile(
+          "took over (\\d+) address\\(es\\) from an unreachable owner, (\\d+) ms after");
+
+  /**
+   * Where the time went on each survivor, from its log: kill → its failure detector marked the dead
+   * node unreachable, and kill → the last of its take-overs (with the addresses it took).
+   */
+  private static String survivorsLogs(Layer2Lab lab, int victim, java.time.LocalTime killed)
+      throws java.io.IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int id = 1; id <= 3; id++) {
+      if (id == victim) {
+        continue;
+      }
+      long unreachable = -1;
+      long lastTakeOver = -1;
+      int took = 0;
+      for (String line : lab.process(id).stderr().lines().toList()) {
+        Matcher t = LOG_TIME.matcher(line);
+        if (!t.find()) {
+          continue;
+        }
+        long ms =
+            java.time.Duration.between(killed, java.time.LocalTime.parse(t.group(1))).toMillis();
+        if (ms < 0 || ms > 60_000) {
+          continue;
+        }
+        if (unreachable < 0 && line.contains("Marking node as UNREACHABLE")) {
+          unreachable = ms;
+        }
+        Matcher m = TOOK_OVER.matcher(line);
+        if (m.find()) {
+          took += Integer.parseInt(m.group(1));
+          lastTakeOver = ms;
+        }
+      }
+      sb.append(
+          "%s: unreachable after %d ms, took over %d address(es), the last %d ms after the kill; "
+              .formatted(Layer2Lab.node(id), unreachable, took, lastTakeOver));
+    }
+    return sb.toString();
   }
 
   private static String summarise(int addresses, String result) {
@@ -144,23 +192,35 @@ public final class MassFailoverBenchmark {
    */
   private static Map<Integer, List<String>> settle(Layer2Lab lab, int services)
       throws InterruptedException {
-    return Layer2Lab.within(
-        Duration.ofSeconds(300),
-        () -> {
-          Map<Integer, List<String>> owned = new TreeMap<>();
-          int total = 0;
-          for (int id = 1; id <= 3; id++) {
-            if (lab.upMembers(id) != 3) {
-              return null;
+    String[] last = {""};
+    try {
+      return Layer2Lab.within(
+          Duration.ofSeconds(300),
+          () -> {
+            Map<Integer, List<String>> owned = new TreeMap<>();
+            int total = 0;
+            StringBuilder seen = new StringBuilder();
+            for (int id = 1; id <= 3; id++) {
+              int up = lab.upMembers(id);
+              List<String> mine = announcing(lab.http(id, "/v1/l2"));
+              seen.append(
+                  "%s sees %d Up, announces %d; ".formatted(Layer2Lab.node(id), up, mine.size()));
+              owned.put(id, mine);
+              total += mine.size();
+              if (up != 3) {
+                total = -1;
+              }
             }
-            List<String> mine = announcing(lab.http(id, "/v1/l2"));
-            owned.put(id, mine);
-            total += mine.size();
-          }
-          long distinct = owned.values().stream().flatMap(List::stream).distinct().count();
-          return total == services && distinct == services ? owned : null;
-        },
-        "a settled lab");
+            last[0] = seen.toString();
+            long distinct = owned.values().stream().flatMap(List::stream).distinct().count();
+            return total == services && distinct == services ? owned : null;
+          },
+          "a settled lab");
+    } catch (IllegalStateException e) {
+      System.out.println("not settled: " + last[0]);
+      System.out.println(lab.logTails(40));
+      throw e;
+    }
   }
 
   private static List<String> announcing(String l2) {

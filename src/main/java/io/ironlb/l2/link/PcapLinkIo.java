@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link LinkIo} over libpcap (pcap4j). Opened in immediate mode with the filter {@code arp or
- * icmp6}: without immediate mode every ARP answer would wait for the capture buffer's timeout. One
+ * {@link LinkIo} over libpcap (pcap4j), opened in immediate mode: without it every ARP answer would
+ * wait for the capture buffer's timeout. A responder captures only {@link #REQUESTS} (the kernel
+ * drops everything else before it is copied to the JVM); a client, {@code arp or icmp6}. One
  * receive thread per interface. Multicast groups are joined through a plain {@link DatagramChannel}
  * (the kernel then sends the MLD reports). Needs CAP_NET_RAW and Debian's libpcap0.8.
  */
@@ -38,7 +39,25 @@ public final class PcapLinkIo implements LinkIo {
   private volatile boolean running;
   private Thread receiver;
 
+  /**
+   * What a responder must see: ARP requests that are not gratuitous (opcode 1, sender and target
+   * protocol addresses differ) and Neighbor Solicitations (ICMPv6 type 135 right after the IPv6
+   * header, as hosts send them). A mass failover puts thousands of gratuitous frames a second on
+   * the segment, its own echoed back included; filtered in the kernel, they cost the responder
+   * nothing, and the requests of clients waiting for an answer are not queued behind them. (Another
+   * node's gratuitous request for an address this node holds is not answered either: during a
+   * hand-over that answer would only turn clients back to the old owner.)
+   */
+  public static final String REQUESTS =
+      "(arp and arp[6:2] = 1 and arp[14:4] != arp[24:4]) or (icmp6 and ip6[40] = 135)";
+
+  /** A capture of every ARP and ICMPv6 frame (a client's view). */
   public PcapLinkIo(String name) {
+    this(name, "arp or icmp6");
+  }
+
+  /** A capture of the frames that match {@code filter} (libpcap syntax). */
+  public PcapLinkIo(String name, String filter) {
     this.name = name;
     try {
       nic = NetworkInterface.getByName(name);
@@ -54,7 +73,7 @@ public final class PcapLinkIo implements LinkIo {
               .immediateMode(true)
               .timeoutMillis(100)
               .build();
-      receive.setFilter("arp or icmp6", BpfProgram.BpfCompileMode.OPTIMIZE);
+      receive.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
       transmit = new PcapHandle.Builder(dev.getName()).snaplen(64).immediateMode(true).build();
       groups = DatagramChannel.open(StandardProtocolFamily.INET6);
     } catch (PcapNativeException | NotOpenException e) {
