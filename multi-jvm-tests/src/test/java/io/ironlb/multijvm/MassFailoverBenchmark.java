@@ -47,7 +47,7 @@ public final class MassFailoverBenchmark {
       }
       List<String> lines = new ArrayList<>();
       for (int run = 1; run <= runs; run++) {
-        Map<Integer, List<String>> owned = settle(lab, services);
+        Map<Integer, List<String>> owned = settle(lab, 3, services);
         int oldest = oldest(lab);
         int victim = oldest;
         if (run % 2 == 0) {
@@ -78,6 +78,25 @@ public final class MassFailoverBenchmark {
   /** Kills node {@code victim} and returns the figures of its addresses' failover. */
   private static String failover(Layer2Lab lab, int victim, List<String> addresses, Path dir)
       throws Exception {
+    java.time.LocalTime killedClock = java.time.LocalTime.now();
+    String result = watchWhileKilling(lab, victim, addresses, dir);
+    return summarise(addresses.size(), result) + "\n    " + survivorsLogs(lab, victim, killedClock);
+  }
+
+  /**
+   * Kills node {@code victim}; returns kill → the last of {@code addresses} answered by a live node
+   * (ms), or -1 when one was not answered within 60 s.
+   */
+  static long failoverOf(Layer2Lab lab, int victim, List<String> addresses, Path dir)
+      throws Exception {
+    String result = watchWhileKilling(lab, victim, addresses, dir);
+    List<Long> ms = millis(result);
+    return ms.size() < addresses.size() ? -1 : ms.get(ms.size() - 1);
+  }
+
+  /** The {@link ArpFailoverWatch} line for a kill of {@code victim}. */
+  private static String watchWhileKilling(
+      Layer2Lab lab, int victim, List<String> addresses, Path dir) throws Exception {
     Path list = dir.resolve("victim-addresses");
     Files.write(list, addresses);
     Process watch =
@@ -105,18 +124,26 @@ public final class MassFailoverBenchmark {
       if (!"ready".equals(ready)) {
         throw new IllegalStateException("the ARP watcher did not start: " + ready);
       }
-      java.time.LocalTime killedClock = java.time.LocalTime.now();
       long killedAt = System.nanoTime();
       lab.kill(victim);
       PrintWriter in = new PrintWriter(watch.getOutputStream(), true, StandardCharsets.UTF_8);
       in.println(killedAt);
       String result = out.readLine();
-      return summarise(addresses.size(), result == null ? "" : result)
-          + "\n    "
-          + survivorsLogs(lab, victim, killedClock);
+      return result == null ? "" : result;
     } finally {
       watch.destroyForcibly();
     }
+  }
+
+  private static List<Long> millis(String result) {
+    Matcher m = Pattern.compile("ms \\[([0-9, ]*)\\]").matcher(result);
+    List<Long> ms = new ArrayList<>();
+    if (m.find() && !m.group(1).isBlank()) {
+      for (String v : m.group(1).split(",\\s*")) {
+        ms.add(Long.parseLong(v));
+      }
+    }
+    return ms;
   }
 
   private static final Pattern LOG_TIME = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
@@ -131,7 +158,7 @@ public final class MassFailoverBenchmark {
   private static String survivorsLogs(Layer2Lab lab, int victim, java.time.LocalTime killed)
       throws java.io.IOException {
     StringBuilder sb = new StringBuilder();
-    for (int id = 1; id <= 3; id++) {
+    for (int id = 1; lab.process(id) != null; id++) {
       if (id == victim) {
         continue;
       }
@@ -165,13 +192,7 @@ public final class MassFailoverBenchmark {
   }
 
   private static String summarise(int addresses, String result) {
-    Matcher m = Pattern.compile("ms \\[([0-9, ]*)\\]").matcher(result);
-    List<Long> ms = new ArrayList<>();
-    if (m.find() && !m.group(1).isBlank()) {
-      for (String v : m.group(1).split(",\\s*")) {
-        ms.add(Long.parseLong(v));
-      }
-    }
+    List<Long> ms = millis(result);
     String head = result.replaceAll("; ms \\[.*\\]", "");
     if (ms.isEmpty()) {
       return "%d addresses: none answered (%s)".formatted(addresses, head);
@@ -187,10 +208,10 @@ public final class MassFailoverBenchmark {
   }
 
   /**
-   * Waits until all three nodes see each other Up and every address is announced by exactly one
-   * node; returns node → the addresses it announces.
+   * Waits until all the nodes see each other Up and every address is announced by exactly one node;
+   * returns node → the addresses it announces.
    */
-  private static Map<Integer, List<String>> settle(Layer2Lab lab, int services)
+  static Map<Integer, List<String>> settle(Layer2Lab lab, int nodes, int services)
       throws InterruptedException {
     String[] last = {""};
     try {
@@ -200,14 +221,14 @@ public final class MassFailoverBenchmark {
             Map<Integer, List<String>> owned = new TreeMap<>();
             int total = 0;
             StringBuilder seen = new StringBuilder();
-            for (int id = 1; id <= 3; id++) {
+            for (int id = 1; id <= nodes; id++) {
               int up = lab.upMembers(id);
               List<String> mine = announcing(lab.http(id, "/v1/l2"));
               seen.append(
                   "%s sees %d Up, announces %d; ".formatted(Layer2Lab.node(id), up, mine.size()));
               owned.put(id, mine);
               total += mine.size();
-              if (up != 3) {
+              if (up != nodes) {
                 total = -1;
               }
             }
@@ -223,7 +244,7 @@ public final class MassFailoverBenchmark {
     }
   }
 
-  private static List<String> announcing(String l2) {
+  static List<String> announcing(String l2) {
     List<String> ips = new ArrayList<>();
     if (l2 == null) {
       return ips;

@@ -194,16 +194,36 @@ public final class Netns implements AutoCloseable {
     return run(command, java.time.Duration.ofSeconds(60));
   }
 
+  /** Threads that read commands' output (daemons: never what keeps a JVM alive). */
+  private static final java.util.concurrent.ExecutorService READERS =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "netns-output");
+            t.setDaemon(true);
+            return t;
+          });
+
   /** Runs a command to completion, killing it after {@code limit}. */
   public static Result run(List<String> command, java.time.Duration limit) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      // Read while it runs: output beyond the pipe's 64 KiB would block the command forever (a
+      // node's /v1/l2 with 6,000 addresses did).
+      java.util.concurrent.CompletableFuture<String> output =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                  return e.toString();
+                }
+              },
+              READERS);
       if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         return new Result(-1, "timed out: " + command);
       }
-      return new Result(
-          p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      return new Result(p.exitValue(), output.join());
     } catch (IOException e) {
       return new Result(-1, e.toString());
     } catch (InterruptedException e) {
