@@ -8,6 +8,8 @@ mvn -B -q -DskipTests package dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 class="$1"
 shift
+# IRONLB_BENCH_JVM: the lab nodes' JVM options (space-separated), for benchmarks that take them.
 exec java -Dironlb.jar=target/ironlb.jar -Dironlb.basedir=. \
+  ${IRONLB_BENCH_JVM:+"-Dironlb.bench.jvm=$IRONLB_BENCH_JVM"} \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   "io.ironlb.multijvm.$class" "$@"

@@ -43,7 +43,7 @@ public final class BigClusterBenchmark {
     Path config = Files.createTempDirectory("ironlb-bigcluster-");
     Layer2Lab.writeConfig(
         config, List.of("10.222.128.0/24"), Layer2Lab.services("s", ADDRESSES, false));
-    List<String> jvm = List.of(System.getProperty("ironlb.bench.heap", "-Xmx128m"));
+    List<String> jvm = Layer2Lab.benchJvm("-Xmx128m");
     List<String> report = new ArrayList<>();
     try (Layer2Lab lab = new Layer2Lab(config, nodes, jvm)) {
       long t0 = System.nanoTime();

@@ -25,8 +25,9 @@ public final class ColdStartBenchmark {
     Path config = Files.createTempDirectory("ironlb-coldstart-");
     Layer2Lab.writeConfig(
         config, List.of("10.222.128.0/17"), Layer2Lab.services("s", services, false));
-    String heap = System.getProperty("ironlb.bench.heap", "-Xmx512m");
-    try (Layer2Lab lab = new Layer2Lab(config, 3, List.of(heap))) {
+    // The nodes' JVM options, space-separated (e.g. the lean set docs/scale.md measures).
+    List<String> jvm = Layer2Lab.benchJvm("-Xmx512m");
+    try (Layer2Lab lab = new Layer2Lab(config, 3, jvm)) {
       long t0 = System.nanoTime();
       for (int id = 1; id <= 3; id++) {
         lab.start(id);
@@ -68,6 +69,14 @@ public final class ColdStartBenchmark {
             usedHeap(heapInfo),
             match(status, "VmRSS:\\s+(\\d+ kB)"),
             count(lab.http(id, "/v1/l2")));
+        if (jvm.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"))) {
+          // Committed memory by JVM area: what the RSS is made of.
+          Netns.run(List.of("jcmd", String.valueOf(pid), "VM.native_memory", "summary"))
+              .output()
+              .lines()
+              .filter(l -> l.matches("^(Total|-\\s+\\w[\\w ]*\\().*"))
+              .forEach(l -> System.out.println("    " + l.strip()));
+        }
       }
     }
   }

@@ -238,6 +238,14 @@ final class Layer2Lab implements AutoCloseable {
     return sb.toString();
   }
 
+  /**
+   * The nodes' JVM options for a benchmark: {@code -Dironlb.bench.jvm} (space-separated; the
+   * scripts pass {@code IRONLB_BENCH_JVM}), else {@code fallback}.
+   */
+  static List<String> benchJvm(String fallback) {
+    return List.of(System.getProperty("ironlb.bench.jvm", fallback).trim().split("\\s+"));
+  }
+
   static String node(int id) {
     return "node-" + id;
   }
