@@ -59,6 +59,9 @@ public final class MassFailoverBenchmark {
             }
           }
         }
+        System.out.println(
+            "before the kill, the owner of %s's addresses as each survivor sees it: %s"
+                .formatted(Layer2Lab.node(victim), survivorViews(lab, victim, owned.get(victim))));
         String line =
             "run %d: killed %s (%s), %s%n"
                 .formatted(
@@ -263,6 +266,36 @@ public final class MassFailoverBenchmark {
       // a node still starting
     }
     return ips;
+  }
+
+  /**
+   * For each survivor, how many of the victim's addresses it knows an owner of ({@code
+   * /v1/services}): a survivor with no assignment for an address is no standby for it and cannot
+   * take it over on its own.
+   */
+  private static String survivorViews(Layer2Lab lab, int victim, List<String> addresses)
+      throws java.io.IOException {
+    java.util.Set<String> mine = new java.util.HashSet<>(addresses);
+    StringBuilder sb = new StringBuilder();
+    for (int id = 1; id <= 3; id++) {
+      if (id == victim) {
+        continue;
+      }
+      int known = 0;
+      String body = lab.http(id, "/v1/services");
+      if (body != null) {
+        for (JsonNode row : JSON.readTree(body)) {
+          JsonNode ips = row.path("ips");
+          if (ips.size() > 0
+              && mine.contains(ips.get(0).asText())
+              && row.path("l2").path("owner").isTextual()) {
+            known++;
+          }
+        }
+      }
+      sb.append("%s knows %d of %d; ".formatted(Layer2Lab.node(id), known, addresses.size()));
+    }
+    return sb.toString().strip();
   }
 
   /**
