@@ -125,11 +125,15 @@ public final class VipEntity {
               .onMessage(
                   Eligibility.class,
                   m -> {
-                    ActorRef<Announcer.Command> before =
-                        announcers.put(m.report().node(), m.announcer());
+                    announcers.put(m.report().node(), m.announcer());
                     if (state.report(m.report())) {
                       publish.run();
-                    } else if (settled[0] && !m.announcer().equals(before)) {
+                    } else if (settled[0]) {
+                      // An unchanged report (a new incarnation's, or the speakers' periodic
+                      // refresh) is answered with the current assignment: an assignment lost on
+                      // the way (Artery drops what overflows its queue to a peer, and a mass
+                      // change sends thousands at once) would otherwise stay lost, and that node
+                      // would be no standby for the address until its ranking next changed.
                       m.announcer()
                           .tell(new Announcer.Assign(state.assignmentFor(m.report().node())));
                     }
