@@ -58,4 +58,30 @@ class MembershipViewTest {
       kit.shutdownTestKit();
     }
   }
+
+  @Test
+  void aViewThatDidNotChangeIsNotToldAgain() {
+    ActorSystem<Void> one = ClusterFixture.member("n1", List.of("speaker", "node=node-a"), null);
+    ActorTestKit kit = ActorTestKit.create(one);
+    try {
+      TestProbe<Announcer.Command> announcer = kit.createTestProbe();
+      var adapter = kit.spawn(MembershipView.adapter(announcer.ref()));
+      announcer.fishForMessage(
+          Duration.ofSeconds(30),
+          m ->
+              m instanceof Announcer.MembershipChanged c && c.members().equals(List.of("node-a"))
+                  ? FishingOutcomes.complete()
+                  : FishingOutcomes.continueAndIgnore());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Cluster.get(one).selfMember().status() == MemberStatus.up());
+      announcer.expectNoMessage(Duration.ofMillis(300)); // whatever was on its way has arrived
+      // The same member reported Up again (as Pekko republishes state): nothing new to tell.
+      adapter.tell(
+          new org.apache.pekko.cluster.ClusterEvent.MemberUp(Cluster.get(one).selfMember()));
+      announcer.expectNoMessage(Duration.ofMillis(500));
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
 }

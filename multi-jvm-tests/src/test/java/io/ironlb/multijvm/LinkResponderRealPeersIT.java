@@ -84,4 +84,35 @@ class LinkResponderRealPeersIT {
         net.in(client, "ndisc6", "-1", "-r", "2", "-w", "500", "fd00:222:253::50", dev);
     assertThat(silent6.exit()).as(silent6.output()).isNotZero();
   }
+
+  /**
+   * The capture filter lets only requests through: another host's gratuitous ARP for an address
+   * this responder holds (both forms, as arping -U and -A send them, and as a failover's new owner
+   * would) is neither counted nor answered — answering would turn clients back to the old owner.
+   */
+  @Test
+  void gratuitousArpFromAnotherHostNeverReachesTheResponder() throws Exception {
+    String dev = net.prefix() + "c";
+    responder.tell(new LinkResponder.Acquire(InetAddress.getByName("10.222.253.51")));
+    Netns.Result answered =
+        net.in(client, "arping", "-c", "1", "-w", "3", "-I", dev, "10.222.253.51");
+    assertThat(answered.output()).contains("Received 1 response(s)");
+    LinkResponder.Counters before = counters();
+
+    net.in(client, "arping", "-U", "-c", "3", "-w", "3", "-I", dev, "10.222.253.51");
+    net.in(client, "arping", "-A", "-c", "3", "-w", "3", "-I", dev, "10.222.253.51");
+    Netns.Result again = net.in(client, "arping", "-c", "1", "-w", "3", "-I", dev, "10.222.253.51");
+    assertThat(again.output()).contains("Received 1 response(s)");
+
+    // Only the last ordinary request was seen and answered; the six gratuitous frames were not.
+    LinkResponder.Counters after = counters();
+    assertThat(after.requestsReceived()).isEqualTo(before.requestsReceived() + 1);
+    assertThat(after.responsesSent()).isEqualTo(before.responsesSent() + 1);
+  }
+
+  private LinkResponder.Counters counters() {
+    var probe = kit.<LinkResponder.Counters>createTestProbe();
+    responder.tell(new LinkResponder.GetCounters(probe.ref()));
+    return probe.receiveMessage(Duration.ofSeconds(5));
+  }
 }

@@ -150,12 +150,14 @@ public final class PcapLinkIo implements LinkIo {
   @Override
   public void close() {
     running = false;
-    receive.close();
-    transmit.close();
+    // Wake the receive thread first: in immediate mode libpcap's read timeout does not apply, so
+    // on a quiet link (a responder's filter passes only requests) it would wait for a frame that
+    // never comes, holding the handle, and close() would wait with it (found by
+    // LinkResponderRealPeersIT: the test kit could not stop the responder).
     try {
-      groups.close();
-    } catch (IOException e) {
-      log.debug("{}: closing the multicast channel: {}", name, e.getMessage());
+      receive.breakLoop();
+    } catch (NotOpenException e) {
+      // already closed
     }
     if (receiver != null) {
       try {
@@ -163,6 +165,13 @@ public final class PcapLinkIo implements LinkIo {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    receive.close();
+    transmit.close();
+    try {
+      groups.close();
+    } catch (IOException e) {
+      log.debug("{}: closing the multicast channel: {}", name, e.getMessage());
     }
   }
 }
