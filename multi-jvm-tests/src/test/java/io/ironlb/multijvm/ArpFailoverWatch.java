@@ -35,31 +35,18 @@ public final class ArpFailoverWatch {
 
   private static final int PER_MILLISECOND = 4;
 
-  /** One broadcast request for every address not yet answered, paced. */
+  /** Asks for every address not yet answered. */
   private static void ask(
       PcapLinkIo link,
       Inet4Address source,
       List<Inet4Address> addresses,
       Map<Inet4Address, Long> answered)
       throws InterruptedException {
-    int sent = 0;
-    for (Inet4Address ip : addresses) {
-      if (!answered.containsKey(ip)) {
-        if (++sent % PER_MILLISECOND == 0) {
-          Thread.sleep(1); // pacing: a client population, not a flood
-        }
-        link.send(
-            ArpCodec.encode(
-                new ArpPacket(
-                    MacAddress.BROADCAST,
-                    link.mac(),
-                    ArpPacket.REQUEST,
-                    link.mac(),
-                    source,
-                    MacAddress.ZERO,
-                    ip)));
-      }
-    }
+    ArpSweep.ask(
+        link,
+        source,
+        addresses.stream().filter(a -> !answered.containsKey(a)).toList(),
+        PER_MILLISECOND);
   }
 
   public static void main(String[] args) throws Exception {

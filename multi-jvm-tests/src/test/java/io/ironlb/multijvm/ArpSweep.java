@@ -8,6 +8,8 @@ import io.ironlb.l2.link.PcapLinkIo;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,24 +50,13 @@ public final class ArpSweep {
       int round = 0;
       while (answered.size() < count && System.nanoTime() < deadline) {
         round++;
-        int sent = 0;
+        List<Inet4Address> unanswered = new ArrayList<>();
         for (long ip = first; ip < first + count; ip++) {
           if (!answered.containsKey(ip)) {
-            if (++sent % PER_MILLISECOND == 0) {
-              Thread.sleep(1); // pacing: a client population, not a flood
-            }
-            link.send(
-                ArpCodec.encode(
-                    new ArpPacket(
-                        MacAddress.BROADCAST,
-                        link.mac(),
-                        ArpPacket.REQUEST,
-                        link.mac(),
-                        source,
-                        MacAddress.ZERO,
-                        toAddress(ip))));
+            unanswered.add(toAddress(ip));
           }
         }
+        ask(link, source, unanswered, PER_MILLISECOND);
         Thread.sleep(1000); // replies arrive on the capture thread; then ask the rest again
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
@@ -74,6 +65,31 @@ public final class ArpSweep {
       System.out.printf(
           "answered %d of %d after %d ms (%d rounds); by MAC %s%n",
           answered.size(), count, ms, round, byMac);
+    }
+  }
+
+  /**
+   * One broadcast ARP request from {@code source} for each target, at most {@code perMillisecond} a
+   * millisecond: a population of clients, not a flood.
+   */
+  static void ask(
+      PcapLinkIo link, Inet4Address source, List<Inet4Address> targets, int perMillisecond)
+      throws InterruptedException {
+    int sent = 0;
+    for (Inet4Address target : targets) {
+      if (++sent % perMillisecond == 0) {
+        Thread.sleep(1); // pacing, not synchronisation
+      }
+      link.send(
+          ArpCodec.encode(
+              new ArpPacket(
+                  MacAddress.BROADCAST,
+                  link.mac(),
+                  ArpPacket.REQUEST,
+                  link.mac(),
+                  source,
+                  MacAddress.ZERO,
+                  target)));
     }
   }
 

@@ -1,6 +1,5 @@
 package io.ironlb.multijvm;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,9 +39,7 @@ public final class BigClusterBenchmark {
       System.err.println("needs root and curl");
       System.exit(2);
     }
-    Path config = Files.createTempDirectory("ironlb-bigcluster-");
-    Layer2Lab.writeConfig(
-        config, List.of("10.222.128.0/24"), Layer2Lab.services("s", ADDRESSES, false));
+    Path config = Layer2Lab.benchConfig("bigcluster", "10.222.128.0/24", ADDRESSES);
     List<String> jvm = Layer2Lab.benchJvm("-Xmx128m");
     List<String> report = new ArrayList<>();
     try (Layer2Lab lab = new Layer2Lab(config, nodes, jvm)) {

@@ -22,9 +22,7 @@ public final class ColdStartBenchmark {
       System.err.println("needs root and the JDK's jcmd");
       System.exit(2);
     }
-    Path config = Files.createTempDirectory("ironlb-coldstart-");
-    Layer2Lab.writeConfig(
-        config, List.of("10.222.128.0/17"), Layer2Lab.services("s", services, false));
+    Path config = Layer2Lab.benchConfig("coldstart", "10.222.128.0/17", services);
     // The nodes' JVM options, space-separated (e.g. the lean set docs/scale.md measures).
     List<String> jvm = Layer2Lab.benchJvm("-Xmx512m");
     try (Layer2Lab lab = new Layer2Lab(config, 3, jvm)) {

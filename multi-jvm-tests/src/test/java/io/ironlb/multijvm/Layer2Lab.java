@@ -239,6 +239,16 @@ final class Layer2Lab implements AutoCloseable {
   }
 
   /**
+   * A new configuration directory for a benchmark: pool {@code lab} of {@code range} and
+   * LoadBalancer Services s-0..s-(services-1).
+   */
+  static Path benchConfig(String name, String range, int services) throws IOException {
+    Path dir = java.nio.file.Files.createTempDirectory("ironlb-" + name + "-");
+    writeConfig(dir, List.of(range), services("s", services, false));
+    return dir;
+  }
+
+  /**
    * The nodes' JVM options for a benchmark: {@code -Dironlb.bench.jvm} (space-separated; the
    * scripts pass {@code IRONLB_BENCH_JVM}), else {@code fallback}.
    */
