@@ -153,7 +153,11 @@ final class NodeBoot {
     config =
         config.withFallback(
             (speaker ? fast : fast.withOnlyPath("split-brain-resolver")).atPath("pekko.cluster"));
-    return config.withFallback(base);
+    config = config.withFallback(base);
+    // A bad layer-2 setting stops the node here, named, not later inside an actor.
+    io.ironlb.l2.VipEntity.spread(config);
+    io.ironlb.l2.Speaker.plannedMoveInterval(config);
+    return config;
   }
 
   /**

@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One per node. Announces an address iff this node is the first reachable candidate of the newest
@@ -96,6 +97,9 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   /** For the status API and tests. */
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
+  /** Time for the next planned move waiting for its turn. */
+  private record StartWaiting() implements Command {}
+
   /**
    * What changed in what this node announces, told to the observer after each message that changed
    * something: deltas, so that a mass failover of thousands of addresses costs the observer
@@ -113,18 +117,42 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   }
 
   /**
-   * What this node announces, whether it is fenced, and for every address it has an assignment for,
-   * the node that announces it in this node's view (absent when nobody can).
+   * What this node announces, whether it is fenced, for every address it has an assignment for the
+   * node that announces it in this node's view (absent when nobody can), and the addresses whose
+   * newest assignment is a planned move.
    */
-  public record State(Set<String> announced, boolean fenced, Map<String, String> owners) {
+  public record State(
+      Set<String> announced, boolean fenced, Map<String, String> owners, Set<String> moving) {
     public State(Set<String> announced, boolean fenced) {
       this(announced, fenced, Map.of());
     }
+
+    public State(Set<String> announced, boolean fenced, Map<String, String> owners) {
+      this(announced, fenced, owners, Set.of());
+    }
   }
+
+  /** How often a node takes over one address in a planned move, unless configured otherwise. */
+  public static final Duration PLANNED_MOVE_INTERVAL = Duration.ofMillis(100);
 
   private final String self;
   private final ActorRef<LinkCommand> link;
   private final ActorRef<Change> observer;
+  private final TimerScheduler<Command> timers;
+
+  /**
+   * Planned moves to this node start one per this interval: a rebalance of thousands of addresses
+   * is a trickle of gratuitous ARP and cache updates on the segment, not a burst, and the old owner
+   * answers for each address until its turn has come.
+   */
+  private final long plannedMoveNanos;
+
+  /** When (System.nanoTime) the next planned move may start. */
+  private long nextPlannedMove;
+
+  /** Planned moves waiting for their turn, oldest first. */
+  private final Set<String> waiting = new java.util.LinkedHashSet<>();
+
   private final Map<String, Assignment> assignments = new HashMap<>();
 
   /** A counter of the messages that matter for ordering: assignments and membership changes. */
@@ -161,24 +189,38 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private boolean leaving;
 
   public static Behavior<Command> create(String self, ActorRef<LinkCommand> link) {
-    return create(self, link, null);
+    return create(self, link, null, PLANNED_MOVE_INTERVAL);
   }
 
-  /** With an observer that hears every {@link Change} (the Speaker). */
+  /**
+   * @param observer hears every {@link Change} (the Speaker), or null
+   * @param plannedMoveInterval planned moves to this node start one per this interval
+   */
   public static Behavior<Command> create(
-      String self, ActorRef<LinkCommand> link, ActorRef<Change> observer) {
-    return Behaviors.setup(ctx -> new Announcer(ctx, self, link, observer));
+      String self,
+      ActorRef<LinkCommand> link,
+      ActorRef<Change> observer,
+      Duration plannedMoveInterval) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new Announcer(ctx, timers, self, link, observer, plannedMoveInterval)));
   }
 
   private Announcer(
       ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
       String self,
       ActorRef<LinkCommand> link,
-      ActorRef<Change> observer) {
+      ActorRef<Change> observer,
+      Duration plannedMoveInterval) {
     super(ctx);
+    this.timers = timers;
     this.self = self;
     this.link = link;
     this.observer = observer;
+    this.plannedMoveNanos = plannedMoveInterval.toNanos();
+    this.nextPlannedMove = System.nanoTime();
     this.members = List.of(self);
     this.memberSet = Set.of(self);
   }
@@ -190,6 +232,7 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
         .onMessage(Unassign.class, this::onUnassign)
         .onMessage(MembershipChanged.class, this::onMembership)
         .onMessage(PlannedStop.class, this::onPlannedStop)
+        .onMessage(StartWaiting.class, m -> startWaiting())
         .onMessage(
             GetState.class,
             m -> {
@@ -308,11 +351,16 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     Map<String, Duration> tookOver = new HashMap<>();
     for (String vip : vips) {
       Assignment a = assignments.get(vip);
-      Set<String> want =
-          a != null && !fenced && !stopping && self.equals(a.announcer(c -> canAnnounce(c, vip)))
-              ? a.interfaces()
-              : null;
       Set<String> have = announced.get(vip);
+      boolean active = a != null && !fenced && !stopping;
+      boolean first = active && self.equals(a.announcer(c -> canAnnounce(c, vip)));
+      // The node handing over keeps what it announces until the entity has seen the new owner
+      // announce; it never starts an address on that account.
+      boolean keep = active && have != null && self.equals(a.handingOver());
+      Set<String> want = first || keep ? a.interfaces() : null;
+      if (first && have == null && !leaving && planned(a) && !turnFor(vip)) {
+        continue;
+      }
       if (want == null && have != null) {
         link.tell(new LinkCommand.Withdraw(vip));
         announced.remove(vip);
@@ -334,6 +382,51 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
       observer.tell(new Change(started, stopped, fenced, tookOver));
     }
     fenceChanged = false;
+    return this;
+  }
+
+  /**
+   * Whether starting this address is a planned move: the node handing it over still answers in this
+   * node's view. If it is gone, unreachable or leaving, starting is a failover and waits for
+   * nothing.
+   */
+  private boolean planned(Assignment a) {
+    String holder = a.handingOver();
+    return holder != null && !holder.equals(self) && canAnnounce(holder, a.vip());
+  }
+
+  /** Whether a planned move may start now; if not, it waits for its turn. */
+  private boolean turnFor(String vip) {
+    long now = System.nanoTime();
+    if (now - nextPlannedMove >= 0) {
+      nextPlannedMove = now + plannedMoveNanos;
+      waiting.remove(vip);
+      return true;
+    }
+    waiting.add(vip);
+    if (!timers.isTimerActive("waiting")) {
+      timers.startSingleTimer(
+          "waiting", new StartWaiting(), Duration.ofNanos(nextPlannedMove - now));
+    }
+    return false;
+  }
+
+  /**
+   * The oldest waiting moves, until one of them starts (those that are no longer planned moves —
+   * reassigned, or their holder gone — are settled on the way).
+   */
+  private Behavior<Command> startWaiting() {
+    while (!waiting.isEmpty() && System.nanoTime() - nextPlannedMove >= 0) {
+      String vip = waiting.iterator().next();
+      waiting.remove(vip);
+      reconcile(List.of(vip));
+    }
+    if (!waiting.isEmpty() && !timers.isTimerActive("waiting")) {
+      timers.startSingleTimer(
+          "waiting",
+          new StartWaiting(),
+          Duration.ofNanos(Math.max(0, nextPlannedMove - System.nanoTime())));
+    }
     return this;
   }
 
@@ -409,10 +502,25 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
     boolean silent = fenced || stopping;
     for (Assignment a : assignments.values()) {
       String owner = a.announcer(c -> canAnnounce(c, a.vip()) && !(silent && c.equals(self)));
+      String holder = a.handingOver();
+      if (holder != null
+          && (holder.equals(self)
+              ? !silent && announced.containsKey(a.vip())
+              : canAnnounce(holder, a.vip()))) {
+        // During a planned move the owner is the node handing over, until the entity has seen
+        // the new one announce: every node's view moves at once, when the move is done.
+        owner = holder;
+      }
       if (owner != null) {
         owners.put(a.vip(), owner);
       }
     }
-    return new State(Set.copyOf(announced.keySet()), fenced, owners);
+    Set<String> moving = new java.util.TreeSet<>();
+    for (Assignment a : assignments.values()) {
+      if (a.handingOver() != null) {
+        moving.add(a.vip());
+      }
+    }
+    return new State(Set.copyOf(announced.keySet()), fenced, owners, Set.copyOf(moving));
   }
 }

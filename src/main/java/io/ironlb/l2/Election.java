@@ -14,9 +14,9 @@ import java.util.Map;
 /**
  * Ranks the nodes that may announce an address on layer 2. The order is MetalLB's (its
  * sortL2Candidates): the highest summed preferred-node weight first, then sha256(node + "#" + ip)
- * ascending — the same on every node, with no coordination. IronLB adds stickiness: the current
- * owner stays first while it is still a candidate, so a node that joins never pulls an address back
- * (each move is a failover for clients).
+ * ascending — the same on every node, with no coordination. The sticky spread ({@link
+ * VipState.Spread#STICKY}) passes the current owner, which then stays first while it is still a
+ * candidate.
  */
 public final class Election {
   private Election() {}

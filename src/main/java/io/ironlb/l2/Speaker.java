@@ -74,9 +74,19 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   /**
    * @param fenced this node cannot reach a majority and announces nothing
    * @param announcing the addresses this node answers for, sorted
+   * @param moving the addresses in a planned move in this node's view (the old owner answers until
+   *     the new one has announced), sorted: a rebalance is over when every node's list is empty
    */
   public record Layer2Status(
-      String node, boolean fenced, List<String> announcing, List<String> interfaces) {}
+      String node,
+      boolean fenced,
+      List<String> announcing,
+      List<String> interfaces,
+      List<String> moving) {}
+
+  /** The Announcer's answer for a pending {@link GetLayer2}. */
+  private record Layer2FromAnnouncer(ActorRef<Layer2Status> replyTo, Announcer.State state)
+      implements Command {}
 
   private record AnnouncerChanged(Announcer.Change change) implements Command {}
 
@@ -149,7 +159,13 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                   ActorRef<Announcer.Change> observer =
                       ctx.messageAdapter(Announcer.Change.class, AnnouncerChanged::new);
                   ActorRef<Announcer.Command> announcer =
-                      ctx.spawn(Announcer.create(node, link, observer), "announcer");
+                      ctx.spawn(
+                          Announcer.create(
+                              node,
+                              link,
+                              observer,
+                              plannedMoveInterval(ctx.getSystem().settings().config())),
+                          "announcer");
                   ctx.spawn(MembershipView.adapter(announcer), "membership");
                   ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
                   Cluster.get(ctx.getSystem())
@@ -163,6 +179,22 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                   return new Speaker(
                       ctx, timers, node, standalone, interfaces, entities, announcer, writer);
                 }));
+  }
+
+  /** The setting for how many planned moves per second a node takes over. */
+  public static final String PLANNED_MOVES_SETTING = "ironlb.layer2.planned-moves-per-second";
+
+  /** One planned move per this interval, from {@link #PLANNED_MOVES_SETTING}. */
+  public static Duration plannedMoveInterval(com.typesafe.config.Config config) {
+    if (!config.hasPath(PLANNED_MOVES_SETTING)) {
+      return Announcer.PLANNED_MOVE_INTERVAL;
+    }
+    double perSecond = config.getDouble(PLANNED_MOVES_SETTING);
+    if (!(perSecond > 0) || perSecond > 1_000_000) {
+      throw new IllegalArgumentException(
+          PLANNED_MOVES_SETTING + ": " + perSecond + " is not a rate; use a number above 0");
+    }
+    return Duration.ofNanos(Math.round(1e9 / perSecond));
   }
 
   private Speaker(
@@ -231,10 +263,28 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
         .onMessage(
             GetLayer2.class,
             m -> {
+              getContext()
+                  .ask(
+                      Announcer.State.class,
+                      announcer,
+                      Duration.ofSeconds(3),
+                      Announcer.GetState::new,
+                      (state, failure) -> new Layer2FromAnnouncer(m.replyTo(), state));
+              return this;
+            })
+        .onMessage(
+            Layer2FromAnnouncer.class,
+            m -> {
+              List<String> moving =
+                  m.state() == null ? List.of() : List.copyOf(new TreeSet<>(m.state().moving()));
               m.replyTo()
                   .tell(
                       new Layer2Status(
-                          node, fenced, List.copyOf(new TreeSet<>(announcing)), interfaces));
+                          node,
+                          fenced,
+                          List.copyOf(new TreeSet<>(announcing)),
+                          interfaces,
+                          moving));
               return this;
             })
         .onMessage(PlannedStop.class, this::onPlannedStop)

@@ -65,17 +65,28 @@ public final class VipEntity {
   /** The current ranking, for the status API and tests. */
   public record GetAssignment(ActorRef<Assignment> replyTo) implements Command {}
 
+  /** The setting that chooses the {@link VipState.Spread}. */
+  public static final String SPREAD_SETTING = "ironlb.layer2.spread";
+
+  /** The spread this node's configuration asks for ({@code balanced} when it says nothing). */
+  public static VipState.Spread spread(com.typesafe.config.Config config) {
+    return config.hasPath(SPREAD_SETTING)
+        ? VipState.Spread.parse(SPREAD_SETTING, config.getString(SPREAD_SETTING))
+        : VipState.Spread.BALANCED;
+  }
+
   /** Registers the entity type on this node (role {@code speaker}). */
   public static void init(ActorSystem<?> system) {
+    VipState.Spread spread = spread(system.settings().config());
     ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE, ctx -> create(ctx.getEntityId()))
+            Entity.of(TYPE, ctx -> create(ctx.getEntityId(), spread))
                 .withRole("speaker")
                 // Entities keep no state across a move; never move them to a node that joins.
                 .withAllocationStrategy(new StayPutAllocation()));
   }
 
-  public static Behavior<Command> create(String vip) {
+  public static Behavior<Command> create(String vip, VipState.Spread spread) {
     return Behaviors.setup(
         ctx -> {
           Cluster cluster = Cluster.get(ctx.getSystem());
@@ -96,15 +107,15 @@ public final class VipEntity {
                   Receptionist.find(
                       Speaker.KEY,
                       ctx.messageAdapter(Receptionist.Listing.class, SpeakersFound::new)));
-          return withCluster(vip, cluster, ctx.getSelf());
+          return withCluster(vip, spread, cluster, ctx.getSelf());
         });
   }
 
   private static Behavior<Command> withCluster(
-      String vip, Cluster cluster, ActorRef<Command> self) {
+      String vip, VipState.Spread spread, Cluster cluster, ActorRef<Command> self) {
     return Behaviors.withTimers(
         timers -> {
-          VipState state = new VipState(vip);
+          VipState state = new VipState(vip, spread);
           Map<String, ActorRef<Announcer.Command>> announcers = new HashMap<>();
           boolean[] settled = {false};
           long born = System.nanoTime();

@@ -272,7 +272,8 @@ class AnnouncerTest {
     List<String> five = List.of("node-a", "node-b", "node-c", "node-d", "node-e");
     TestProbe<Announcer.Change> changes = kit.createTestProbe();
     ActorRef<Announcer.Command> c =
-        kit.spawn(Announcer.create("node-c", link.ref(), changes.ref()));
+        kit.spawn(
+            Announcer.create("node-c", link.ref(), changes.ref(), Announcer.PLANNED_MOVE_INTERVAL));
     c.tell(new Announcer.MembershipChanged(five, Set.of()));
     c.tell(new Announcer.Assign(new Assignment("10.222.1.5", List.of("node-c"), Set.of(), 1)));
     Announcer.Change created = changes.receiveMessage();
@@ -303,5 +304,82 @@ class AnnouncerTest {
     assertThat(second.tookOver()).containsOnlyKeys("10.222.1.6");
     // node-a was lost 300 ms or more ago; node-b in this very message.
     assertThat(second.tookOver().get("10.222.1.6")).isLessThan(Duration.ofMillis(300));
+  }
+
+  private static Assignment moving(String vip, long epoch, String holder, String... candidates) {
+    return new Assignment(vip, List.of(candidates), Set.of(), epoch, holder);
+  }
+
+  private Announcer.State stateOf(ActorRef<Announcer.Command> announcer) {
+    TestProbe<Announcer.State> state = kit.createTestProbe();
+    announcer.tell(new Announcer.GetState(state.ref()));
+    return state.receiveMessage();
+  }
+
+  private Map<String, String> owners(ActorRef<Announcer.Command> announcer) {
+    return stateOf(announcer).owners();
+  }
+
+  /** The node handing over keeps answering, and is the owner in every view, until it is done. */
+  @Test
+  void theNodeHandingOverKeepsAnsweringUntilTheMoveIsDone() {
+    assign("10.222.1.1", 1, "node-a", "node-b");
+    link.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    a.tell(new Announcer.Assign(moving("10.222.1.1", 2, "node-a", "node-b", "node-a")));
+    link.expectNoMessage(Duration.ofMillis(200));
+    assertThat(owners(a)).containsEntry("10.222.1.1", "node-a");
+    assertThat(stateOf(a).moving()).containsExactly("10.222.1.1");
+    // node-b announces and the entity says so: the move is done.
+    assign("10.222.1.1", 3, "node-b", "node-a");
+    link.expectMessage(new LinkCommand.Withdraw("10.222.1.1"));
+    assertThat(owners(a)).containsEntry("10.222.1.1", "node-b");
+    assertThat(stateOf(a).moving()).isEmpty();
+    // Handing over never starts an address this node does not announce.
+    a.tell(new Announcer.Assign(moving("10.222.1.2", 1, "node-a", "node-b", "node-a")));
+    link.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /**
+   * Planned moves to a node start one per interval (here an hour: only the first starts), and one
+   * whose holder becomes unreachable is a failover that waits for nothing.
+   */
+  @Test
+  void plannedMovesWaitTheirTurnButAFailoverDoesNot() {
+    TestProbe<LinkCommand> slowLink = kit.createTestProbe();
+    ActorRef<Announcer.Command> b =
+        kit.spawn(Announcer.create("node-b", slowLink.ref(), null, Duration.ofHours(1)));
+    b.tell(new Announcer.MembershipChanged(NODES, Set.of()));
+    b.tell(new Announcer.Assign(moving("10.222.1.1", 1, "node-a", "node-b", "node-a")));
+    b.tell(new Announcer.Assign(moving("10.222.1.2", 1, "node-c", "node-b", "node-c")));
+    b.tell(new Announcer.Assign(moving("10.222.1.3", 1, "node-a", "node-b", "node-a")));
+    slowLink.expectMessage(new LinkCommand.Announce("10.222.1.1", Set.of()));
+    slowLink.expectNoMessage(Duration.ofMillis(300));
+    // Until their turn, the holders own them in node-b's view too.
+    assertThat(owners(b))
+        .containsEntry("10.222.1.2", "node-c")
+        .containsEntry("10.222.1.3", "node-a");
+    // node-a is lost: its move is now a failover; node-c's still waits.
+    b.tell(new Announcer.MembershipChanged(NODES, Set.of("node-a")));
+    slowLink.expectMessage(new LinkCommand.Announce("10.222.1.3", Set.of()));
+    slowLink.expectNoMessage(Duration.ofMillis(300));
+    // A new address with nobody to hand over from is no planned move either.
+    b.tell(new Announcer.Assign(new Assignment("10.222.1.4", List.of("node-b"), Set.of(), 1)));
+    slowLink.expectMessage(new LinkCommand.Announce("10.222.1.4", Set.of()));
+  }
+
+  /** With a short interval every planned move starts, oldest first. */
+  @Test
+  void waitingMovesStartInTheOrderTheyCame() {
+    TestProbe<LinkCommand> pacedLink = kit.createTestProbe();
+    ActorRef<Announcer.Command> b =
+        kit.spawn(Announcer.create("node-b", pacedLink.ref(), null, Duration.ofMillis(20)));
+    b.tell(new Announcer.MembershipChanged(NODES, Set.of()));
+    List<String> vips = List.of("10.222.1.9", "10.222.1.3", "10.222.1.7", "10.222.1.1");
+    for (String vip : vips) {
+      b.tell(new Announcer.Assign(moving(vip, 1, "node-c", "node-b", "node-c")));
+    }
+    for (String vip : vips) {
+      pacedLink.expectMessage(new LinkCommand.Announce(vip, Set.of()));
+    }
   }
 }

@@ -47,12 +47,25 @@ class VipEntityTest {
         a.expectMessageClass(Announcer.Assign.class, Duration.ofSeconds(20)).assignment();
     assertThat(first.candidates()).containsExactly("node-a");
     assertThat(first.interfaces()).containsExactly("eth0");
+    // node-a announces; node-b, MetalLB's first choice for 10.0.0.1, joins: a planned move, in
+    // which node-a keeps answering until node-b announces.
+    vip.tell(
+        new VipEntity.Eligibility(
+            new VipState.Report("node-a", true, Set.of("eth0"), 0, true), a.ref()));
+    a.expectMessageClass(Announcer.Assign.class); // the unchanged report is answered
     vip.tell(new VipEntity.Eligibility(new VipState.Report("node-b", true, Set.of(), 0), b.ref()));
     assertThat(a.expectMessageClass(Announcer.Assign.class).assignment().candidates())
-        .containsExactly("node-a", "node-b");
+        .containsExactly("node-b", "node-a");
     assertThat(b.expectMessageClass(Announcer.Assign.class).assignment())
         .isEqualTo(
-            new Assignment("10.0.0.1", List.of("node-a", "node-b"), Set.of(), first.epoch() + 1));
+            new Assignment(
+                "10.0.0.1", List.of("node-b", "node-a"), Set.of(), first.epoch() + 1, "node-a"));
+    vip.tell(
+        new VipEntity.Eligibility(new VipState.Report("node-b", true, Set.of(), 0, true), b.ref()));
+    assertThat(a.expectMessageClass(Announcer.Assign.class).assignment().handingOver())
+        .as("node-b announces: the move is done and node-a withdraws")
+        .isNull();
+    b.expectMessageClass(Announcer.Assign.class);
     vip.tell(new VipEntity.NodeRemoved("node-a"));
     assertThat(b.expectMessageClass(Announcer.Assign.class).assignment().candidates())
         .containsExactly("node-b");
@@ -103,12 +116,17 @@ class VipEntityTest {
                   new VipState.Report("node-a", true, Set.of(), 0, true), a.ref()));
       Assignment toB =
           b.expectMessageClass(Announcer.Assign.class, Duration.ofSeconds(20)).assignment();
-      assertThat(toB.candidates()).first().isEqualTo("node-a");
-      assertThat(a.expectMessageClass(Announcer.Assign.class).assignment().candidates())
-          .first()
+      // node-a keeps answering: first, or (when node-b is MetalLB's choice) handing over to it.
+      assertThat(keeper(toB)).isEqualTo("node-a");
+      assertThat(keeper(a.expectMessageClass(Announcer.Assign.class).assignment()))
           .isEqualTo("node-a");
     } finally {
       system.receptionist().tell(Receptionist.deregister(Speaker.KEY, speaker.ref()));
     }
+  }
+
+  /** The node that answers for the address now: the one handing over, else the first. */
+  private static String keeper(Assignment a) {
+    return a.handingOver() != null ? a.handingOver() : a.candidates().get(0);
   }
 }

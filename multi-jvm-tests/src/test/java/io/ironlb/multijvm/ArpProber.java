@@ -21,6 +21,61 @@ import org.pcap4j.core.Pcaps;
 public final class ArpProber {
   private ArpProber() {}
 
+  /**
+   * Starts a prober in namespace {@code ns} (its eth0, with {@code mac} and {@code senderIp}),
+   * asking for each address every {@code intervalMs}; returns once it sends. Stop it with {@code
+   * destroy()}.
+   */
+  static Process start(
+      String ns, String mac, String senderIp, long intervalMs, List<String> addresses)
+      throws java.io.IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ArpProber.class.getName(),
+                "eth0",
+                mac,
+                senderIp,
+                String.valueOf(intervalMs)));
+    command.addAll(addresses);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    java.io.BufferedReader output =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    for (String line; (line = output.readLine()) != null; ) {
+      if (line.equals("probing")) {
+        Thread drain =
+            new Thread(
+                () -> {
+                  try {
+                    while (output.readLine() != null) {
+                      // nothing more is expected; never let a full pipe stop the prober
+                    }
+                  } catch (java.io.IOException e) {
+                    // the prober was stopped
+                  }
+                });
+        drain.setDaemon(true);
+        drain.start();
+        return p;
+      }
+      seen.append(line).append('\n');
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("the ARP prober did not start:\n" + seen);
+  }
+
   public static void main(String[] args) throws Exception {
     PcapNetworkInterface dev = Pcaps.getDevByName(args[0]);
     MacAddress mac = MacAddress.parse(args[1]);

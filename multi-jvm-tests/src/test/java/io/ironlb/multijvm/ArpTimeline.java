@@ -137,6 +137,25 @@ final class ArpTimeline {
     return new Verdict(two, longest, List.copyOf(new TreeSet<>(lastAnswer)), requests.size());
   }
 
+  /**
+   * The client's requests for {@code address} in [from, to) that got no reply within {@code
+   * withinMs} (epoch ms of each). A Linux client sends its next probe a second after the last
+   * (neigh retrans_time), so a request answered within a second is one the client saw answered.
+   */
+  List<Long> unanswered(String address, long from, long to, long withinMs) {
+    List<Long> out = new ArrayList<>();
+    for (Frame f : frames) {
+      if (f.kind() == Kind.REQUEST
+          && f.address().equals(address)
+          && f.at() >= from
+          && f.at() < to
+          && answerers(address, f.at(), f.at() + withinMs + 1).isEmpty()) {
+        out.add(f.at());
+      }
+    }
+    return out;
+  }
+
   /** The MACs that replied to the client for {@code address} in [from, to). */
   Set<String> answerers(String address, long from, long to) {
     Set<String> macs = new TreeSet<>();

@@ -78,4 +78,21 @@ class ArpTimelineTest {
         .extracting(ArpTimeline.Frame::at)
         .containsExactly(100_152L);
   }
+
+  @Test
+  void aRequestIsUnansweredOnlyWhenNoReplyComesWithinTheLimit() {
+    ArpTimeline t =
+        new ArpTimeline(
+            CLIENT,
+            List.of(
+                request("100.000"),
+                reply("100.900", N1), // late, but within a second
+                request("101.000"),
+                gratuitous("101.500", N2), // an announcement is no reply
+                request("102.600"),
+                reply("102.601", N2)));
+    assertThat(t.unanswered(VIP, 100_000, 103_000, 1000)).containsExactly(101_000L);
+    assertThat(t.unanswered(VIP, 100_000, 103_000, 100)).containsExactly(100_000L, 101_000L);
+    assertThat(t.unanswered("10.222.70.201", 100_000, 103_000, 1000)).isEmpty();
+  }
 }

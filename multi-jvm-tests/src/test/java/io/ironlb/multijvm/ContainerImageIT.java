@@ -58,15 +58,17 @@ class ContainerImageIT {
   }
 
   /**
-   * The image node starts first and so owns every address (ownership is sticky); two jar nodes join
-   * it. It answers ARP for them all with its own MAC, in a cluster the three agree on; killed, its
-   * addresses move to the jar nodes.
+   * The image node starts first and so owns every address (with the sticky spread, which this lab
+   * sets); two jar nodes join it. It answers ARP for them all with its own MAC, in a cluster the
+   * three agree on; killed, its addresses move to the jar nodes.
    */
   @Test
   void aNodeFromTheImageServesBesideJarNodesAndHandsOverWhenKilled() throws Exception {
     Layer2Lab.writeConfig(
         config, List.of("10.222.70.200-10.222.70.210"), Layer2Lab.services("web", 3, false));
-    lab = new Layer2Lab(config, 3, IronlbProcess.PATIENT_DETECTOR);
+    List<String> sticky = new java.util.ArrayList<>(IronlbProcess.PATIENT_DETECTOR);
+    sticky.add("-Dironlb.layer2.spread=sticky");
+    lab = new Layer2Lab(config, 3, sticky);
     lab.startFromImage(1, image);
     await()
         .atMost(Duration.ofSeconds(150))

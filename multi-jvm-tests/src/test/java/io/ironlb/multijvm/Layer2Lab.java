@@ -423,6 +423,20 @@ final class Layer2Lab implements AutoCloseable {
     return OwnerViews.agreed(views);
   }
 
+  /**
+   * Whether any of the given nodes sees a planned move under way (or cannot be asked): {@code
+   * "moving"} in {@code /v1/l2} is not empty.
+   */
+  boolean movesUnderWay(Collection<Integer> ids) {
+    for (int id : ids) {
+      String body = http(id, "/v1/l2");
+      if (body == null || !body.contains("\"moving\":[]")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The MACs (upper case) of the replies to {@code count} broadcast ARP requests for ip. */
   List<String> arpingMacs(String ip, int count) {
     return arpingMacs(net, client, ip, count);

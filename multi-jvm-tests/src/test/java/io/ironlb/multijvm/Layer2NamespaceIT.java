@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ironlb.l2.Election;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Three {@code ironlb standalone} nodes, each in its own namespace on one bridge, and a client
  * namespace with real {@code arping}, {@code ndisc6} and {@code tcpdump} (see {@link Layer2Lab}).
  * What a client on the segment observes: exactly the owner answers; the client follows a SIGKILL; a
- * node that joins takes nothing; a node cut off fences itself and the others answer for everything;
- * a SIGTERM hands over with no unanswered request.
+ * rolling restart leaves no request unanswered and ends with MetalLB's spread; with the sticky
+ * spread, a node that joins takes nothing; a node cut off fences itself and the others answer for
+ * everything; a SIGTERM hands over with no unanswered request.
  */
 class Layer2NamespaceIT {
 
@@ -169,13 +171,16 @@ class Layer2NamespaceIT {
     return Double.parseDouble(m.group(1));
   }
 
+  /** The sticky spread (a setting): a node that joins takes nothing, and announces nothing. */
   @Test
-  void aNodeThatJoinsTakesNoAddressAway() throws Exception {
-    lab.start(1);
-    lab.start(2);
+  void withTheStickySpreadANodeThatJoinsTakesNoAddressAway() throws Exception {
+    List<String> sticky = new ArrayList<>(IronlbProcess.PATIENT_DETECTOR);
+    sticky.add("-Dironlb.layer2.spread=sticky");
+    lab.start(1, sticky);
+    lab.start(2, sticky);
     Map<String, String> before = awaitAgreement(List.of(1, 2));
     try (ArpCapture capture = ArpCapture.start(lab.client())) {
-      lab.start(3);
+      lab.start(3, sticky);
       Map<String, String> after = awaitAgreement(List.of(1, 2, 3));
       assertThat(after).as("owners once node-3 has joined").isEqualTo(before);
       // node-3 has its assignments (it reports the same owners); now ask the segment.
@@ -191,6 +196,99 @@ class Layer2NamespaceIT {
       assertThat(lab.ndiscMac("fd00:222:70::200"))
           .isEqualTo(Layer2Lab.mac(Layer2Lab.id(before.get("default/web6-0"))).toUpperCase());
     }
+  }
+
+  /** Each Service's node in MetalLB's ranking over node-1..3 (no preferred-node weights). */
+  private static Map<String, String> metallbOwners() {
+    List<String> nodes = List.of(Layer2Lab.node(1), Layer2Lab.node(2), Layer2Lab.node(3));
+    Map<String, String> owners = new java.util.TreeMap<>();
+    for (int s = 0; s < 4; s++) {
+      owners.put("default/web-" + s, Election.rank(nodes, vip(s), Map.of(), null).get(0));
+    }
+    owners.put("default/web6-0", Election.rank(nodes, "fd00:222:70::200", Map.of(), null).get(0));
+    return owners;
+  }
+
+  /**
+   * The balanced spread through a rolling restart: each node in turn is stopped (SIGTERM) and
+   * started again, as a DaemonSet rollout does. Every ARP request the client sends throughout is
+   * answered within a second, and after each restart the addresses are back on MetalLB's choice of
+   * node — the node restarted last included.
+   */
+  @Test
+  void aRollingRestartEndsWithMetallbsSpreadAndNoUnansweredRequest() throws Exception {
+    for (int id = 1; id <= 3; id++) {
+      lab.start(id);
+    }
+    Map<String, String> expected = metallbOwners();
+    awaitOwners(expected);
+    List<String> probed = List.of(vip(0), vip(1), vip(2), vip(3));
+    String clientMac = Netns.mac(100);
+    long from;
+    long until;
+    List<String> lines;
+    try (ArpCapture capture = ArpCapture.start(lab.client())) {
+      Process prober = ArpProber.start(lab.client(), clientMac, Layer2Lab.V4 + ".100", 200, probed);
+      from = System.currentTimeMillis();
+      try {
+        for (int id = 1; id <= 3; id++) {
+          lab.process(id).terminate();
+          assertThat(lab.process(id).awaitExit(Duration.ofSeconds(30)))
+              .as("node-%d's exit status after SIGTERM", id)
+              .isIn(0, 143);
+          lab.start(id);
+          awaitOwners(expected);
+        }
+        // The capture covers the second after the last judged request, in which its reply is due.
+        until = System.currentTimeMillis();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    new ArpTimeline(clientMac, capture.lines())
+                        .frames().stream().anyMatch(f -> f.at() > until + 1000));
+      } finally {
+        prober.destroy();
+        prober.waitFor();
+      }
+      lines = capture.lines();
+    }
+    ArpTimeline timeline = new ArpTimeline(clientMac, lines);
+    for (String vip : probed) {
+      ArpTimeline.Verdict v = timeline.verdict(vip, from, until);
+      System.out.printf(
+          "rolling restart: %s asked %d times, longest without an answer %d ms,"
+              + " two answering for %d ms%n",
+          vip, v.requests(), v.longestUnansweredMs(), v.twoAnsweringMs());
+      assertThat(v.requests()).as("requests for %s", vip).isGreaterThan(100);
+      assertThat(timeline.unanswered(vip, from, until, 1000))
+          .as("requests for %s with no reply within a second (epoch ms)", vip)
+          .isEmpty();
+    }
+    // On the segment, each address is answered by its MetalLB owner alone.
+    for (int s = 0; s < 4; s++) {
+      int owner = Layer2Lab.id(expected.get("default/web-" + s));
+      assertThat(lab.arpingMacs(vip(s), 1))
+          .as("who answers for %s", vip(s))
+          .containsOnly(Layer2Lab.mac(owner).toUpperCase());
+    }
+    assertThat(lab.ndiscMac("fd00:222:70::200"))
+        .isEqualTo(Layer2Lab.mac(Layer2Lab.id(expected.get("default/web6-0"))).toUpperCase());
+  }
+
+  /** Waits until the three nodes are Up and agree that the owners are {@code expected}. */
+  private void awaitOwners(Map<String, String> expected) {
+    await()
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        List.of(1, 2, 3).stream().allMatch(id -> lab.upMembers(id) == 3)
+                            ? lab.agreedOwners(List.of(1, 2, 3))
+                            : null)
+                    .as("the owners all three nodes agree on")
+                    .isEqualTo(expected));
   }
 
   @Test

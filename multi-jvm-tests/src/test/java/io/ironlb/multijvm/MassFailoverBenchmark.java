@@ -46,7 +46,7 @@ public final class MassFailoverBenchmark {
       List<String> lines = new ArrayList<>();
       for (int run = 1; run <= runs; run++) {
         Map<Integer, List<String>> owned = settle(lab, 3, services);
-        System.out.println("settled; " + quiet(lab, 3));
+        System.out.println("then " + quiet(lab, 3));
         // Past the failure detector's start-up grace (3 s for its first minute of watching a
         // node, which starts when the nodes have joined: about when the lab first settles), so
         // that a kill measures the steady state, as in production, not a node's first minute.
@@ -226,40 +226,69 @@ public final class MassFailoverBenchmark {
   }
 
   /**
-   * Waits until all the nodes see each other Up and every address is announced by exactly one node;
-   * returns node → the addresses it announces.
+   * Waits until all the nodes see each other Up, no planned move is under way (the spread is
+   * MetalLB's) and every address is announced by exactly one node; prints how long that took and
+   * the spread, and returns node → the addresses it announces.
    */
   static Map<Integer, List<String>> settle(Layer2Lab lab, int nodes, int services)
       throws InterruptedException {
     String[] last = {""};
+    long start = System.nanoTime();
     try {
-      return Layer2Lab.within(
-          Duration.ofSeconds(300),
-          () -> {
-            Map<Integer, List<String>> owned = new TreeMap<>();
-            int total = 0;
-            StringBuilder seen = new StringBuilder();
-            for (int id = 1; id <= nodes; id++) {
-              int up = lab.upMembers(id);
-              List<String> mine = announcing(lab.http(id, "/v1/l2"));
-              seen.append(
-                  "%s sees %d Up, announces %d; ".formatted(Layer2Lab.node(id), up, mine.size()));
-              owned.put(id, mine);
-              total += mine.size();
-              if (up != nodes) {
-                total = -1;
-              }
-            }
-            last[0] = seen.toString();
-            long distinct = owned.values().stream().flatMap(List::stream).distinct().count();
-            return total == services && distinct == services ? owned : null;
-          },
-          "a settled lab");
+      Map<Integer, List<String>> owned = balanced(lab, nodes, services, last);
+      System.out.printf(
+          "settled after %.1f s; spread %s%n", (System.nanoTime() - start) / 1e9, spread(owned));
+      return owned;
     } catch (IllegalStateException e) {
       System.out.println("not settled: " + last[0]);
       System.out.println(lab.logTails(40));
       throw e;
     }
+  }
+
+  /**
+   * The addresses per node, and the largest deviation from an even share (the issue's goal: within
+   * ±10 %).
+   */
+  static String spread(Map<Integer, List<String>> owned) {
+    int total = owned.values().stream().mapToInt(List::size).sum();
+    double even = (double) total / owned.size();
+    double worst = 0;
+    StringBuilder sb = new StringBuilder();
+    for (var e : owned.entrySet()) {
+      sb.append("%s %d, ".formatted(Layer2Lab.node(e.getKey()), e.getValue().size()));
+      worst = Math.max(worst, Math.abs(e.getValue().size() - even) / even);
+    }
+    return sb + "largest deviation from an even share %.1f %%".formatted(worst * 100);
+  }
+
+  private static Map<Integer, List<String>> balanced(
+      Layer2Lab lab, int nodes, int services, String[] last) throws InterruptedException {
+    List<Integer> ids = java.util.stream.IntStream.rangeClosed(1, nodes).boxed().toList();
+    return Layer2Lab.within(
+        Duration.ofSeconds(900),
+        () -> {
+          Map<Integer, List<String>> owned = new TreeMap<>();
+          int total = 0;
+          StringBuilder seen = new StringBuilder();
+          for (int id = 1; id <= nodes; id++) {
+            int up = lab.upMembers(id);
+            List<String> mine = announcing(lab.http(id, "/v1/l2"));
+            seen.append(
+                "%s sees %d Up, announces %d; ".formatted(Layer2Lab.node(id), up, mine.size()));
+            owned.put(id, mine);
+            total += mine.size();
+            if (up != nodes) {
+              total = -1;
+            }
+          }
+          last[0] = seen.toString();
+          long distinct = owned.values().stream().flatMap(List::stream).distinct().count();
+          return total == services && distinct == services && !lab.movesUnderWay(ids)
+              ? owned
+              : null;
+        },
+        "a settled lab");
   }
 
   static List<String> announcing(String l2) {
