@@ -14,6 +14,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -202,9 +203,25 @@ final class NodeBoot {
     return self.port() == 0 && seeds.stream().map(HostPort::parse).anyMatch(self::equals);
   }
 
-  /** Joins the seeds of a node that seeds itself on port 0, its own entry its bound address. */
+  /** How often a node that is not the first seed asks the seeds again until it has joined. */
+  static final Duration JOIN_RETRY = Duration.ofSeconds(3);
+
+  /**
+   * Joins the seeds of a node that seeds itself on port 0, its own entry its bound address; and
+   * makes a node that is not the first seed ask again every {@link #JOIN_RETRY} until it has
+   * joined. Pekko's joining seed retries only after {@code seed-node-timeout} (15 s here, so that a
+   * restarted first seed waits long enough for busy peers instead of forming an island): when all
+   * the seeds start at once, the others' first ask finds the first seed not yet formed, and they
+   * joined 15–23 s after it in the cold-start benchmark.
+   */
   static void joinSeeds(ActorSystem<?> system, HostPort self, List<String> seeds) {
-    if (seeds == null || !seedsItselfOnAnyPort(self, seeds)) {
+    if (seeds == null || seeds.isEmpty()) {
+      return;
+    }
+    if (!seedsItselfOnAnyPort(self, seeds)) {
+      if (!HostPort.parse(seeds.get(0)).equals(self)) {
+        askSeedsUntilJoined(system, seeds);
+      }
       return;
     }
     org.apache.pekko.cluster.typed.Cluster cluster =
@@ -218,6 +235,38 @@ final class NodeBoot {
               : new org.apache.pekko.actor.Address("pekko", "ironlb", hp.host(), hp.port()));
     }
     cluster.manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(addresses));
+  }
+
+  private static void askSeedsUntilJoined(ActorSystem<?> system, List<String> seeds) {
+    org.apache.pekko.cluster.typed.Cluster cluster =
+        org.apache.pekko.cluster.typed.Cluster.get(system);
+    List<org.apache.pekko.actor.Address> addresses = new ArrayList<>();
+    for (String seed : seeds) {
+      HostPort hp = HostPort.parse(seed);
+      addresses.add(new org.apache.pekko.actor.Address("pekko", "ironlb", hp.host(), hp.port()));
+    }
+    java.util.concurrent.atomic.AtomicReference<org.apache.pekko.actor.Cancellable> task =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    task.set(
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                JOIN_RETRY,
+                JOIN_RETRY,
+                () -> {
+                  // Removed is the status of a node that has not joined yet (and of one that left,
+                  // whose system is then terminating).
+                  if (cluster.selfMember().status()
+                          == org.apache.pekko.cluster.MemberStatus.removed()
+                      && !system.whenTerminated().isCompleted()) {
+                    cluster
+                        .manager()
+                        .tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(addresses));
+                  } else {
+                    task.get().cancel();
+                  }
+                },
+                system.executionContext()));
   }
 
   /**
