@@ -14,9 +14,9 @@ import scala.concurrent.Future;
  *
  * <p>Why: a VIP entity keeps its state in memory only (the speakers' reports, which the speakers
  * re-send), so every move restarts it with nothing, and it must wait for reports before it can rank
- * again. Pekko's default strategy moves shards to a node that joins — which, in IronLB, is exactly
- * when stickiness matters most (a node that joins must take nothing away). Balance matters little
- * here: an entity handles a few messages per membership change.
+ * again. Pekko's default strategy moves shards to a node that joins, so every join would restart
+ * entities and delay their decisions for nothing. Balance matters little here: an entity handles a
+ * few messages per membership change.
  *
  * <p>The requester is the region that asked, so it is alive and reachable from the coordinator;
  * allocating there never parks a shard on an unreachable node.

@@ -30,8 +30,17 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   /** Everything the Announcer understands. */
   public sealed interface Command {}
 
-  /** A VIP entity's newest decision for an address. */
-  public record Assign(Assignment assignment) implements Command, CborSerializable {}
+  /** A VIP entity's newest decisions for addresses of its group. */
+  public record Assign(List<Assignment> assignments) implements Command, CborSerializable {
+    public Assign {
+      assignments = List.copyOf(assignments);
+    }
+
+    /** One decision. */
+    public Assign(Assignment assignment) {
+      this(List.of(assignment));
+    }
+  }
 
   /** The address is gone (its Service deleted or no longer on layer 2). */
   public record Unassign(String vip, long epoch) implements Command, CborSerializable {}
@@ -243,14 +252,18 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   }
 
   private Behavior<Command> onAssign(Assign m) {
-    Assignment a = m.assignment();
-    Assignment before = assignments.get(a.vip());
-    if (before != null && before.epoch() > a.epoch()) {
-      return this; // an older decision overtaken by a newer one
+    List<String> vips = new ArrayList<>(m.assignments().size());
+    clock++;
+    for (Assignment a : m.assignments()) {
+      Assignment before = assignments.get(a.vip());
+      if (before != null && before.epoch() > a.epoch()) {
+        continue; // an older decision overtaken by a newer one
+      }
+      assignments.put(a.vip(), a);
+      assignedAt.put(a.vip(), clock);
+      vips.add(a.vip());
     }
-    assignments.put(a.vip(), a);
-    assignedAt.put(a.vip(), ++clock);
-    return reconcile(List.of(a.vip()));
+    return vips.isEmpty() ? this : reconcile(vips);
   }
 
   private Behavior<Command> onUnassign(Unassign m) {

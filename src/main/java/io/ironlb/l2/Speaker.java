@@ -45,8 +45,8 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
       org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "ironlb-speaker");
 
-  /** A VIP entity that started asks for this node's report on its address. */
-  public record ReportWanted(String vip, ActorRef<VipEntity.Command> replyTo)
+  /** A VIP entity that started asks for this node's reports on the addresses of its group. */
+  public record ReportWanted(String group, ActorRef<VipEntity.Command> replyTo)
       implements Command, io.ironlb.cluster.CborSerializable {}
 
   /** Withdraw every address before the process leaves (CoordinatedShutdown); replies when done. */
@@ -141,8 +141,8 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
    * @param standalone nodes are members of the Pekko cluster, not Kubernetes Nodes
    * @param interfaces the interfaces this node's responders serve, for the status API
    * @param link this node's link responders
-   * @param entities sends a message to the VIP entity of an address (Cluster Sharding's
-   *     entityRefFor)
+   * @param entities sends a message to the VIP entity of a group of addresses ({@link
+   *     VipEntity#groupOf}; Cluster Sharding's entityRefFor)
    * @param writer where this node's announcements are recorded (ServiceL2Status, events)
    */
   public static Behavior<Command> create(
@@ -340,12 +340,27 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     if (resources == null) {
       return this;
     }
-    VipState.Report mine = sent.get(m.vip());
-    m.replyTo()
-        .tell(
-            new VipEntity.Eligibility(
-                mine != null ? mine : new VipState.Report(node, false, Set.of(), 0), announcer));
+    Map<String, VipState.Report> mine = new HashMap<>();
+    sent.forEach(
+        (vip, r) -> {
+          if (VipEntity.groupOf(vip).equals(m.group())) {
+            mine.put(vip, r);
+          }
+        });
+    // Answered even when empty: the entity waits for every speaker's word before it decides.
+    m.replyTo().tell(new VipEntity.Eligibility(node, mine, announcer));
     return this;
+  }
+
+  /** Sends reports to the VIP entities, one message per group. */
+  private void send(Map<String, VipState.Report> reports) {
+    Map<String, Map<String, VipState.Report>> byGroup = new HashMap<>();
+    reports.forEach(
+        (vip, r) ->
+            byGroup.computeIfAbsent(VipEntity.groupOf(vip), g -> new HashMap<>()).put(vip, r));
+    byGroup.forEach(
+        (group, batch) ->
+            entities.accept(group, new VipEntity.Eligibility(node, batch, announcer)));
   }
 
   private Behavior<Command> withdraw() {
@@ -418,18 +433,18 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                         r.interfaces(),
                         r.preference(),
                         announcing.contains(vip))));
+    Map<String, VipState.Report> changed = new HashMap<>();
     for (String vip : sent.keySet()) {
       if (!now.containsKey(vip)) {
-        entities.accept(
-            vip,
-            new VipEntity.Eligibility(new VipState.Report(node, false, Set.of(), 0), announcer));
+        changed.put(vip, new VipState.Report(node, false, Set.of(), 0));
       }
     }
     for (var e : now.entrySet()) {
       if (resend || !e.getValue().equals(sent.get(e.getKey()))) {
-        entities.accept(e.getKey(), new VipEntity.Eligibility(e.getValue(), announcer));
+        changed.put(e.getKey(), e.getValue());
       }
     }
+    send(changed);
     sent = now;
   }
 
@@ -452,6 +467,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               c.tookOver().size(),
               longest.toMillis());
     }
+    Map<String, VipState.Report> changedReports = new HashMap<>();
     for (Set<String> changed : List.of(c.started(), c.stopped())) {
       for (String vip : changed) {
         VipState.Report r = sent.get(vip);
@@ -460,10 +476,11 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               new VipState.Report(
                   r.node(), r.eligible(), r.interfaces(), r.preference(), announcing.contains(vip));
           sent.put(vip, now);
-          entities.accept(vip, new VipEntity.Eligibility(now, announcer));
+          changedReports.put(vip, now);
         }
       }
     }
+    send(changedReports);
     if (!timers.isTimerActive("record")) {
       timers.startSingleTimer("record", new RecordAnnouncements(), RECORD_DELAY);
     }

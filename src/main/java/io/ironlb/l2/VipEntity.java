@@ -3,12 +3,17 @@ package io.ironlb.l2;
 import io.ironlb.cluster.CborSerializable;
 import io.ironlb.cluster.StayPutAllocation;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -18,10 +23,12 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * One per address, sharded over the speakers: collects each node's eligibility report and sends
- * every reporting node's Announcer the newest {@link Assignment} (with that node's interfaces).
+ * One per group of addresses ({@link #groupOf}), sharded over the speakers: collects each node's
+ * eligibility reports for the group's addresses and sends every reporting node's Announcer the
+ * newest {@link Assignment}s (with that node's interfaces), in one message per node per change.
  * Failover does not wait for this entity — Announcers act on their own reachability view — the
- * entity confirms afterwards, when a node's report changes or the node is removed.
+ * entity confirms afterwards, when a node's report changes or the node is removed. The decisions
+ * are {@link VipGroup}'s.
  */
 public final class VipEntity {
   private VipEntity() {}
@@ -29,14 +36,42 @@ public final class VipEntity {
   public static final EntityTypeKey<Command> TYPE =
       EntityTypeKey.create(Command.class, "ironlb-vip");
 
+  /**
+   * The number of groups addresses are spread over. Every node must use the same number (an address
+   * must have one entity cluster-wide), so it is a constant, not a setting. At 10,000 addresses a
+   * group holds about 100, and a report or an assignment message about 10 KB.
+   */
+  public static final int GROUPS = 100;
+
+  /** The group (entity id) of an address: the same on every node. */
+  public static String groupOf(String vip) {
+    // String.hashCode is specified by the JLS, so every JVM agrees.
+    return Integer.toString(Math.floorMod(vip.hashCode(), GROUPS));
+  }
+
   /** Everything a VIP entity understands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** A node's eligibility for this address, and where its Announcer is. */
-  public record Eligibility(VipState.Report report, ActorRef<Announcer.Command> announcer)
-      implements Command {}
+  /**
+   * One node's reports on addresses of this group (address → report), and where its Announcer is. A
+   * batch may hold any subset of the group's addresses; an empty one still tells the entity the
+   * node has spoken (the answer to {@link Speaker.ReportWanted}).
+   */
+  public record Eligibility(
+      String node, Map<String, VipState.Report> reports, ActorRef<Announcer.Command> announcer)
+      implements Command {
 
-  /** A node left the cluster (MemberRemoved): forget its report. */
+    public Eligibility {
+      reports = Map.copyOf(reports);
+    }
+
+    /** One report. */
+    public Eligibility(String vip, VipState.Report report, ActorRef<Announcer.Command> announcer) {
+      this(report.node(), Map.of(vip, report), announcer);
+    }
+  }
+
+  /** A node left the cluster (MemberRemoved): forget its reports. */
   public record NodeRemoved(String node) implements Command {}
 
   /** A member left the cluster (removed after leaving, or downed and removed). */
@@ -45,25 +80,15 @@ public final class VipEntity {
   /** The speakers registered when this entity started. */
   private record SpeakersFound(Receptionist.Listing listing) implements Command {}
 
-  /** End of the first-decision grace period. */
-  private record Settled() implements Command {}
+  /** Time to check the first decisions that wait for reports. */
+  private record DecideDue() implements Command {}
 
-  /**
-   * A new entity (first start, or restarted after its shard moved with a dead node) waits this long
-   * for the nodes' reports before its first decision, so it hears who is announcing before it
-   * ranks: speakers re-send their reports whenever membership changes.
-   */
-  static final java.time.Duration GRACE = java.time.Duration.ofSeconds(1);
+  /** How often first decisions that wait for reports are checked. */
+  private static final java.time.Duration DECIDE_CHECK = java.time.Duration.ofMillis(250);
 
-  /**
-   * After {@link #GRACE}, a new entity waits on (checking every 250 ms) until every Up speaker has
-   * reported, for at most this long: an entity that ranks without the report of the node that
-   * announces the address hands it to another node while the first keeps announcing.
-   */
-  static final java.time.Duration MAX_GRACE = java.time.Duration.ofSeconds(5);
-
-  /** The current ranking, for the status API and tests. */
-  public record GetAssignment(ActorRef<Assignment> replyTo) implements Command {}
+  /** An address's current assignment (as its owner receives it), for the status API and tests. */
+  public record GetAssignment(String vip, ActorRef<Optional<Assignment>> replyTo)
+      implements Command {}
 
   /** The setting that chooses the {@link VipState.Spread}. */
   public static final String SPREAD_SETTING = "ironlb.layer2.spread";
@@ -86,7 +111,7 @@ public final class VipEntity {
                 .withAllocationStrategy(new StayPutAllocation()));
   }
 
-  public static Behavior<Command> create(String vip, VipState.Spread spread) {
+  public static Behavior<Command> create(String group, VipState.Spread spread) {
     return Behaviors.setup(
         ctx -> {
           Cluster cluster = Cluster.get(ctx.getSystem());
@@ -97,9 +122,9 @@ public final class VipEntity {
                       ctx.messageAdapter(
                           ClusterEvent.MemberRemoved.class, e -> new MemberGone(e.member())),
                       ClusterEvent.MemberRemoved.class));
-          // Ask every speaker for its report: the ones they sent to this entity's previous home
+          // Ask every speaker for its reports: the ones they sent to this entity's previous home
           // (a dead node's shard) are lost, and an entity that ranks without the report of the
-          // node announcing the address hands it to another while the first keeps answering (the
+          // node announcing an address hands it to another while the first keeps answering (the
           // chaos harness saw two nodes answer for 7.6 s after a kill).
           ctx.getSystem()
               .receptionist()
@@ -107,115 +132,90 @@ public final class VipEntity {
                   Receptionist.find(
                       Speaker.KEY,
                       ctx.messageAdapter(Receptionist.Listing.class, SpeakersFound::new)));
-          return withCluster(vip, spread, cluster, ctx.getSelf());
+          return Behaviors.withTimers(
+              timers -> running(group, new VipGroup(spread), cluster, ctx.getSelf(), timers));
         });
   }
 
-  private static Behavior<Command> withCluster(
-      String vip, VipState.Spread spread, Cluster cluster, ActorRef<Command> self) {
-    return Behaviors.withTimers(
-        timers -> {
-          VipState state = new VipState(vip, spread);
-          Map<String, ActorRef<Announcer.Command>> announcers = new HashMap<>();
-          boolean[] settled = {false};
-          long born = System.nanoTime();
-          timers.startSingleTimer(new Settled(), GRACE);
-          Runnable publish =
-              () -> {
-                if (!settled[0]) {
-                  return;
+  private static Behavior<Command> running(
+      String group,
+      VipGroup decisions,
+      Cluster cluster,
+      ActorRef<Command> self,
+      TimerScheduler<Command> timers) {
+    Map<String, ActorRef<Announcer.Command>> announcers = new HashMap<>();
+    java.util.function.Consumer<Map<String, List<Assignment>>> send =
+        out -> {
+          out.forEach(
+              (node, assignments) -> {
+                ActorRef<Announcer.Command> a = announcers.get(node);
+                if (a != null) {
+                  a.tell(new Announcer.Assign(assignments));
                 }
-                for (String node : state.reporters()) {
-                  ActorRef<Announcer.Command> a = announcers.get(node);
-                  if (a != null) {
-                    a.tell(new Announcer.Assign(state.assignmentFor(node)));
-                  }
-                }
-              };
-          return Behaviors.receive(Command.class)
-              .onMessage(
-                  Eligibility.class,
-                  m -> {
-                    announcers.put(m.report().node(), m.announcer());
-                    if (state.report(m.report())) {
-                      publish.run();
-                    } else if (settled[0]) {
-                      // An unchanged report (a new incarnation's, or the speakers' periodic
-                      // refresh) is answered with the current assignment: an assignment lost on
-                      // the way (Artery drops what overflows its queue to a peer, and a mass
-                      // change sends thousands at once) would otherwise stay lost, and that node
-                      // would be no standby for the address until its ranking next changed.
-                      m.announcer()
-                          .tell(new Announcer.Assign(state.assignmentFor(m.report().node())));
-                    }
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  NodeRemoved.class,
-                  m -> {
-                    boolean changed = state.remove(m.node());
-                    announcers.remove(m.node());
-                    if (changed) {
-                      publish.run();
-                    }
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  MemberGone.class,
-                  m -> {
-                    // Forget the node only if its report came from this incarnation: a node
-                    // restarted under the same name may have reported before the old one was
-                    // removed.
-                    String node = MembershipView.nodeName(m.member()).orElse(null);
-                    ActorRef<Announcer.Command> a = node == null ? null : announcers.get(node);
-                    if (a != null && addressOf(a, cluster).equals(m.member().address())) {
-                      announcers.remove(node);
-                      if (state.remove(node)) {
-                        publish.run();
-                      }
-                    }
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  Settled.class,
-                  m -> {
-                    if (settled[0]) {
-                      return Behaviors.same();
-                    }
-                    boolean late = System.nanoTime() - born >= MAX_GRACE.toNanos();
-                    if (!late && !state.reporters().containsAll(upSpeakers(cluster))) {
-                      timers.startSingleTimer(new Settled(), java.time.Duration.ofMillis(250));
-                      return Behaviors.same();
-                    }
-                    settled[0] = true;
-                    publish.run();
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  SpeakersFound.class,
-                  m -> {
-                    for (ActorRef<Speaker.Command> speaker :
-                        m.listing().getServiceInstances(Speaker.KEY)) {
-                      speaker.tell(new Speaker.ReportWanted(vip, self));
-                    }
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  GetAssignment.class,
-                  m -> {
-                    m.replyTo().tell(state.assignmentFor(state.owner().orElse("")));
-                    return Behaviors.same();
-                  })
-              .build();
-        });
+              });
+          if (decisions.waiting() && !timers.isTimerActive("decide")) {
+            timers.startSingleTimer("decide", new DecideDue(), DECIDE_CHECK);
+          }
+        };
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            Eligibility.class,
+            m -> {
+              announcers.put(m.node(), m.announcer());
+              send.accept(
+                  decisions.report(m.node(), m.reports(), upSpeakers(cluster), System.nanoTime()));
+              return Behaviors.same();
+            })
+        .onMessage(
+            NodeRemoved.class,
+            m -> {
+              send.accept(decisions.remove(m.node()));
+              announcers.remove(m.node());
+              return Behaviors.same();
+            })
+        .onMessage(
+            MemberGone.class,
+            m -> {
+              // Forget the node only if its reports came from this incarnation: a node restarted
+              // under the same name may have reported before the old one was removed.
+              String node = MembershipView.nodeName(m.member()).orElse(null);
+              ActorRef<Announcer.Command> a = node == null ? null : announcers.get(node);
+              if (a != null && addressOf(a, cluster).equals(m.member().address())) {
+                send.accept(decisions.remove(node));
+                announcers.remove(node);
+              }
+              return Behaviors.same();
+            })
+        .onMessage(
+            DecideDue.class,
+            m -> {
+              send.accept(decisions.decideDue(upSpeakers(cluster), System.nanoTime()));
+              return Behaviors.same();
+            })
+        .onMessage(
+            SpeakersFound.class,
+            m -> {
+              for (ActorRef<Speaker.Command> speaker :
+                  m.listing().getServiceInstances(Speaker.KEY)) {
+                speaker.tell(new Speaker.ReportWanted(group, self));
+              }
+              return Behaviors.same();
+            })
+        .onMessage(
+            GetAssignment.class,
+            m -> {
+              m.replyTo().tell(decisions.assignment(m.vip()));
+              return Behaviors.same();
+            })
+        .build();
   }
 
   /**
    * The node names of the speakers that are Up and reachable now (an unreachable one cannot answer,
-   * and waiting for it would only delay the first decision by {@link #MAX_GRACE}).
+   * and waiting for it would only delay a first decision by {@link VipGroup#FIRST_DECISION_LIMIT}).
    */
-  private static java.util.Set<String> upSpeakers(Cluster cluster) {
-    java.util.Set<String> names = new java.util.HashSet<>();
+  private static Set<String> upSpeakers(Cluster cluster) {
+    Set<String> names = new HashSet<>();
     var state = cluster.state();
     for (org.apache.pekko.cluster.Member m : state.getMembers()) {
       if (m.status() == org.apache.pekko.cluster.MemberStatus.up()

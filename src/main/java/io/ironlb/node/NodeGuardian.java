@@ -85,7 +85,7 @@ public final class NodeGuardian {
                       settings.standalone(),
                       List.copyOf(settings.interfaces().keySet()),
                       links,
-                      (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
+                      (group, m) -> sharding.entityRefFor(VipEntity.TYPE, group).tell(m),
                       settings.writer()),
                   "speaker");
           ActorRef<NodeFeed.Command> feed =

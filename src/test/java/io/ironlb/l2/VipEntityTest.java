@@ -25,7 +25,8 @@ class VipEntityTest {
 
   @BeforeAll
   static void start() {
-    system = ClusterFixture.member("speaker-1", List.of("speaker"), null);
+    // The one Up speaker is node-a: an address's first decision waits for its report.
+    system = ClusterFixture.member("speaker-1", List.of("speaker", "node=node-a"), null);
     kit = ActorTestKit.create(system);
     VipEntity.init(system);
   }
@@ -35,41 +36,79 @@ class VipEntityTest {
     kit.shutdownTestKit();
   }
 
+  private static EntityRef<VipEntity.Command> entityOf(String vip) {
+    return ClusterSharding.get(system).entityRefFor(VipEntity.TYPE, VipEntity.groupOf(vip));
+  }
+
+  private static Assignment only(TestProbe<Announcer.Command> announcer) {
+    List<Assignment> got =
+        announcer.expectMessageClass(Announcer.Assign.class, Duration.ofSeconds(20)).assignments();
+    assertThat(got).hasSize(1);
+    return got.get(0);
+  }
+
   @Test
   void reportsBecomeAssignmentsForEveryReportingAnnouncer() {
-    EntityRef<VipEntity.Command> vip =
-        ClusterSharding.get(system).entityRefFor(VipEntity.TYPE, "10.0.0.1");
+    EntityRef<VipEntity.Command> vip = entityOf("10.0.0.1");
     TestProbe<Announcer.Command> a = kit.createTestProbe();
     TestProbe<Announcer.Command> b = kit.createTestProbe();
     vip.tell(
-        new VipEntity.Eligibility(new VipState.Report("node-a", true, Set.of("eth0"), 0), a.ref()));
-    Assignment first =
-        a.expectMessageClass(Announcer.Assign.class, Duration.ofSeconds(20)).assignment();
+        new VipEntity.Eligibility(
+            "10.0.0.1", new VipState.Report("node-a", true, Set.of("eth0"), 0), a.ref()));
+    Assignment first = only(a);
     assertThat(first.candidates()).containsExactly("node-a");
     assertThat(first.interfaces()).containsExactly("eth0");
     // node-a announces; node-b, MetalLB's first choice for 10.0.0.1, joins: a planned move, in
     // which node-a keeps answering until node-b announces.
     vip.tell(
         new VipEntity.Eligibility(
-            new VipState.Report("node-a", true, Set.of("eth0"), 0, true), a.ref()));
-    a.expectMessageClass(Announcer.Assign.class); // the unchanged report is answered
-    vip.tell(new VipEntity.Eligibility(new VipState.Report("node-b", true, Set.of(), 0), b.ref()));
-    assertThat(a.expectMessageClass(Announcer.Assign.class).assignment().candidates())
-        .containsExactly("node-b", "node-a");
-    assertThat(b.expectMessageClass(Announcer.Assign.class).assignment())
+            "10.0.0.1", new VipState.Report("node-a", true, Set.of("eth0"), 0, true), a.ref()));
+    only(a); // the unchanged report is answered
+    vip.tell(
+        new VipEntity.Eligibility(
+            "10.0.0.1", new VipState.Report("node-b", true, Set.of(), 0), b.ref()));
+    assertThat(only(a).candidates()).containsExactly("node-b", "node-a");
+    assertThat(only(b))
         .isEqualTo(
             new Assignment(
                 "10.0.0.1", List.of("node-b", "node-a"), Set.of(), first.epoch() + 1, "node-a"));
     vip.tell(
-        new VipEntity.Eligibility(new VipState.Report("node-b", true, Set.of(), 0, true), b.ref()));
-    assertThat(a.expectMessageClass(Announcer.Assign.class).assignment().handingOver())
+        new VipEntity.Eligibility(
+            "10.0.0.1", new VipState.Report("node-b", true, Set.of(), 0, true), b.ref()));
+    assertThat(only(a).handingOver())
         .as("node-b announces: the move is done and node-a withdraws")
         .isNull();
-    b.expectMessageClass(Announcer.Assign.class);
+    only(b);
     vip.tell(new VipEntity.NodeRemoved("node-a"));
-    assertThat(b.expectMessageClass(Announcer.Assign.class).assignment().candidates())
-        .containsExactly("node-b");
+    assertThat(only(b).candidates()).containsExactly("node-b");
     a.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /** Three addresses of one group in one batch: each node hears of all three in one message. */
+  @Test
+  void aBatchOfReportsIsAnsweredWithOneMessagePerNode() {
+    List<String> vips = new java.util.ArrayList<>();
+    String group = VipEntity.groupOf("10.0.1.0");
+    for (int i = 0; vips.size() < 3; i++) {
+      String v = "10.0.1." + i;
+      if (VipEntity.groupOf(v).equals(group)) {
+        vips.add(v);
+      }
+    }
+    TestProbe<Announcer.Command> a = kit.createTestProbe();
+    java.util.Map<String, VipState.Report> reports = new java.util.HashMap<>();
+    vips.forEach(v -> reports.put(v, new VipState.Report("node-a", true, Set.of(), 0)));
+    entityOf(vips.get(0)).tell(new VipEntity.Eligibility("node-a", reports, a.ref()));
+    List<Assignment> got =
+        a.expectMessageClass(Announcer.Assign.class, Duration.ofSeconds(20)).assignments();
+    assertThat(got).extracting(Assignment::vip).containsExactlyInAnyOrderElementsOf(vips);
+    assertThat(got).allSatisfy(x -> assertThat(x.candidates()).containsExactly("node-a"));
+    a.expectNoMessage(Duration.ofMillis(200));
+    // The status API's question, answered from the same state.
+    TestProbe<java.util.Optional<Assignment>> asked = kit.createTestProbe();
+    entityOf(vips.get(1)).tell(new VipEntity.GetAssignment(vips.get(1), asked.ref()));
+    assertThat(asked.receiveMessage())
+        .hasValueSatisfying(x -> assertThat(x.vip()).isEqualTo(vips.get(1)));
   }
 
   @Test
@@ -91,35 +130,35 @@ class VipEntityTest {
                   .contains(speaker.ref());
             });
     try {
-      EntityRef<VipEntity.Command> vip =
-          ClusterSharding.get(system).entityRefFor(VipEntity.TYPE, "10.0.0.2");
+      EntityRef<VipEntity.Command> vip = entityOf("10.0.0.2");
       TestProbe<Announcer.Command> a = kit.createTestProbe();
       TestProbe<Announcer.Command> b = kit.createTestProbe();
       // node-b's report reaches the entity through the shard region; node-a's (the node that
-      // took the address over) was lost with the entity's previous home, so only asking brings it.
+      // took the address over) was lost with the entity's previous home, so only asking brings it,
+      // and the entity decides nothing before node-a, an Up speaker, has spoken.
       vip.tell(
-          new VipEntity.Eligibility(new VipState.Report("node-b", true, Set.of(), 0), b.ref()));
+          new VipEntity.Eligibility(
+              "10.0.0.2", new VipState.Report("node-b", true, Set.of(), 0), b.ref()));
       Speaker.ReportWanted asked =
           (Speaker.ReportWanted)
               speaker
                   .fishForMessage(
                       Duration.ofSeconds(20),
                       m ->
-                          m instanceof Speaker.ReportWanted w && w.vip().equals("10.0.0.2")
+                          m instanceof Speaker.ReportWanted w
+                                  && w.group().equals(VipEntity.groupOf("10.0.0.2"))
                               ? FishingOutcomes.complete()
                               : FishingOutcomes.continueAndIgnore())
                   .get(0);
+      b.expectNoMessage(Duration.ofMillis(300));
       asked
           .replyTo()
           .tell(
               new VipEntity.Eligibility(
-                  new VipState.Report("node-a", true, Set.of(), 0, true), a.ref()));
-      Assignment toB =
-          b.expectMessageClass(Announcer.Assign.class, Duration.ofSeconds(20)).assignment();
+                  "10.0.0.2", new VipState.Report("node-a", true, Set.of(), 0, true), a.ref()));
       // node-a keeps answering: first, or (when node-b is MetalLB's choice) handing over to it.
-      assertThat(keeper(toB)).isEqualTo("node-a");
-      assertThat(keeper(a.expectMessageClass(Announcer.Assign.class).assignment()))
-          .isEqualTo("node-a");
+      assertThat(keeper(only(b))).isEqualTo("node-a");
+      assertThat(keeper(only(a))).isEqualTo("node-a");
     } finally {
       system.receptionist().tell(Receptionist.deregister(Speaker.KEY, speaker.ref()));
     }

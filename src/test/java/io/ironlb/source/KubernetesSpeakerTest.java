@@ -275,7 +275,7 @@ class KubernetesSpeakerTest {
                 false,
                 List.of("eth0"),
                 link,
-                (vip, m) -> sharding.entityRefFor(VipEntity.TYPE, vip).tell(m),
+                (group, m) -> sharding.entityRefFor(VipEntity.TYPE, group).tell(m),
                 writer));
     kit.spawn(
         NodeFeed.create(
