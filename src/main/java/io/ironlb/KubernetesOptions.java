@@ -119,14 +119,16 @@ final class KubernetesOptions {
    * status port cannot be served (the reason is on {@code err}).
    */
   boolean run(ActorSystem<?> system, KubernetesClient client, java.io.PrintWriter err) {
+    if (!bootstrap()) {
+      // Joining starts before the status port is up (binding it took seconds on a busy machine).
+      NodeBoot.joinSeeds(system, NodeBoot.HostPort.parse(cluster), seeds);
+    }
     if (!NodeBoot.serveStatus(system, err)) {
       client.close();
       return false;
     }
     if (bootstrap()) {
       ClusterBootstrap.get(Adapter.toClassic(system)).start();
-    } else {
-      NodeBoot.joinSeeds(system, NodeBoot.HostPort.parse(cluster), seeds);
     }
     system.getWhenTerminated().toCompletableFuture().join();
     client.close();

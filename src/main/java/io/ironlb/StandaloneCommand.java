@@ -95,10 +95,11 @@ final class StandaloneCommand implements Callable<Integer> {
             layer2.withWriteRoutes(
                 NodeBoot.settings(
                     HostPort.parse(cluster), roles, seeds, HostPort.parse(http), true)));
+    // Joining starts before the status port is up (binding it took seconds on a busy machine).
+    NodeBoot.joinSeeds(system, HostPort.parse(cluster), seeds);
     if (!NodeBoot.serveStatus(system, spec.commandLine().getErr())) {
       return 1;
     }
-    NodeBoot.joinSeeds(system, HostPort.parse(cluster), seeds);
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }

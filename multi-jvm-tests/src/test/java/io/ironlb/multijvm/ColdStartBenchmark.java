@@ -27,6 +27,7 @@ public final class ColdStartBenchmark {
     List<String> jvm = Layer2Lab.benchJvm("-Xmx512m");
     try (Layer2Lab lab = new Layer2Lab(config, 3, jvm)) {
       long t0 = System.nanoTime();
+      java.time.LocalTime wall0 = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
       for (int id = 1; id <= 3; id++) {
         lab.start(id);
       }
@@ -55,6 +56,7 @@ public final class ColdStartBenchmark {
       }
       System.out.printf(
           "%d addresses: all answered %d ms after the three JVMs were started%n", services, total);
+      phases(lab, wall0).forEach(System.out::println);
       for (int id = 1; id <= 3; id++) {
         long pid = lab.process(id).pid();
         String heapInfo =
@@ -66,7 +68,7 @@ public final class ColdStartBenchmark {
             Layer2Lab.node(id),
             usedHeap(heapInfo),
             match(status, "VmRSS:\\s+(\\d+ kB)"),
-            count(lab.http(id, "/v1/l2")));
+            MassFailoverBenchmark.announcing(lab.http(id, "/v1/l2")).size());
         if (jvm.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"))) {
           // Committed memory by JVM area: what the RSS is made of.
           Netns.run(List.of("jcmd", String.valueOf(pid), "VM.native_memory", "summary"))
@@ -77,6 +79,74 @@ public final class ColdStartBenchmark {
         }
       }
     }
+  }
+
+  /**
+   * Where the cold start went, per node, from the nodes' logs (seconds after the JVMs were started,
+   * by the log lines' wall-clock times): the actor system up, the node Up in the cluster (the
+   * leader's "moving node ... to [Up]"), the allocations received, the first and the last
+   * announcement.
+   */
+  static List<String> phases(Layer2Lab lab, java.time.LocalTime wall0) throws Exception {
+    List<String> logs = new ArrayList<>();
+    for (int id = 1; id <= 3; id++) {
+      logs.add(lab.process(id).stderr());
+    }
+    List<String> out = new ArrayList<>();
+    out.add(
+        "phases (s after the JVMs were started): system up | node Up | allocations | first and"
+            + " last announcement");
+    for (int id = 1; id <= 3; id++) {
+      String mine = logs.get(id - 1);
+      String up = "moving node [pekko://ironlb@" + lab.clusterHost(id) + ":7355] to [Up]";
+      Double memberUp = null;
+      for (String log : logs) {
+        Double t = first(log, up, wall0);
+        if (t != null && (memberUp == null || t < memberUp)) {
+          memberUp = t;
+        }
+      }
+      out.add(
+          "  %s: %s | %s | %s | %s - %s"
+              .formatted(
+                  Layer2Lab.node(id),
+                  seconds(first(mine, "Remoting started", wall0)),
+                  seconds(memberUp),
+                  seconds(first(mine, "allocations received", wall0)),
+                  seconds(first(mine, "announcing ", wall0)),
+                  seconds(last(mine, "announcing ", wall0))));
+    }
+    return out;
+  }
+
+  private static Double first(String log, String needle, java.time.LocalTime wall0) {
+    return log.lines()
+        .filter(l -> l.contains(needle))
+        .findFirst()
+        .map(l -> at(l, wall0))
+        .orElse(null);
+  }
+
+  private static Double last(String log, String needle, java.time.LocalTime wall0) {
+    return log.lines()
+        .filter(l -> l.contains(needle))
+        .reduce((a, b) -> b)
+        .map(l -> at(l, wall0))
+        .orElse(null);
+  }
+
+  /** A log line's time (HH:mm:ss.SSS, UTC) as seconds after wall0. */
+  private static Double at(String line, java.time.LocalTime wall0) {
+    try {
+      java.time.LocalTime t = java.time.LocalTime.parse(line.substring(0, 12));
+      return java.time.Duration.between(wall0, t).toMillis() / 1000.0;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String seconds(Double s) {
+    return s == null ? "-" : "%.1f".formatted(s);
   }
 
   /** The sum of every generation's "used" in GC.heap_info (serial collector). */
@@ -92,17 +162,5 @@ public final class ColdStartBenchmark {
   private static String match(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     return m.find() ? m.group(1) : "?";
-  }
-
-  private static int count(String l2) {
-    if (l2 == null) {
-      return -1;
-    }
-    List<String> ips = new ArrayList<>();
-    Matcher m = Pattern.compile("\"10\\.222\\.\\d+\\.\\d+\"").matcher(l2);
-    while (m.find()) {
-      ips.add(m.group());
-    }
-    return ips.size();
   }
 }
