@@ -23,12 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * The client side of {@link MassFailoverBenchmark}, run inside the client namespace: {@code
  * ArpFailoverWatch IF SOURCE_IP ADDRESS_FILE DEAD_MAC TIMEOUT_S}. Captures every ARP frame on the
  * interface and notes, per address, when a node other than {@code DEAD_MAC} first spoke for it (a
- * reply, or a gratuitous announcement: either updates a client's cache). Prints {@code ready} once
- * capturing; reads the kill's {@link System#nanoTime} (the same monotonic clock in every process on
- * the host) from stdin; then asks, like a population of clients whose cache went stale, for every
- * address not yet answered (broadcast requests, at most RATE per millisecond, a new round every 100
- * ms) until all are answered or time is up. Prints one line: {@code kill->answer} in ms for every
- * address, sorted, and which MAC answered how many.
+ * reply, or a gratuitous announcement: either updates a client's cache), by the kernel's receive
+ * time ({@link TimedCapture}). Prints {@code ready} once capturing; reads the kill's {@link
+ * System#nanoTime} (the same monotonic clock in every process on the host) from stdin; then asks,
+ * like a population of clients whose cache went stale, for every address not yet answered
+ * (broadcast requests, at most RATE per millisecond, a new round every 100 ms) until all are
+ * answered or time is up. Prints one line: {@code kill->answer} in ms for every address, sorted,
+ * and which MAC answered how many.
  */
 public final class ArpFailoverWatch {
   private ArpFailoverWatch() {}
@@ -64,24 +65,29 @@ public final class ArpFailoverWatch {
     Map<Inet4Address, Long> firstAt = new ConcurrentHashMap<>();
     Map<Inet4Address, MacAddress> by = new ConcurrentHashMap<>();
     Map<Inet4Address, Boolean> byReply = new ConcurrentHashMap<>();
-    try (PcapLinkIo link = new PcapLinkIo(ifName)) {
-      link.start(
-          frame -> {
-            long now = System.nanoTime();
-            try {
-              ArpPacket p = ArpCodec.decode(frame);
-              Inet4Address ip = p.senderProtocol();
-              if (wanted.contains(ip)
-                  && !p.senderHardware().equals(dead)
-                  && !p.senderHardware().equals(link.mac())
-                  && firstAt.putIfAbsent(ip, now) == null) {
-                by.put(ip, p.senderHardware());
-                byReply.put(ip, p.operation() == ArpPacket.REPLY && !p.targetProtocol().equals(ip));
-              }
-            } catch (MalformedFrameException e) {
-              // not ARP
-            }
-          });
+    try (PcapLinkIo link = new PcapLinkIo(ifName, "less 1"); // sends only
+        TimedCapture capture =
+            new TimedCapture(
+                ifName,
+                "arp",
+                (frame, now) -> {
+                  try {
+                    ArpPacket p = ArpCodec.decode(frame);
+                    Inet4Address ip = p.senderProtocol();
+                    if (wanted.contains(ip)
+                        && !p.senderHardware().equals(dead)
+                        && !p.senderHardware().equals(link.mac())
+                        && firstAt.putIfAbsent(ip, now) == null) {
+                      by.put(ip, p.senderHardware());
+                      byReply.put(
+                          ip, p.operation() == ArpPacket.REPLY && !p.targetProtocol().equals(ip));
+                    }
+                  } catch (MalformedFrameException e) {
+                    // not ARP
+                  }
+                })) {
+      // The capture runs on its own thread until the end of this block.
+      java.util.Objects.requireNonNull(capture);
       // Warm up first (three rounds of asking, answered by the node about to die): a cold JVM's
       // capture thread falls behind a burst of thousands of frames and would time them late.
       for (int round = 0; round < 3; round++) {

@@ -17,8 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Asks for many IPv4 addresses at once on one interface, with IronLB's own ARP codec over libpcap:
  * every round sends a request for each address not yet answered, then waits a little; ends when all
- * have answered or time is up. Prints the elapsed time and how many addresses each MAC answered
- * for. Run inside the client namespace: {@code ArpSweep IF SOURCE_IP FIRST_IP COUNT TIMEOUT_S}.
+ * have answered or time is up. Replies are timed by the kernel ({@link TimedCapture}), so the time
+ * the last address was first answered is not rounded up to the end of a round. Prints the elapsed
+ * time and how many addresses each MAC answered for. Run inside the client namespace: {@code
+ * ArpSweep IF SOURCE_IP FIRST_IP COUNT TIMEOUT_S}.
  */
 public final class ArpSweep {
   private ArpSweep() {}
@@ -33,20 +35,28 @@ public final class ArpSweep {
     int count = Integer.parseInt(args[3]);
     long deadline = System.nanoTime() + Long.parseLong(args[4]) * 1_000_000_000L;
     Map<Long, MacAddress> answered = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicLong lastFirst = new java.util.concurrent.atomic.AtomicLong();
     long start = System.nanoTime();
-    try (PcapLinkIo link = new PcapLinkIo(ifName)) {
-      link.start(
-          frame -> {
-            try {
-              ArpPacket p = ArpCodec.decode(frame);
-              long ip = toLong(p.senderProtocol());
-              if (p.operation() == ArpPacket.REPLY && ip >= first && ip < first + count) {
-                answered.putIfAbsent(ip, p.senderHardware());
-              }
-            } catch (MalformedFrameException e) {
-              // not ARP, or not for us
-            }
-          });
+    try (PcapLinkIo link = new PcapLinkIo(ifName, "less 1"); // sends only
+        TimedCapture capture =
+            new TimedCapture(
+                ifName,
+                "arp",
+                (frame, at) -> {
+                  try {
+                    ArpPacket p = ArpCodec.decode(frame);
+                    long ip = toLong(p.senderProtocol());
+                    if (p.operation() == ArpPacket.REPLY
+                        && ip >= first
+                        && ip < first + count
+                        && answered.putIfAbsent(ip, p.senderHardware()) == null) {
+                      lastFirst.accumulateAndGet(at, Math::max);
+                    }
+                  } catch (MalformedFrameException e) {
+                    // not ARP, or not for us
+                  }
+                })) {
+      java.util.Objects.requireNonNull(capture); // runs on its own thread until the block ends
       int round = 0;
       while (answered.size() < count && System.nanoTime() < deadline) {
         round++;
@@ -63,8 +73,15 @@ public final class ArpSweep {
       Map<String, Integer> byMac = new TreeMap<>();
       answered.values().forEach(m -> byMac.merge(m.toString(), 1, Integer::sum));
       System.out.printf(
-          "answered %d of %d after %d ms (%d rounds); by MAC %s%n",
-          answered.size(), count, ms, round, byMac);
+          "answered %d of %d after %d ms (%d rounds), the last first answered on the wire %d ms"
+              + " after the start (at nanoTime %d); by MAC %s%n",
+          answered.size(),
+          count,
+          ms,
+          round,
+          (lastFirst.get() - start) / 1_000_000,
+          lastFirst.get(),
+          byMac);
     }
   }
 

@@ -54,8 +54,19 @@ public final class ColdStartBenchmark {
       if (!sweep.output().contains("answered " + services + " of")) {
         System.out.println(lab.logTails(30));
       }
-      System.out.printf(
-          "%d addresses: all answered %d ms after the three JVMs were started%n", services, total);
+      // The sweep times each reply by the kernel's clock (System.nanoTime scale, shared by every
+      // process on the host): the last address's first answer, not the end of the sweep's round.
+      Matcher lastAt = Pattern.compile("at nanoTime (\\d+)").matcher(sweep.output());
+      if (lastAt.find()) {
+        System.out.printf(
+            "%d addresses: the last one first answered %d ms after the three JVMs were started"
+                + " (the sweep ended after %d ms)%n",
+            services, (Long.parseLong(lastAt.group(1)) - t0) / 1_000_000, total);
+      } else {
+        System.out.printf(
+            "%d addresses: the sweep ended %d ms after the three JVMs were started%n",
+            services, total);
+      }
       phases(lab, wall0).forEach(System.out::println);
       for (int id = 1; id <= 3; id++) {
         long pid = lab.process(id).pid();

@@ -75,6 +75,10 @@ public final class PcapLinkIo implements LinkIo {
               .build();
       receive.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
       transmit = new PcapHandle.Builder(dev.getName()).snaplen(64).immediateMode(true).build();
+      // A handle captures as well as sends: without a filter the kernel would copy every frame on
+      // the segment into this one's buffer too (thousands a second in a mass failover), for
+      // nobody to read. "less 1" matches no frame.
+      transmit.setFilter("less 1", BpfProgram.BpfCompileMode.OPTIMIZE);
       groups = DatagramChannel.open(StandardProtocolFamily.INET6);
     } catch (PcapNativeException | NotOpenException e) {
       throw new IllegalStateException(
