@@ -25,6 +25,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -115,6 +116,9 @@ public final class NodeGuardian {
    * One LinkResponder per chosen interface behind a {@link Links}, which tells {@code local} (the
    * {@code --local-vips} actor, or null) every announcement too.
    */
+  /** The dispatcher of the link responders (application.conf): one thread each. */
+  static final String LINK_DISPATCHER = "ironlb.link-dispatcher";
+
   private static ActorRef<LinkCommand> links(
       ActorContext<?> ctx,
       Map<String, InterfaceSelection.Responders> chosen,
@@ -127,7 +131,10 @@ public final class NodeGuardian {
               ctx.spawn(
                   LinkResponder.create(
                       new PcapLinkIo(name, PcapLinkIo.REQUESTS), LinkResponder.Settings.DEFAULT),
-                  "link-" + name);
+                  "link-" + name,
+                  // A thread of its own: answers and gratuitous frames never queue behind the
+                  // thousands of messages a mass failover brings every other actor.
+                  DispatcherSelector.fromConfig(LINK_DISPATCHER));
           lifeline.tell(new Lifeline.Watch(responder, "the link responder on " + name));
           ports.put(name, new Links.Port(responder, kinds));
         });

@@ -386,6 +386,21 @@ class DeployManifestsTest {
     assertThat(pod.getTolerations())
         .anyMatch(t -> "node-role.kubernetes.io/control-plane".equals(t.getKey()));
     probesAndRequests(c);
+    // The JVM settings docs/scale.md measured (the lean speaker), exactly.
+    assertThat(value(c, "JAVA_TOOL_OPTIONS"))
+        .isEqualTo(
+            "-XX:+UseSerialGC -Xmx160m -Xss512k -XX:MaxMetaspaceSize=96m"
+                + " -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1"
+                + " -XX:MaxDirectMemorySize=48m");
+    assertThat(value(c, "MALLOC_ARENA_MAX")).isEqualTo("2");
+  }
+
+  private static String value(Container c, String env) {
+    return c.getEnv().stream()
+        .filter(e -> e.getName().equals(env))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
