@@ -111,13 +111,27 @@ public final class ArpFailoverWatch {
       }
       List<Long> ms = new ArrayList<>();
       int replies = 0;
+      int early = 0;
+      long earliest = 0;
       for (var e : firstAt.entrySet()) {
-        ms.add(Math.max(0, (e.getValue() - killedAt) / 1_000_000));
+        long since = (e.getValue() - killedAt) / 1_000_000;
+        if (since < 0) {
+          // A live node spoke for the address before the kill: two nodes answering.
+          early++;
+          earliest = Math.min(earliest, since);
+        }
+        ms.add(Math.max(0, since));
         if (byReply.getOrDefault(e.getKey(), false)) {
           replies++;
         }
       }
       Collections.sort(ms);
+      if (early > 0) {
+        System.err.printf(
+            "ArpFailoverWatch: %d addresses had a frame from a live node before the kill (the"
+                + " earliest %d ms before)%n",
+            early, -earliest);
+      }
       Map<String, Integer> byMac = new TreeMap<>();
       by.values().forEach(m -> byMac.merge(m.toString(), 1, Integer::sum));
       System.out.printf(
