@@ -88,12 +88,19 @@ final class ControllerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     KubernetesClient client = kubernetes.client();
-    ActorSystem<Void> system =
-        ActorSystem.create(
-            guardian(client),
-            "ironlb",
-            kubernetes.settings(client, List.of(AllocatorActor.ROLE), false));
-    return kubernetes.run(system, client, spec.commandLine().getErr()) ? 0 : 1;
+    com.typesafe.config.Config settings =
+        kubernetes.settings(client, List.of(AllocatorActor.ROLE), false);
+    return kubernetes.run(
+        rejoining ->
+            ActorSystem.create(
+                guardian(client),
+                "ironlb",
+                rejoining
+                    ? NodeBoot.rejoining(
+                        settings, NodeBoot.HostPort.parse(kubernetes.cluster), kubernetes.seeds)
+                    : settings),
+        client,
+        spec.commandLine().getErr());
   }
 
   private Behavior<Void> guardian(KubernetesClient client) {

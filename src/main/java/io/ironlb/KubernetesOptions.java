@@ -114,25 +114,35 @@ final class KubernetesOptions {
   }
 
   /**
-   * Starts the status port and, without seeds, Cluster Bootstrap; returns when the actor system has
-   * terminated (a planned stop, or this node downed), closing the client. False at once when the
-   * status port cannot be served (the reason is on {@code err}).
+   * Runs the node ({@link NodeBoot#runUntilStopped}): each incarnation joins by its seeds or
+   * Cluster Bootstrap and serves the status port. Returns the exit status once the node has
+   * stopped, closing the client; 1 at once when the status port cannot be served (the reason is on
+   * {@code err}).
    */
-  boolean run(ActorSystem<?> system, KubernetesClient client, java.io.PrintWriter err) {
-    if (!bootstrap()) {
-      // Joining starts before the status port is up (binding it took seconds on a busy machine).
-      NodeBoot.joinSeeds(system, NodeBoot.HostPort.parse(cluster), seeds);
-    }
-    if (!NodeBoot.serveStatus(system, err)) {
+  int run(
+      java.util.function.Function<Boolean, ActorSystem<Void>> start,
+      KubernetesClient client,
+      java.io.PrintWriter err) {
+    try {
+      return NodeBoot.runUntilStopped(
+          start,
+          system -> {
+            if (!bootstrap()) {
+              // Joining starts before the status port is up (binding it took seconds on a busy
+              // machine).
+              NodeBoot.joinSeeds(system, NodeBoot.HostPort.parse(cluster), seeds);
+            }
+            if (!NodeBoot.serveStatus(system, err)) {
+              return false;
+            }
+            if (bootstrap()) {
+              ClusterBootstrap.get(Adapter.toClassic(system)).start();
+            }
+            return true;
+          });
+    } finally {
       client.close();
-      return false;
     }
-    if (bootstrap()) {
-      ClusterBootstrap.get(Adapter.toClassic(system)).start();
-    }
-    system.getWhenTerminated().toCompletableFuture().join();
-    client.close();
-    return true;
   }
 
   /** Re-reads the credentials every minute: a replaced Secret reaches Pekko without a restart. */

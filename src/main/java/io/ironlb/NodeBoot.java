@@ -131,6 +131,18 @@ final class NodeBoot {
       }
       conf.append("pekko.cluster.seed-nodes = [").append(String.join(",", uris)).append("]\n");
     }
+    if (!seeds.isEmpty() && !isFirstSeed(self, seeds)) {
+      // Pekko's joining seed asks the seeds again only after seed-node-timeout (15 s here, so that
+      // a restarted first seed waits long enough for busy peers instead of forming an island):
+      // when all the seeds start at once, the others' first ask finds the first seed not yet
+      // formed, and they joined 15-23 s after it in the cold-start benchmark. A node that is not
+      // the first seed never forms a cluster, so for it the timeout is only how often it asks.
+      // (Sending JoinSeedNodes again instead aborts a join under way: twelve speakers on two
+      // cores, whose Welcome took longer than the period, joined 75 s after the first.)
+      conf.append("pekko.cluster.seed-node-timeout = ")
+          .append(JOIN_RETRY.toMillis())
+          .append("ms\n");
+    }
     if (isWildcard(status.host())) {
       // Listening on every address, the node still names one address to the others: Cluster
       // Bootstrap finds itself among the contact points it discovers (pod IP and status port) only
@@ -146,6 +158,13 @@ final class NodeBoot {
     conf.append("pekko.management.http.routes.ironlb-status = \"io.ironlb.http.StatusRoutes\"\n");
     conf.append("pekko.coordinated-shutdown.exit-jvm = on\n");
     Config base = ConfigFactory.load();
+    if (rejoinsWhenDowned(base)) {
+      // runUntilStopped starts a new incarnation instead.
+      conf.append(
+          "pekko.coordinated-shutdown.reason-overrides"
+              + ".\"org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$\""
+              + ".exit-jvm = off\n");
+    }
     conf.append(clusterTls(Path.of(base.getString("ironlb.cluster.tls-dir"))));
     Config config = ConfigFactory.parseString(conf.toString());
     Config fast = base.getConfig("ironlb.cluster.fast-failure-detection");
@@ -206,22 +225,17 @@ final class NodeBoot {
   /** How often a node that is not the first seed asks the seeds again until it has joined. */
   static final Duration JOIN_RETRY = Duration.ofSeconds(3);
 
+  /** Whether this node is the first of its seeds: the one that forms the cluster. */
+  static boolean isFirstSeed(HostPort self, List<String> seeds) {
+    return seeds != null && !seeds.isEmpty() && HostPort.parse(seeds.get(0)).equals(self);
+  }
+
   /**
-   * Joins the seeds of a node that seeds itself on port 0, its own entry its bound address; and
-   * makes a node that is not the first seed ask again every {@link #JOIN_RETRY} until it has
-   * joined. Pekko's joining seed retries only after {@code seed-node-timeout} (15 s here, so that a
-   * restarted first seed waits long enough for busy peers instead of forming an island): when all
-   * the seeds start at once, the others' first ask finds the first seed not yet formed, and they
-   * joined 15–23 s after it in the cold-start benchmark.
+   * Joins the seeds of a node that seeds itself on port 0, its own entry its bound address (other
+   * nodes join through {@code pekko.cluster.seed-nodes}).
    */
   static void joinSeeds(ActorSystem<?> system, HostPort self, List<String> seeds) {
-    if (seeds == null || seeds.isEmpty()) {
-      return;
-    }
-    if (!seedsItselfOnAnyPort(self, seeds)) {
-      if (!HostPort.parse(seeds.get(0)).equals(self)) {
-        askSeedsUntilJoined(system, seeds);
-      }
+    if (seeds == null || seeds.isEmpty() || !seedsItselfOnAnyPort(self, seeds)) {
       return;
     }
     org.apache.pekko.cluster.typed.Cluster cluster =
@@ -235,38 +249,6 @@ final class NodeBoot {
               : new org.apache.pekko.actor.Address("pekko", "ironlb", hp.host(), hp.port()));
     }
     cluster.manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(addresses));
-  }
-
-  private static void askSeedsUntilJoined(ActorSystem<?> system, List<String> seeds) {
-    org.apache.pekko.cluster.typed.Cluster cluster =
-        org.apache.pekko.cluster.typed.Cluster.get(system);
-    List<org.apache.pekko.actor.Address> addresses = new ArrayList<>();
-    for (String seed : seeds) {
-      HostPort hp = HostPort.parse(seed);
-      addresses.add(new org.apache.pekko.actor.Address("pekko", "ironlb", hp.host(), hp.port()));
-    }
-    java.util.concurrent.atomic.AtomicReference<org.apache.pekko.actor.Cancellable> task =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    task.set(
-        system
-            .scheduler()
-            .scheduleWithFixedDelay(
-                JOIN_RETRY,
-                JOIN_RETRY,
-                () -> {
-                  // Removed is the status of a node that has not joined yet (and of one that left,
-                  // whose system is then terminating).
-                  if (cluster.selfMember().status()
-                          == org.apache.pekko.cluster.MemberStatus.removed()
-                      && !system.whenTerminated().isCompleted()) {
-                    cluster
-                        .manager()
-                        .tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(addresses));
-                  } else {
-                    task.get().cancel();
-                  }
-                },
-                system.executionContext()));
   }
 
   /**
@@ -314,6 +296,94 @@ final class NodeBoot {
       system.terminate();
       return false;
     }
+  }
+
+  /**
+   * Runs a node until it is stopped, one actor system after another: an actor system the cluster
+   * has downed cannot join again (Pekko's rule), so when {@code ironlb.cluster.when-downed} is
+   * {@code rejoin} (the default) the node starts a new incarnation in the same process and joins
+   * again. Overload, a slow start or a flapping network may cost a node its membership, but the
+   * process never exits for it: a JVM already started and warm joins in seconds, where a restarted
+   * pod pays its whole start again (and Kubernetes' back-off after the first). A planned stop
+   * (SIGTERM, a drain) or {@code when-downed = exit} ends the loop with the exit status the
+   * reason's settings give.
+   *
+   * @param start starts an incarnation; its argument says whether it is a rejoin
+   * @param serve serves it (status port, joining); false when it cannot
+   * @return the exit status of the process
+   */
+  static int runUntilStopped(
+      java.util.function.Function<Boolean, ActorSystem<Void>> start,
+      java.util.function.Predicate<ActorSystem<Void>> serve) {
+    boolean rejoining = false;
+    while (true) {
+      ActorSystem<Void> system = start.apply(rejoining);
+      if (!serve.test(system)) {
+        system.getWhenTerminated().toCompletableFuture().join();
+        return 1;
+      }
+      system.getWhenTerminated().toCompletableFuture().join();
+      java.util.Optional<org.apache.pekko.actor.CoordinatedShutdown.Reason> reason =
+          org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
+      if (!rejoinsWhenDowned(system.settings().config())
+          || !reason.equals(
+              java.util.Optional.of(
+                  org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason()))) {
+        return exitStatus(system.settings().config(), reason);
+      }
+      // Its sockets (BGP, BFD) close asynchronously after the system; the next binds them again.
+      io.ironlb.net.NettyTransport.closed(system).toCompletableFuture().join();
+      org.slf4j.LoggerFactory.getLogger(NodeBoot.class)
+          .warn(
+              "this node was downed by the cluster; joining again as a new incarnation"
+                  + " (ironlb.cluster.when-downed = rejoin)");
+      rejoining = true;
+    }
+  }
+
+  /** Whether a downed node joins again in the same process (else it exits). */
+  static boolean rejoinsWhenDowned(Config config) {
+    String when = config.getString("ironlb.cluster.when-downed");
+    return switch (when) {
+      case "rejoin" -> true;
+      case "exit" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "ironlb.cluster.when-downed: expected rejoin or exit, got \"" + when + "\"");
+    };
+  }
+
+  /**
+   * The settings of an incarnation after the first. The first seed forms a new cluster when every
+   * other seed answers that it is in none, or when none answers within {@code seed-node-timeout}. A
+   * first seed downed because it was cut off would, by that timeout, form a cluster of its own and
+   * answer for every address beside the real cluster: so when rejoining it waits {@code
+   * ironlb.cluster.rejoin-seed-node-timeout} (a day) instead, and forms one only when all the other
+   * seeds are up and in none (the whole cluster was downed). Other nodes never form a cluster;
+   * their settings stay as they were.
+   */
+  static Config rejoining(Config settings, HostPort self, List<String> seeds) {
+    if (!isFirstSeed(self, seeds)) {
+      return settings;
+    }
+    return ConfigFactory.parseString(
+            "pekko.cluster.seed-node-timeout = "
+                + settings.getDuration("ironlb.cluster.rejoin-seed-node-timeout").toMillis()
+                + "ms")
+        .withFallback(settings);
+  }
+
+  /** The exit status CoordinatedShutdown gives for {@code reason}, with its overrides. */
+  static int exitStatus(
+      Config config, java.util.Optional<org.apache.pekko.actor.CoordinatedShutdown.Reason> reason) {
+    Config shutdown = config.getConfig("pekko.coordinated-shutdown");
+    if (reason.isPresent()) {
+      String at = "reason-overrides.\"" + reason.get().getClass().getName() + "\".exit-code";
+      if (shutdown.hasPath(at)) {
+        return shutdown.getInt(at);
+      }
+    }
+    return shutdown.getInt("exit-code");
   }
 
   /** The roles of a speaker node. */

@@ -53,12 +53,19 @@ final class SpeakerCommand implements Callable<Integer> {
     Map<String, InterfaceSelection.Responders> chosen = layer2.chosen();
     KernelAddresses kernel = layer2.kernel(node);
     KubernetesClient client = kubernetes.client();
-    ActorSystem<Void> system =
-        ActorSystem.create(
-            guardian(client, chosen, kernel),
-            "ironlb",
-            layer2.withWriteRoutes(kubernetes.settings(client, NodeBoot.speakerRoles(node), true)));
-    return kubernetes.run(system, client, spec.commandLine().getErr()) ? 0 : 1;
+    com.typesafe.config.Config settings =
+        layer2.withWriteRoutes(kubernetes.settings(client, NodeBoot.speakerRoles(node), true));
+    return kubernetes.run(
+        rejoining ->
+            ActorSystem.create(
+                guardian(client, chosen, kernel),
+                "ironlb",
+                rejoining
+                    ? NodeBoot.rejoining(
+                        settings, NodeBoot.HostPort.parse(kubernetes.cluster), kubernetes.seeds)
+                    : settings),
+        client,
+        spec.commandLine().getErr());
   }
 
   private Behavior<Void> guardian(

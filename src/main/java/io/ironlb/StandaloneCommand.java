@@ -88,20 +88,23 @@ final class StandaloneCommand implements Callable<Integer> {
     KernelAddresses kernel = layer2.kernel(node);
     List<String> roles = new ArrayList<>(NodeBoot.speakerRoles(node));
     roles.add(AllocatorActor.ROLE);
-    ActorSystem<Void> system =
-        ActorSystem.create(
-            guardian(chosen, kernel),
-            "ironlb",
-            layer2.withWriteRoutes(
-                NodeBoot.settings(
-                    HostPort.parse(cluster), roles, seeds, HostPort.parse(http), true)));
-    // Joining starts before the status port is up (binding it took seconds on a busy machine).
-    NodeBoot.joinSeeds(system, HostPort.parse(cluster), seeds);
-    if (!NodeBoot.serveStatus(system, spec.commandLine().getErr())) {
-      return 1;
-    }
-    system.getWhenTerminated().toCompletableFuture().join();
-    return 0;
+    com.typesafe.config.Config settings =
+        layer2.withWriteRoutes(
+            NodeBoot.settings(HostPort.parse(cluster), roles, seeds, HostPort.parse(http), true));
+    return NodeBoot.runUntilStopped(
+        rejoining ->
+            ActorSystem.create(
+                guardian(chosen, kernel),
+                "ironlb",
+                rejoining
+                    ? NodeBoot.rejoining(settings, HostPort.parse(cluster), seeds)
+                    : settings),
+        system -> {
+          // Joining starts before the status port is up (binding it took seconds on a busy
+          // machine).
+          NodeBoot.joinSeeds(system, HostPort.parse(cluster), seeds);
+          return NodeBoot.serveStatus(system, spec.commandLine().getErr());
+        });
   }
 
   private Behavior<Void> guardian(

@@ -84,15 +84,15 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
       List<String> interfaces,
       List<String> moving) {}
 
-  /** The Announcer's answer for a pending {@link GetLayer2}. */
-  private record Layer2FromAnnouncer(ActorRef<Layer2Status> replyTo, Announcer.State state)
+  /**
+   * The Announcer's state, asked for a question about it ({@link GetOwners}, {@link GetLayer2}):
+   * {@code answer} replies, inside this actor.
+   */
+  private record AnnouncerStateArrived(
+      Announcer.State state, java.util.function.Consumer<Announcer.State> answer)
       implements Command {}
 
   private record AnnouncerChanged(Announcer.Change change) implements Command {}
-
-  /** The Announcer's answer for a pending {@link GetOwners}. */
-  private record OwnersFromAnnouncer(ActorRef<Owners> replyTo, Announcer.State state)
-      implements Command {}
 
   /** Time to tell the writer and the metrics what this node announces (debounced). */
   private record RecordAnnouncements() implements Command {}
@@ -242,9 +242,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
               return this;
             })
         .onMessage(
-            OwnersFromAnnouncer.class,
+            AnnouncerStateArrived.class,
             m -> {
-              m.replyTo().tell(owners(m.state()));
+              m.answer().accept(m.state());
               return this;
             })
         .onMessage(Refresh.class, m -> onRefresh())
@@ -259,34 +259,20 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                       HANDOVER_LIMIT);
               return withdraw();
             })
-        .onMessage(GetOwners.class, this::onGetOwners)
+        .onMessage(GetOwners.class, m -> askAnnouncer(state -> m.replyTo().tell(owners(state))))
         .onMessage(
             GetLayer2.class,
-            m -> {
-              getContext()
-                  .ask(
-                      Announcer.State.class,
-                      announcer,
-                      Duration.ofSeconds(3),
-                      Announcer.GetState::new,
-                      (state, failure) -> new Layer2FromAnnouncer(m.replyTo(), state));
-              return this;
-            })
-        .onMessage(
-            Layer2FromAnnouncer.class,
-            m -> {
-              List<String> moving =
-                  m.state() == null ? List.of() : List.copyOf(new TreeSet<>(m.state().moving()));
-              m.replyTo()
-                  .tell(
-                      new Layer2Status(
-                          node,
-                          fenced,
-                          List.copyOf(new TreeSet<>(announcing)),
-                          interfaces,
-                          moving));
-              return this;
-            })
+            m ->
+                askAnnouncer(
+                    state ->
+                        m.replyTo()
+                            .tell(
+                                new Layer2Status(
+                                    node,
+                                    fenced,
+                                    List.copyOf(new TreeSet<>(announcing)),
+                                    interfaces,
+                                    List.copyOf(new TreeSet<>(state.moving()))))))
         .onMessage(PlannedStop.class, this::onPlannedStop)
         .onMessage(ReportWanted.class, this::onReportWanted)
         .build();
@@ -486,7 +472,11 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
     }
   }
 
-  private Behavior<Command> onGetOwners(GetOwners m) {
+  /**
+   * Asks the Announcer for its state and answers with it; when it does not answer in time, with an
+   * empty state (nothing announced, this node's fence).
+   */
+  private Behavior<Command> askAnnouncer(java.util.function.Consumer<Announcer.State> answer) {
     getContext()
         .ask(
             Announcer.State.class,
@@ -494,9 +484,9 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
             Duration.ofSeconds(3),
             Announcer.GetState::new,
             (state, failure) ->
-                new OwnersFromAnnouncer(
-                    m.replyTo(),
-                    state != null ? state : new Announcer.State(Set.of(), fenced, Map.of())));
+                new AnnouncerStateArrived(
+                    state != null ? state : new Announcer.State(Set.of(), fenced, Map.of()),
+                    answer));
     return this;
   }
 

@@ -38,6 +38,20 @@ public final class NettyTransport implements Extension {
     return system.registerExtension(ID);
   }
 
+  /**
+   * Completes when the transport of {@code system}, a terminated actor system, has shut down: its
+   * sockets are closed and their ports free. At once when the system never used one.
+   */
+  public static java.util.concurrent.CompletionStage<Void> closed(ActorSystem<?> system) {
+    if (!system.hasExtension(ID)) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    get(system).group.terminationFuture().addListener(f -> done.complete(null));
+    return done;
+  }
+
   public EventLoopGroup group() {
     return group;
   }

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * A Jepsen-style chaos run over the namespace lab: three {@code ironlb standalone} nodes (cluster
  * traffic on a segment of its own), a client that asks for four layer-2 addresses every 50 ms, and
  * an FRR router peering with every node for a fifth address. A nemesis applies faults on a schedule
- * drawn from a printed seed; after each, the node that exited (killed, downed) is started again, as
- * an orchestrator would, and the lab settles. The checker judges only what the client and the
- * router observe (tcpdump's capture at the client, FRR's kernel route), per fault:
+ * drawn from a printed seed; after each, the node that exited (killed, stopped) is started again,
+ * as an orchestrator would (a downed node joins again by itself), and the lab settles. The checker
+ * judges only what the client and the router observe (tcpdump's capture at the client, FRR's kernel
+ * route), per fault:
  *
  * <ul>
  *   <li>time two or more nodes answered the client for one address;

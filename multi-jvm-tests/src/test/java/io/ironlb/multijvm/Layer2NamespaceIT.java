@@ -340,6 +340,76 @@ class Layer2NamespaceIT {
         .isEqualTo(Layer2Lab.mac(Layer2Lab.id(after.get("default/web6-0"))).toUpperCase());
   }
 
+  /**
+   * Issue 15, item 5: a node cut from the cluster, but not from the LAN, is downed by the others
+   * and does not exit: it joins again in the same process once the cut heals, and takes its share
+   * back. The node cut is the first seed, the one that forms a new cluster when no seed answers
+   * within seed-node-timeout (15 s): while cut, its new incarnation must not form a cluster of its
+   * own, which would answer for every address beside the real one. Judged from the client's
+   * capture.
+   */
+  @Test
+  void aFirstSeedCutFromTheClusterIsDownedStaysSilentAndRejoinsWithoutARestart() throws Exception {
+    lab.withClusterNetwork();
+    for (int id = 1; id <= 3; id++) {
+      lab.start(id);
+    }
+    Map<String, String> expected = metallbOwners();
+    awaitOwners(expected);
+    long pid = lab.process(1).pid();
+    String clientMac = Netns.mac(100);
+    String cutMac = Layer2Lab.mac(1).toLowerCase();
+    List<String> probed = List.of(vip(0), vip(1), vip(2), vip(3));
+    long rejoiningAt;
+    long healedAt;
+    List<String> lines;
+    try (ArpCapture capture = ArpCapture.start(lab.client())) {
+      Process prober = ArpProber.start(lab.client(), clientMac, Layer2Lab.V4 + ".100", 200, probed);
+      try {
+        lab.cutCluster(1, true);
+        // The others down it after stable-after; it starts a new incarnation, which cannot join.
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> lab.process(1).stderr().contains("joining again as a new incarnation"));
+        rejoiningAt = System.currentTimeMillis();
+        // Longer than seed-node-timeout: the others keep two members, the cut node stays out.
+        await()
+            .during(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () ->
+                    lab.process(1).isAlive()
+                        && lab.upMembers(2) == 2
+                        && lab.upMembers(3) == 2
+                        && lab.upMembers(1) == 0);
+        lab.cutCluster(1, false);
+        healedAt = System.currentTimeMillis();
+        // Back in the cluster, the same process, and MetalLB's spread again.
+        awaitOwners(expected);
+      } finally {
+        prober.destroy();
+        prober.waitFor();
+      }
+      lines = capture.lines();
+    }
+    assertThat(lab.process(1).pid()).isEqualTo(pid);
+    assertThat(lab.process(1).isAlive()).isTrue();
+    ArpTimeline timeline = new ArpTimeline(clientMac, lines);
+    List<ArpTimeline.Frame> fromCut =
+        timeline.frames().stream()
+            .filter(f -> f.source().equals(cutMac))
+            .filter(f -> f.at() >= rejoiningAt && f.at() < healedAt)
+            .toList();
+    assertThat(fromCut).as("frames the cut node sent while it was out of the cluster").isEmpty();
+    for (String vip : probed) {
+      assertThat(timeline.unanswered(vip, rejoiningAt, healedAt, 1000))
+          .as("requests for %s with no reply within a second while node 1 was out", vip)
+          .isEmpty();
+    }
+  }
+
   @Test
   void aSigtermHandsOverWithNoUnansweredRequest() throws Exception {
     for (int id = 1; id <= 3; id++) {
