@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh >/dev/null
 mvn -B -q -DskipTests package dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# The nodes start from a class-data sharing archive of this jar (written here, before any timing).
+bash scripts/cds-archive.sh target/ironlb.jar target/ironlb.jsa >/dev/null
 class="$1"
 shift
 # IRONLB_BENCH_JVM: the lab nodes' JVM options (space-separated), for benchmarks that take them.
