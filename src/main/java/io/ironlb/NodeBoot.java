@@ -289,11 +289,11 @@ final class NodeBoot {
       }
       err.println("ironlb: cannot serve the status port " + at + ": " + cause.getMessage());
       err.flush();
-      system.terminate();
+      org.apache.pekko.actor.CoordinatedShutdown.get(system).runAll(StatusPortUnavailable.INSTANCE);
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      system.terminate();
+      org.apache.pekko.actor.CoordinatedShutdown.get(system).runAll(StatusPortUnavailable.INSTANCE);
       return false;
     }
   }
@@ -320,7 +320,9 @@ final class NodeBoot {
       ActorSystem<Void> system = start.apply(rejoining);
       if (!serve.test(system)) {
         system.getWhenTerminated().toCompletableFuture().join();
-        return 1;
+        return exitStatus(
+            system.settings().config(),
+            org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason());
       }
       system.getWhenTerminated().toCompletableFuture().join();
       java.util.Optional<org.apache.pekko.actor.CoordinatedShutdown.Reason> reason =
@@ -384,6 +386,22 @@ final class NodeBoot {
       }
     }
     return shutdown.getInt("exit-code");
+  }
+
+  /**
+   * The shutdown reason when the status port cannot be served; mapped to exit status 1 (as is every
+   * way the node stops, so the exit status never depends on which thread exits first).
+   */
+  public static final class StatusPortUnavailable
+      implements org.apache.pekko.actor.CoordinatedShutdown.Reason {
+    public static final StatusPortUnavailable INSTANCE = new StatusPortUnavailable();
+
+    private StatusPortUnavailable() {}
+
+    @Override
+    public String toString() {
+      return "StatusPortUnavailable";
+    }
   }
 
   /** The roles of a speaker node. */

@@ -159,6 +159,8 @@ class RejoinWhenDownedTest {
             NodeBoot.exitStatus(
                 exit, Optional.of(io.ironlb.node.Lifeline.EssentialActorStopped.INSTANCE)))
         .isEqualTo(70);
+    assertThat(NodeBoot.exitStatus(exit, Optional.of(NodeBoot.StatusPortUnavailable.INSTANCE)))
+        .isEqualTo(1);
   }
 
   @Test
