@@ -110,6 +110,7 @@ final class StandaloneCommand implements Callable<Integer> {
   private Behavior<Void> guardian(
       Map<String, InterfaceSelection.Responders> chosen, KernelAddresses kernel) {
     Duration poll = ConfigFactory.load().getDuration("ironlb.files.poll-interval");
+    FileSource directory = new FileSource(config, poll);
     return NodeGuardian.create(
         new NodeGuardian.Settings(
             node,
@@ -117,7 +118,7 @@ final class StandaloneCommand implements Callable<Integer> {
             chosen,
             kernel,
             NodeBoot.routerId(cluster),
-            FileSource.watch(config, poll),
+            directory.snapshots(),
             ctx -> {
               ActorRef<Topic.Command<AllocatorActor.Allocations>> topic =
                   ctx.spawn(
@@ -126,7 +127,7 @@ final class StandaloneCommand implements Callable<Integer> {
               ActorRef<AllocatorActor.Command> allocator =
                   AllocatorActor.singleton(
                       ctx.getSystem(),
-                      () -> FileSource.watch(config, poll),
+                      directory::snapshots,
                       new InMemoryStatusWriter(),
                       loadBalancerClass,
                       topic);

@@ -62,6 +62,12 @@ public final class ManifestReader {
     return new Result(builder.build(), List.copyOf(problems), 1, objects);
   }
 
+  /** Whether a directory's file is read: {@code .yaml}, {@code .yml} or {@code .json}. */
+  public static boolean isManifest(Path file) {
+    String n = file.getFileName().toString();
+    return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+  }
+
   private static List<Path> files(Path path, List<Problem> problems) {
     if (Files.isRegularFile(path)) {
       return List.of(path);
@@ -71,14 +77,7 @@ public final class ManifestReader {
       return List.of();
     }
     try (Stream<Path> walk = Files.walk(path)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(
-              p -> {
-                String n = p.getFileName().toString();
-                return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
-              })
-          .sorted()
-          .toList();
+      return walk.filter(Files::isRegularFile).filter(ManifestReader::isManifest).sorted().toList();
     } catch (IOException e) {
       problems.add(Problem.error(path.toString(), "", "cannot list: " + e.getMessage()));
       return List.of();
