@@ -91,14 +91,8 @@ final class ControllerCommand implements Callable<Integer> {
     com.typesafe.config.Config settings =
         kubernetes.settings(client, List.of(AllocatorActor.ROLE), false);
     return kubernetes.run(
-        rejoining ->
-            ActorSystem.create(
-                guardian(client),
-                "ironlb",
-                rejoining
-                    ? NodeBoot.rejoining(
-                        settings, NodeBoot.HostPort.parse(kubernetes.cluster), kubernetes.seeds)
-                    : settings),
+        settings,
+        incarnation -> ActorSystem.create(guardian(client), "ironlb", incarnation),
         client,
         spec.commandLine().getErr());
   }

@@ -120,11 +120,15 @@ final class KubernetesOptions {
    * {@code err}).
    */
   int run(
-      java.util.function.Function<Boolean, ActorSystem<Void>> start,
+      com.typesafe.config.Config settings,
+      java.util.function.Function<com.typesafe.config.Config, ActorSystem<Void>> start,
       KubernetesClient client,
       java.io.PrintWriter err) {
     try {
       return NodeBoot.runUntilStopped(
+          settings,
+          NodeBoot.HostPort.parse(cluster),
+          seeds,
           start,
           system -> {
             if (!bootstrap()) {

@@ -308,16 +308,23 @@ final class NodeBoot {
    * (SIGTERM, a drain) or {@code when-downed = exit} ends the loop with the exit status the
    * reason's settings give.
    *
-   * @param start starts an incarnation; its argument says whether it is a rejoin
+   * @param settings the node's settings; an incarnation after the first gets {@link #rejoining}'s
+   * @param self the node's cluster address
+   * @param seeds its seed nodes (empty with Cluster Bootstrap)
+   * @param start starts an incarnation with the settings given
    * @param serve serves it (status port, joining); false when it cannot
    * @return the exit status of the process
    */
   static int runUntilStopped(
-      java.util.function.Function<Boolean, ActorSystem<Void>> start,
+      Config settings,
+      HostPort self,
+      List<String> seeds,
+      java.util.function.Function<Config, ActorSystem<Void>> start,
       java.util.function.Predicate<ActorSystem<Void>> serve) {
     boolean rejoining = false;
     while (true) {
-      ActorSystem<Void> system = start.apply(rejoining);
+      ActorSystem<Void> system =
+          start.apply(rejoining ? rejoining(settings, self, seeds) : settings);
       if (!serve.test(system)) {
         system.getWhenTerminated().toCompletableFuture().join();
         return exitStatus(

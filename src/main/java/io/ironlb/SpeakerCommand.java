@@ -56,14 +56,8 @@ final class SpeakerCommand implements Callable<Integer> {
     com.typesafe.config.Config settings =
         layer2.withWriteRoutes(kubernetes.settings(client, NodeBoot.speakerRoles(node), true));
     return kubernetes.run(
-        rejoining ->
-            ActorSystem.create(
-                guardian(client, chosen, kernel),
-                "ironlb",
-                rejoining
-                    ? NodeBoot.rejoining(
-                        settings, NodeBoot.HostPort.parse(kubernetes.cluster), kubernetes.seeds)
-                    : settings),
+        settings,
+        incarnation -> ActorSystem.create(guardian(client, chosen, kernel), "ironlb", incarnation),
         client,
         spec.commandLine().getErr());
   }

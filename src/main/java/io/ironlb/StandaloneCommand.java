@@ -92,13 +92,10 @@ final class StandaloneCommand implements Callable<Integer> {
         layer2.withWriteRoutes(
             NodeBoot.settings(HostPort.parse(cluster), roles, seeds, HostPort.parse(http), true));
     return NodeBoot.runUntilStopped(
-        rejoining ->
-            ActorSystem.create(
-                guardian(chosen, kernel),
-                "ironlb",
-                rejoining
-                    ? NodeBoot.rejoining(settings, HostPort.parse(cluster), seeds)
-                    : settings),
+        settings,
+        HostPort.parse(cluster),
+        seeds,
+        incarnation -> ActorSystem.create(guardian(chosen, kernel), "ironlb", incarnation),
         system -> {
           // Joining starts before the status port is up (binding it took seconds on a busy
           // machine).

@@ -73,15 +73,17 @@ class RejoinWhenDownedTest {
     Address seed = Cluster.get(first).selfMember().address();
 
     List<ActorSystem<Void>> incarnations = new CopyOnWriteArrayList<>();
-    List<Boolean> rejoins = new CopyOnWriteArrayList<>();
+    List<Config> settingsGiven = new CopyOnWriteArrayList<>();
     CompletableFuture<Integer> exit =
         CompletableFuture.supplyAsync(
             () ->
                 NodeBoot.runUntilStopped(
-                    rejoining -> {
-                      rejoins.add(rejoining);
-                      Config c = node("second");
-                      ActorSystem<Void> s = start("second", c);
+                    node("second"),
+                    new NodeBoot.HostPort("127.0.0.1", 0),
+                    List.of(),
+                    settings -> {
+                      settingsGiven.add(settings);
+                      ActorSystem<Void> s = start("second", settings);
                       incarnations.add(s);
                       return s;
                     },
@@ -101,7 +103,8 @@ class RejoinWhenDownedTest {
         .atMost(Duration.ofSeconds(60))
         .until(() -> incarnations.size() == 2 && isUp(first, incarnations.get(1)));
     assertThat(downed.whenTerminated().isCompleted()).isTrue();
-    assertThat(rejoins).containsExactly(false, true);
+    // Not a first seed: the new incarnation joins with the node's own settings.
+    assertThat(settingsGiven).hasSize(2).allMatch(c -> c.equals(settingsGiven.get(0)));
     assertThat(exit).isNotDone();
     assertThat(Cluster.get(incarnations.get(1)).selfMember().uniqueAddress().longUid())
         .isNotEqualTo(Cluster.get(downed).selfMember().uniqueAddress().longUid());
