@@ -389,10 +389,24 @@ class DeployManifestsTest {
     // The JVM settings docs/scale.md measured (the lean speaker), exactly.
     assertThat(value(c, "JAVA_TOOL_OPTIONS"))
         .isEqualTo(
-            "-XX:+UseSerialGC -Xmx160m -Xss512k -XX:MaxMetaspaceSize=96m"
+            "-XX:+UseSerialGC -Xms32m -Xmx160m -XX:MinHeapFreeRatio=25 -XX:MaxHeapFreeRatio=50"
+                + " -XX:TrimNativeHeapInterval=5000 -Xss512k -XX:MaxMetaspaceSize=96m"
                 + " -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1"
                 + " -XX:MaxDirectMemorySize=48m");
     assertThat(value(c, "MALLOC_ARENA_MAX")).isEqualTo("2");
+  }
+
+  /** A JVM that does not know one of the speaker's options refuses to start: this one knows all. */
+  @Test
+  void theSpeakersJvmOptionsStartThisJava() throws Exception {
+    Container c = only(one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(value(c, "JAVA_TOOL_OPTIONS").split(" ")));
+    command.add("-version");
+    Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(java.waitFor()).as(output).isZero();
   }
 
   private static String value(Container c, String env) {
