@@ -2,6 +2,7 @@ package io.ironlb.l2;
 
 import io.ironlb.config.IpAddresses;
 import io.ironlb.metrics.MetricFamilies;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
@@ -53,8 +54,13 @@ final class Layer2Metrics {
     gratuitous.remove(label);
   }
 
-  /** The address as the allocator and the status API write it (IPv6 compressed). */
-  private static String label(InetAddress ip) {
-    return IpAddresses.parseAddress(ip.getHostAddress()).toCanonicalString();
+  /**
+   * The address as the allocator and the status API write it (IPv6 compressed). Called for every
+   * frame: an IPv4 address's text is already canonical, so only IPv6 goes through the parser.
+   */
+  static String label(InetAddress ip) {
+    return ip instanceof Inet4Address
+        ? ip.getHostAddress()
+        : IpAddresses.parseAddress(ip.getHostAddress()).toCanonicalString();
   }
 }
