@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 services="${1:-10000}"
 settle="${2:-25}"
 jvm="${IRONLB_BENCH_JVM:-$(sed -n '/name: JAVA_TOOL_OPTIONS/,/name: MALLOC_ARENA_MAX/p' \
-  deploy/k8s/speaker.yaml | grep -- '-XX:\|-X' | tr '\n' ' ')}"
+  deploy/k8s/speaker.yaml | grep -- '-XX:\|-X' | tr -s ' \n' '  ' | sed 's/^ //')}"
 export MALLOC_ARENA_MAX=2
 
 [ -f target/ironlb.jar ] || mvn -B -q -DskipTests package
@@ -43,7 +43,9 @@ mkdir "$work/config"
 
 node() { # name cluster-port seed
   # shellcheck disable=SC2086 # options are space-separated on purpose
-  java $cds $jvm -jar target/ironlb.jar standalone --config "$work/config" --node "$1" \
+  # B joins after A has allocated: moves toward the balanced spread go at once, not 10 a second.
+  java $cds $jvm -Dironlb.layer2.planned-moves-per-second=100000 \
+    -jar target/ironlb.jar standalone --config "$work/config" --node "$1" \
     --cluster "127.0.0.1:$2" --seed "$3" --http 127.0.0.1:0 --interfaces none \
     >"$work/$1.log" 2>&1 &
   pids+=($!)
@@ -74,7 +76,8 @@ heap=$(jcmd "$b" GC.heap_info | grep -o 'total [0-9]*K, used [0-9]*K' | tr -d 'K
   awk '{t += $2; u += $4} END {printf "%d MiB, %d MiB committed", u / 1024, t / 1024}')
 sleep 6 # one native-heap trim interval, when the options ask for one
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$b/status")
-owned=$(grep -o 'announcing [0-9]* address' "$work/b.log" | awk '{s += $2} END {print s}')
+owned=$(grep -o '\(announcing\|withdrawing\) [0-9]* address' "$work/b.log" |
+  awk '$1 == "announcing" {s += $2} $1 == "withdrawing" {s -= $2} END {print s}')
 echo "speaker B: ${services} Services, announcing ${owned}; RSS $((rss / 1024)) MiB (${rss} kB);" \
   "heap used after a full GC ${heap}; CPU $cpu s in $(echo "$(date +%s.%N) - $started" | bc | cut -d. -f1) s"
 echo "JVM options: $jvm"
