@@ -167,7 +167,7 @@ final class NodeBoot {
     }
     conf.append(clusterTls(Path.of(base.getString("ironlb.cluster.tls-dir"))));
     Config config = ConfigFactory.parseString(conf.toString());
-    Config fast = base.getConfig("ironlb.cluster.fast-failure-detection");
+    Config fast = failureDetection(base);
     // The split-brain resolver must decide alike on every member (Pekko's SBR documentation): its
     // settings go to controllers too; only the failure detector is a speaker's alone.
     config =
@@ -178,6 +178,24 @@ final class NodeBoot {
     io.ironlb.l2.VipEntity.spread(config);
     io.ironlb.l2.Speaker.plannedMoveInterval(config);
     return config;
+  }
+
+  /**
+   * The failure-detection settings a speaker applies under {@code pekko.cluster}: {@code
+   * ironlb.cluster.fast-failure-detection}, with {@code quick-failure-detection} over it when
+   * {@code ironlb.cluster.failover} is {@code quick}. A misspelled value stops the node, named.
+   */
+  static Config failureDetection(Config base) {
+    Config standard = base.getConfig("ironlb.cluster.fast-failure-detection");
+    String failover = base.getString("ironlb.cluster.failover");
+    return switch (failover) {
+      case "standard" -> standard;
+      case "quick" ->
+          base.getConfig("ironlb.cluster.quick-failure-detection").withFallback(standard);
+      default ->
+          throw new IllegalArgumentException(
+              "ironlb.cluster.failover: expected standard or quick, got \"" + failover + "\"");
+    };
   }
 
   /**

@@ -1,8 +1,11 @@
 package io.ironlb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,46 @@ class NodeBootTest {
     assertThat(speaker.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
         .isLessThan(
             controller.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
+  }
+
+  /**
+   * {@code ironlb.cluster.failover = quick} halves the heartbeat interval and shortens the
+   * acceptable pause and the reaper; everything else (watchers, start-up grace, the resolver)
+   * stays.
+   */
+  @Test
+  void quickFailoverChangesOnlyTheDetectorsTiming() {
+    Config standard = NodeBoot.failureDetection(ConfigFactory.load());
+    Config quick =
+        NodeBoot.failureDetection(
+            ConfigFactory.parseString("ironlb.cluster.failover = quick")
+                .withFallback(ConfigFactory.load()));
+    assertThat(standard.getDuration("failure-detector.heartbeat-interval"))
+        .isEqualTo(Duration.ofMillis(100));
+    assertThat(standard.getDuration("failure-detector.acceptable-heartbeat-pause"))
+        .isEqualTo(Duration.ofMillis(400));
+    assertThat(quick.getDuration("failure-detector.heartbeat-interval"))
+        .isEqualTo(Duration.ofMillis(50));
+    assertThat(quick.getDuration("failure-detector.acceptable-heartbeat-pause"))
+        .isEqualTo(Duration.ofMillis(150));
+    assertThat(quick.getDuration("unreachable-nodes-reaper-interval"))
+        .isEqualTo(Duration.ofMillis(50));
+    for (String same :
+        List.of(
+            "failure-detector.monitored-by-nr-of-members",
+            "failure-detector.implementation-class",
+            "failure-detector.startup-grace",
+            "failure-detector.startup-acceptable-heartbeat-pause",
+            "failure-detector.threshold",
+            "split-brain-resolver")) {
+      assertThat(quick.getValue(same)).as(same).isEqualTo(standard.getValue(same));
+    }
+    assertThatThrownBy(
+            () ->
+                NodeBoot.failureDetection(
+                    ConfigFactory.parseString("ironlb.cluster.failover = fast")
+                        .withFallback(ConfigFactory.load())))
+        .hasMessage("ironlb.cluster.failover: expected standard or quick, got \"fast\"");
   }
 
   /**
