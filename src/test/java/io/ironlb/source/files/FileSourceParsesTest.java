@@ -7,6 +7,7 @@ import io.ironlb.source.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -70,7 +71,10 @@ class FileSourceParsesTest {
           .as("one copy of each object, whoever watches")
           .isSameAs(second.getLast().resources().services().get(0));
 
-      Files.writeString(dir.resolve("b.yaml"), SERVICE.formatted("b"));
+      // Written aside and renamed, as editors do: a tick must not see the file half written
+      // (that would be a parse of its own, and this test counts parses).
+      Path aside = Files.writeString(dir.resolve("b.yaml.tmp"), SERVICE.formatted("b"));
+      Files.move(aside, dir.resolve("b.yaml"), StandardCopyOption.ATOMIC_MOVE);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
