@@ -110,7 +110,10 @@ final class ControllerCommand implements Callable<Integer> {
           webhook(ctx.getSystem(), client);
           AllocatorActor.singleton(
               ctx.getSystem(),
-              () -> KubernetesSource.watch(client, kubernetes.namespace, resync).map(state::apply),
+              () ->
+                  KubernetesSource.watch(
+                          client, kubernetes.namespace, resync, KubernetesSource.ServiceCopies.FULL)
+                      .map(state::apply),
               writer,
               kubernetes.loadBalancerClass);
           return Behaviors.empty();

@@ -77,7 +77,8 @@ final class SpeakerCommand implements Callable<Integer> {
             chosen,
             kernel,
             NodeBoot.routerId(kubernetes.cluster),
-            KubernetesSource.watch(client, kubernetes.namespace, resync)
+            KubernetesSource.watch(
+                    client, kubernetes.namespace, resync, KubernetesSource.ServiceCopies.SLICES)
                 .map(
                     writer.configurationState(
                             "speaker-" + node,

@@ -129,6 +129,25 @@ public record ClusterResources(
         secrets);
   }
 
+  /**
+   * These resources with every Service replaced by its {@link ServiceSlice}: for a node that only
+   * reads Services, never writes them back.
+   */
+  public ClusterResources withServiceSlices() {
+    return new ClusterResources(
+        pools,
+        l2Advertisements,
+        bgpAdvertisements,
+        bgpPeers,
+        bfdProfiles,
+        communities,
+        services.stream().map(ServiceSlice::of).toList(),
+        endpointSlices,
+        nodes,
+        namespaces,
+        secrets);
+  }
+
   /** True when the {@code metallb.io} configuration (not the core objects) is the same. */
   public boolean sameConfigurationAs(ClusterResources other) {
     return pools.equals(other.pools)

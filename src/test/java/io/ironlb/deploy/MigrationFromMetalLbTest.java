@@ -106,7 +106,9 @@ class MigrationFromMetalLbTest {
     controller = ClusterFixture.member("c1", List.of("controller"), null);
     AllocatorActor.singleton(
         controller,
-        () -> KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
+        () ->
+            KubernetesSource.watch(
+                client, NS, Duration.ofMinutes(5), KubernetesSource.ServiceCopies.FULL),
         new KubernetesStatusWriter(client, NS, "ironlb-controller", writers),
         null);
     await()

@@ -65,7 +65,9 @@ class KubernetesAllocationTest {
     systems.add(system);
     return AllocatorActor.singleton(
         system,
-        () -> KubernetesSource.watch(client, NS, Duration.ofMinutes(5)),
+        () ->
+            KubernetesSource.watch(
+                client, NS, Duration.ofMinutes(5), KubernetesSource.ServiceCopies.FULL),
         new KubernetesStatusWriter(client, NS, "ironlb-controller", writers),
         null);
   }

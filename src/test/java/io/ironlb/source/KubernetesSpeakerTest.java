@@ -281,7 +281,9 @@ class KubernetesSpeakerTest {
         NodeFeed.create(
             NODE,
             false,
-            KubernetesSource.watch(client, NS, Duration.ofMinutes(5)).map(state::apply),
+            KubernetesSource.watch(
+                    client, NS, Duration.ofMinutes(5), KubernetesSource.ServiceCopies.SLICES)
+                .map(state::apply),
             new NodeFeed.FromServiceStatus(),
             speaker,
             bgp));

@@ -93,7 +93,17 @@ public final class FileSource {
    */
   private synchronized ManifestReader.Result read(List<String> fingerprint) {
     if (lastParse == null || !lastParse.fingerprint().equals(fingerprint)) {
-      lastParse = new Parsed(fingerprint, ManifestReader.read(List.of(dir)));
+      ManifestReader.Result parsed = ManifestReader.read(List.of(dir));
+      // The file is the truth and the in-memory status writer never writes a Service back, so the
+      // node keeps only what it reads of each one.
+      lastParse =
+          new Parsed(
+              fingerprint,
+              new ManifestReader.Result(
+                  parsed.resources().withServiceSlices(),
+                  parsed.problems(),
+                  parsed.files(),
+                  parsed.objects()));
       parses++;
     }
     return lastParse.result();

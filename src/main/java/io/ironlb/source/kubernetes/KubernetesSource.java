@@ -12,10 +12,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ObjectDecoder;
 import io.ironlb.config.ObjectKind;
 import io.ironlb.config.Problem;
+import io.ironlb.config.ServiceSlice;
 import io.ironlb.source.ConfigGate;
 import io.ironlb.source.Snapshot;
 import java.time.Duration;
@@ -49,10 +52,21 @@ public final class KubernetesSource {
 
   private KubernetesSource() {}
 
+  /** What a node keeps of each Service it watches. */
+  public enum ServiceCopies {
+    /** The whole object: the controller updates Services from its informer's copy. */
+    FULL,
+    /**
+     * Its {@link ServiceSlice}: a speaker only reads Services, and keeps every one in the cluster,
+     * each read from the API server with its managed fields and last-applied annotation.
+     */
+    SLICES
+  }
+
   public static Source<Snapshot, NotUsed> watch(
-      KubernetesClient client, String namespace, Duration resync) {
+      KubernetesClient client, String namespace, Duration resync, ServiceCopies copies) {
     return Source.<Informers>queue(1)
-        .mapMaterializedValue(queue -> Informers.start(client, namespace, resync, queue))
+        .mapMaterializedValue(queue -> Informers.start(client, namespace, resync, copies, queue))
         .watchTermination(
             (informers, done) -> {
               done.whenComplete((d, e) -> informers.stop());
@@ -89,9 +103,13 @@ public final class KubernetesSource {
     private final Map<ObjectKind, SharedIndexInformer<GenericKubernetesResource>> config =
         new EnumMap<>(ObjectKind.class);
 
-    private Informers(KubernetesClient client, String namespace, long resync) {
+    private Informers(
+        KubernetesClient client, String namespace, long resync, ServiceCopies copies) {
       this.client = client;
       services = client.services().inAnyNamespace().runnableInformer(resync);
+      if (copies == ServiceCopies.SLICES) {
+        services.itemStore(new ServiceSlices());
+      }
       endpointSlices =
           client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(resync);
       nodes = client.nodes().runnableInformer(resync);
@@ -118,8 +136,9 @@ public final class KubernetesSource {
         KubernetesClient client,
         String namespace,
         Duration resync,
+        ServiceCopies copies,
         BoundedSourceQueue<Informers> queue) {
-      Informers informers = new Informers(client, namespace, resync.toMillis());
+      Informers informers = new Informers(client, namespace, resync.toMillis(), copies);
       AtomicBoolean synced = new AtomicBoolean();
       Runnable changed =
           () -> {
@@ -165,6 +184,18 @@ public final class KubernetesSource {
               changed.run();
             }
           });
+    }
+
+    /** An informer's cache that keeps each Service's slice, not the object as read. */
+    static final class ServiceSlices extends BasicItemStore<Service> {
+      ServiceSlices() {
+        super(Cache::metaNamespaceKeyFunc);
+      }
+
+      @Override
+      public Service put(String key, Service obj) {
+        return super.put(key, ServiceSlice.of(obj));
+      }
     }
 
     void stop() {

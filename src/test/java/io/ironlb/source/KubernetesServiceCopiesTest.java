@@ -1,0 +1,115 @@
+package io.ironlb.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.ironlb.source.kubernetes.KubernetesSource;
+import io.ironlb.source.kubernetes.KubernetesSource.ServiceCopies;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingDeque;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a node keeps of the Services it watches: a speaker keeps slices (no managed fields, no
+ * kubectl annotation), and follows their changes; the controller, which writes Services back, keeps
+ * them whole.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesServiceCopiesTest {
+
+  KubernetesClient client;
+
+  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  private ActorTestKit kit;
+
+  @BeforeEach
+  void start() {
+    kit = ActorTestKit.create();
+    client
+        .services()
+        .inNamespace("default")
+        .resource(
+            MockApi.loadBalancer("default", "web")
+                .editMetadata()
+                .withAnnotations(
+                    Map.of(LAST_APPLIED, "{\"kind\":\"Service\"}", "metallb.io/address-pool", "a"))
+                .addNewManagedField()
+                .withManager("kubectl")
+                .withOperation("Update")
+                .endManagedField()
+                .endMetadata()
+                .build())
+        .create();
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private Service web(LinkedBlockingDeque<Snapshot> seen) {
+    return seen.getLast().resources().services().stream()
+        .filter(s -> s.getMetadata().getName().equals("web"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private UniqueKillSwitch watch(ServiceCopies copies, LinkedBlockingDeque<Snapshot> seen) {
+    return KubernetesSource.watch(client, "metallb-system", Duration.ofMinutes(5), copies)
+        .viaMat(KillSwitches.single(), Keep.right())
+        .toMat(Sink.foreach(seen::add), Keep.left())
+        .run(kit.system());
+  }
+
+  @Test
+  void aSpeakerKeepsSlicesAndSeesTheirChanges() {
+    LinkedBlockingDeque<Snapshot> seen = new LinkedBlockingDeque<>();
+    UniqueKillSwitch stop = watch(ServiceCopies.SLICES, seen);
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !seen.isEmpty());
+      Service web = web(seen);
+      assertThat(web.getMetadata().getAnnotations()).containsOnlyKeys("metallb.io/address-pool");
+      assertThat(web.getMetadata().getManagedFields()).isEmpty();
+      assertThat(web.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(80);
+
+      // A change to the Service reaches the speaker as a new slice.
+      var stored = client.services().inNamespace("default").withName("web").get();
+      stored.getMetadata().getAnnotations().put("metallb.io/address-pool", "b");
+      client.services().inNamespace("default").resource(stored).update();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  "b"
+                      .equals(
+                          web(seen).getMetadata().getAnnotations().get("metallb.io/address-pool")));
+      assertThat(web(seen).getMetadata().getAnnotations()).doesNotContainKey(LAST_APPLIED);
+    } finally {
+      stop.shutdown();
+    }
+  }
+
+  @Test
+  void theControllerKeepsServicesWhole() {
+    LinkedBlockingDeque<Snapshot> seen = new LinkedBlockingDeque<>();
+    UniqueKillSwitch stop = watch(ServiceCopies.FULL, seen);
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !seen.isEmpty());
+      assertThat(web(seen).getMetadata().getAnnotations()).containsKey(LAST_APPLIED);
+      assertThat(web(seen).getMetadata().getManagedFields()).hasSize(1);
+    } finally {
+      stop.shutdown();
+    }
+  }
+}
