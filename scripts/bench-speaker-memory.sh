@@ -7,6 +7,7 @@
 # collection and its CPU time.
 # JVM options: IRONLB_BENCH_JVM (space-separated), default the deploy's (deploy/k8s/speaker.yaml);
 # both nodes start from the jar's class-data sharing archive, as the lab's do.
+# IRONLB_BENCH_HISTOGRAM=N also prints B's N largest classes by live bytes.
 # Usage: scripts/bench-speaker-memory.sh [SERVICES] [SETTLE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,3 +82,6 @@ owned=$(grep -o '\(announcing\|withdrawing\) [0-9]* address' "$work/b.log" |
 echo "speaker B: ${services} Services, announcing ${owned}; RSS $((rss / 1024)) MiB (${rss} kB);" \
   "heap used after a full GC ${heap}; CPU $cpu s in $(echo "$(date +%s.%N) - $started" | bc | cut -d. -f1) s"
 echo "JVM options: $jvm"
+if [ -n "${IRONLB_BENCH_HISTOGRAM:-}" ]; then # what the live heap is made of, largest first
+  jcmd "$b" GC.class_histogram | head -n $((IRONLB_BENCH_HISTOGRAM + 3)) | tail -n +2
+fi

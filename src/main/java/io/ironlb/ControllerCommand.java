@@ -112,7 +112,7 @@ final class ControllerCommand implements Callable<Integer> {
               ctx.getSystem(),
               () ->
                   KubernetesSource.watch(
-                          client, kubernetes.namespace, resync, KubernetesSource.ServiceCopies.FULL)
+                          client, kubernetes.namespace, resync, KubernetesSource.Copies.FULL)
                       .map(state::apply),
               writer,
               kubernetes.loadBalancerClass);

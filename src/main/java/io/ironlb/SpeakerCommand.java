@@ -78,7 +78,7 @@ final class SpeakerCommand implements Callable<Integer> {
             kernel,
             NodeBoot.routerId(kubernetes.cluster),
             KubernetesSource.watch(
-                    client, kubernetes.namespace, resync, KubernetesSource.ServiceCopies.SLICES)
+                    client, kubernetes.namespace, resync, KubernetesSource.Copies.SLICES)
                 .map(
                     writer.configurationState(
                             "speaker-" + node,

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +32,22 @@ public record ClusterResources(
     List<Namespace> namespaces,
     List<Secret> secrets) {
 
+  /** Whose an EndpointSlice is: its namespace and its {@code kubernetes.io/service-name}. */
+  private record SliceOwner(String namespace, String service) {}
+
+  /** The label the EndpointSlice controller puts on a Service's slices. */
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  private static final Function<EndpointSlice, SliceOwner> SLICE_OWNER =
+      s ->
+          new SliceOwner(
+              s.getMetadata().getNamespace(),
+              s.getMetadata().getLabels() == null
+                  ? null
+                  : s.getMetadata().getLabels().get(SERVICE_NAME_LABEL));
+
+  private static final Function<Node, String> NODE_NAME = n -> n.getMetadata().getName();
+
   public static final ClusterResources EMPTY = builder().build();
 
   public ClusterResources {
@@ -41,8 +58,8 @@ public record ClusterResources(
     bfdProfiles = List.copyOf(bfdProfiles);
     communities = List.copyOf(communities);
     services = List.copyOf(services);
-    endpointSlices = List.copyOf(endpointSlices);
-    nodes = List.copyOf(nodes);
+    endpointSlices = KeyedList.of(endpointSlices, SLICE_OWNER);
+    nodes = KeyedList.of(nodes, NODE_NAME);
     namespaces = List.copyOf(namespaces);
     secrets = List.copyOf(secrets);
   }
@@ -51,6 +68,21 @@ public record ClusterResources(
   public Stream<MetalLbObject> configObjects() {
     return Stream.of(pools, l2Advertisements, bgpAdvertisements, bgpPeers, bfdProfiles, communities)
         .flatMap(List::stream);
+  }
+
+  /**
+   * The EndpointSlices of a Service: those in its namespace labelled {@code
+   * kubernetes.io/service-name} with its name (the EndpointSlice controller's label).
+   */
+  public List<EndpointSlice> endpointSlicesOf(Service svc) {
+    return KeyedList.of(endpointSlices, SLICE_OWNER)
+        .withKey(new SliceOwner(svc.getMetadata().getNamespace(), svc.getMetadata().getName()));
+  }
+
+  /** The Node object of this name, if it is read. */
+  public Optional<Node> node(String name) {
+    List<Node> named = KeyedList.of(nodes, NODE_NAME).withKey(name);
+    return named.isEmpty() ? Optional.empty() : Optional.of(named.get(0));
   }
 
   public Optional<IPAddressPool> pool(String name) {
@@ -130,10 +162,10 @@ public record ClusterResources(
   }
 
   /**
-   * These resources with every Service replaced by its {@link ServiceSlice}: for a node that only
-   * reads Services, never writes them back.
+   * These resources with every Service, EndpointSlice and Node replaced by its {@link ObjectSlices
+   * slice}: for a node that only reads them, never writes them back.
    */
-  public ClusterResources withServiceSlices() {
+  public ClusterResources sliced() {
     return new ClusterResources(
         pools,
         l2Advertisements,
@@ -141,9 +173,9 @@ public record ClusterResources(
         bgpPeers,
         bfdProfiles,
         communities,
-        services.stream().map(ServiceSlice::of).toList(),
-        endpointSlices,
-        nodes,
+        services.stream().map(ObjectSlices::service).toList(),
+        endpointSlices.stream().map(ObjectSlices::endpointSlice).toList(),
+        nodes.stream().map(ObjectSlices::node).toList(),
         namespaces,
         secrets);
   }

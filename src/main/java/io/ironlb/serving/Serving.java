@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.ironlb.config.ClusterResources;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,7 +19,6 @@ import java.util.Optional;
 public final class Serving {
   public static final String EXCLUDE_LABEL =
       "node.kubernetes.io/exclude-from-external-load-balancers";
-  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
   private Serving() {}
 
@@ -46,10 +44,7 @@ public final class Serving {
   }
 
   private static Node node(ClusterResources r, String node) {
-    return r.nodes().stream()
-        .filter(x -> node.equals(x.getMetadata().getName()))
-        .findFirst()
-        .orElse(null);
+    return r.node(node).orElse(null);
   }
 
   /**
@@ -87,13 +82,7 @@ public final class Serving {
 
   /** The Service's endpoints, or null when it has no EndpointSlice at all. */
   private static List<Endpoint> endpoints(ClusterResources r, Service svc) {
-    String ns = svc.getMetadata().getNamespace();
-    String name = svc.getMetadata().getName();
-    List<EndpointSlice> slices =
-        r.endpointSlices().stream()
-            .filter(s -> Objects.equals(s.getMetadata().getNamespace(), ns))
-            .filter(s -> name.equals(labels(s.getMetadata().getLabels()).get(SERVICE_NAME_LABEL)))
-            .toList();
+    List<EndpointSlice> slices = r.endpointSlicesOf(svc);
     if (slices.isEmpty()) {
       return null;
     }

@@ -107,8 +107,7 @@ class MigrationFromMetalLbTest {
     AllocatorActor.singleton(
         controller,
         () ->
-            KubernetesSource.watch(
-                client, NS, Duration.ofMinutes(5), KubernetesSource.ServiceCopies.FULL),
+            KubernetesSource.watch(client, NS, Duration.ofMinutes(5), KubernetesSource.Copies.FULL),
         new KubernetesStatusWriter(client, NS, "ironlb-controller", writers),
         null);
     await()

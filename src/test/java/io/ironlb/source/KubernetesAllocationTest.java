@@ -66,8 +66,7 @@ class KubernetesAllocationTest {
     return AllocatorActor.singleton(
         system,
         () ->
-            KubernetesSource.watch(
-                client, NS, Duration.ofMinutes(5), KubernetesSource.ServiceCopies.FULL),
+            KubernetesSource.watch(client, NS, Duration.ofMinutes(5), KubernetesSource.Copies.FULL),
         new KubernetesStatusWriter(client, NS, "ironlb-controller", writers),
         null);
   }

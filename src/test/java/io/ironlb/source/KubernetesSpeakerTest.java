@@ -282,7 +282,7 @@ class KubernetesSpeakerTest {
             NODE,
             false,
             KubernetesSource.watch(
-                    client, NS, Duration.ofMinutes(5), KubernetesSource.ServiceCopies.SLICES)
+                    client, NS, Duration.ofMinutes(5), KubernetesSource.Copies.SLICES)
                 .map(state::apply),
             new NodeFeed.FromServiceStatus(),
             speaker,

@@ -94,13 +94,13 @@ public final class FileSource {
   private synchronized ManifestReader.Result read(List<String> fingerprint) {
     if (lastParse == null || !lastParse.fingerprint().equals(fingerprint)) {
       ManifestReader.Result parsed = ManifestReader.read(List.of(dir));
-      // The file is the truth and the in-memory status writer never writes a Service back, so the
+      // The file is the truth and the in-memory status writer never writes an object back, so the
       // node keeps only what it reads of each one.
       lastParse =
           new Parsed(
               fingerprint,
               new ManifestReader.Result(
-                  parsed.resources().withServiceSlices(),
+                  parsed.resources().sliced(),
                   parsed.problems(),
                   parsed.files(),
                   parsed.objects()));

@@ -17,8 +17,8 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.ironlb.config.ClusterResources;
 import io.ironlb.config.ObjectDecoder;
 import io.ironlb.config.ObjectKind;
+import io.ironlb.config.ObjectSlices;
 import io.ironlb.config.Problem;
-import io.ironlb.config.ServiceSlice;
 import io.ironlb.source.ConfigGate;
 import io.ironlb.source.Snapshot;
 import java.time.Duration;
@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -52,19 +53,20 @@ public final class KubernetesSource {
 
   private KubernetesSource() {}
 
-  /** What a node keeps of each Service it watches. */
-  public enum ServiceCopies {
+  /** What a node keeps of each Service, EndpointSlice and Node it watches. */
+  public enum Copies {
     /** The whole object: the controller updates Services from its informer's copy. */
     FULL,
     /**
-     * Its {@link ServiceSlice}: a speaker only reads Services, and keeps every one in the cluster,
-     * each read from the API server with its managed fields and last-applied annotation.
+     * Its {@link ObjectSlices slice}: a speaker only reads them, and keeps every one in the
+     * cluster, each read from the API server with its managed fields (a Service with kubectl's
+     * last-applied annotation, a Node with its image list).
      */
     SLICES
   }
 
   public static Source<Snapshot, NotUsed> watch(
-      KubernetesClient client, String namespace, Duration resync, ServiceCopies copies) {
+      KubernetesClient client, String namespace, Duration resync, Copies copies) {
     return Source.<Informers>queue(1)
         .mapMaterializedValue(queue -> Informers.start(client, namespace, resync, copies, queue))
         .watchTermination(
@@ -103,16 +105,18 @@ public final class KubernetesSource {
     private final Map<ObjectKind, SharedIndexInformer<GenericKubernetesResource>> config =
         new EnumMap<>(ObjectKind.class);
 
-    private Informers(
-        KubernetesClient client, String namespace, long resync, ServiceCopies copies) {
+    private Informers(KubernetesClient client, String namespace, long resync, Copies copies) {
       this.client = client;
       services = client.services().inAnyNamespace().runnableInformer(resync);
-      if (copies == ServiceCopies.SLICES) {
-        services.itemStore(new ServiceSlices());
-      }
+
       endpointSlices =
           client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(resync);
       nodes = client.nodes().runnableInformer(resync);
+      if (copies == Copies.SLICES) {
+        services.itemStore(new SlicingStore<>(ObjectSlices::service));
+        endpointSlices.itemStore(new SlicingStore<>(ObjectSlices::endpointSlice));
+        nodes.itemStore(new SlicingStore<>(ObjectSlices::node));
+      }
       namespaces = client.namespaces().runnableInformer(resync);
       secrets = client.secrets().inNamespace(namespace).runnableInformer(resync);
       for (ObjectKind kind : ObjectKind.configurationKinds()) {
@@ -136,7 +140,7 @@ public final class KubernetesSource {
         KubernetesClient client,
         String namespace,
         Duration resync,
-        ServiceCopies copies,
+        Copies copies,
         BoundedSourceQueue<Informers> queue) {
       Informers informers = new Informers(client, namespace, resync.toMillis(), copies);
       AtomicBoolean synced = new AtomicBoolean();
@@ -186,15 +190,18 @@ public final class KubernetesSource {
           });
     }
 
-    /** An informer's cache that keeps each Service's slice, not the object as read. */
-    static final class ServiceSlices extends BasicItemStore<Service> {
-      ServiceSlices() {
+    /** An informer's cache that keeps each object's slice, not the object as read. */
+    static final class SlicingStore<T extends HasMetadata> extends BasicItemStore<T> {
+      private final UnaryOperator<T> slice;
+
+      SlicingStore(UnaryOperator<T> slice) {
         super(Cache::metaNamespaceKeyFunc);
+        this.slice = slice;
       }
 
       @Override
-      public Service put(String key, Service obj) {
-        return super.put(key, ServiceSlice.of(obj));
+      public T put(String key, T obj) {
+        return super.put(key, slice.apply(obj));
       }
     }
 

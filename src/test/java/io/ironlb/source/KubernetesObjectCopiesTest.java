@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.ironlb.source.kubernetes.KubernetesSource;
-import io.ironlb.source.kubernetes.KubernetesSource.ServiceCopies;
+import io.ironlb.source.kubernetes.KubernetesSource.Copies;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * them whole.
  */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesServiceCopiesTest {
+class KubernetesObjectCopiesTest {
 
   KubernetesClient client;
 
@@ -51,6 +51,22 @@ class KubernetesServiceCopiesTest {
                 .endMetadata()
                 .build())
         .create();
+    client
+        .nodes()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata()
+                .withName("node-a")
+                .addToLabels("zone", "z1")
+                .endMetadata()
+                .withNewStatus()
+                .addNewImage()
+                .withNames("registry.example/app:v1")
+                .withSizeBytes(123456L)
+                .endImage()
+                .endStatus()
+                .build())
+        .create();
   }
 
   @AfterEach
@@ -65,7 +81,7 @@ class KubernetesServiceCopiesTest {
         .orElseThrow();
   }
 
-  private UniqueKillSwitch watch(ServiceCopies copies, LinkedBlockingDeque<Snapshot> seen) {
+  private UniqueKillSwitch watch(Copies copies, LinkedBlockingDeque<Snapshot> seen) {
     return KubernetesSource.watch(client, "metallb-system", Duration.ofMinutes(5), copies)
         .viaMat(KillSwitches.single(), Keep.right())
         .toMat(Sink.foreach(seen::add), Keep.left())
@@ -75,13 +91,16 @@ class KubernetesServiceCopiesTest {
   @Test
   void aSpeakerKeepsSlicesAndSeesTheirChanges() {
     LinkedBlockingDeque<Snapshot> seen = new LinkedBlockingDeque<>();
-    UniqueKillSwitch stop = watch(ServiceCopies.SLICES, seen);
+    UniqueKillSwitch stop = watch(Copies.SLICES, seen);
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> !seen.isEmpty());
       Service web = web(seen);
       assertThat(web.getMetadata().getAnnotations()).containsOnlyKeys("metallb.io/address-pool");
       assertThat(web.getMetadata().getManagedFields()).isEmpty();
       assertThat(web.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(80);
+      var node = seen.getLast().resources().node("node-a").orElseThrow();
+      assertThat(node.getMetadata().getLabels()).containsEntry("zone", "z1");
+      assertThat(node.getStatus().getImages()).isEmpty();
 
       // A change to the Service reaches the speaker as a new slice.
       var stored = client.services().inNamespace("default").withName("web").get();
@@ -103,11 +122,13 @@ class KubernetesServiceCopiesTest {
   @Test
   void theControllerKeepsServicesWhole() {
     LinkedBlockingDeque<Snapshot> seen = new LinkedBlockingDeque<>();
-    UniqueKillSwitch stop = watch(ServiceCopies.FULL, seen);
+    UniqueKillSwitch stop = watch(Copies.FULL, seen);
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> !seen.isEmpty());
       assertThat(web(seen).getMetadata().getAnnotations()).containsKey(LAST_APPLIED);
       assertThat(web(seen).getMetadata().getManagedFields()).hasSize(1);
+      assertThat(seen.getLast().resources().node("node-a").orElseThrow().getStatus().getImages())
+          .hasSize(1);
     } finally {
       stop.shutdown();
     }

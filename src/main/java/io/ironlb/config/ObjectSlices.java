@@ -2,47 +2,126 @@ package io.ironlb.config;
 
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The part of a Service IronLB reads, as a fabric8 {@code Service} of its own: identity and
- * resource version, labels, the {@code metallb.io/} and {@code metallb.universe.tf/} annotations,
- * the spec fields allocation, sharing and eligibility read (type, class, requested addresses,
- * families, ports, selector, traffic policy, cluster IPs) and the load-balancer ingress.
+ * The part of a core object IronLB reads, as a fabric8 object of its own kind. A Service keeps its
+ * identity and resource version, labels, the {@code metallb.io/} and {@code metallb.universe.tf/}
+ * annotations, the spec fields allocation, sharing and eligibility read (type, class, requested
+ * addresses, families, ports, selector, traffic policy, cluster IPs) and the load-balancer ingress;
+ * an EndpointSlice its owner label and each endpoint's node and conditions; a Node its labels and
+ * conditions.
  *
- * <p>Why: a speaker keeps every Service of the cluster. fabric8's model object of a small Service
- * is about 1.2 KB, most of it empty maps and lists allocated for every optional field; one read
- * from an API server also carries {@code managedFields} and usually kubectl's
- * last-applied-configuration annotation (the whole object again). A slice keeps no empty collection
- * of its own and shares the strings every Service repeats.
+ * <p>Why: a speaker keeps every Service, EndpointSlice and Node of the cluster. fabric8's model
+ * object of a small Service is about 1.2 KB, most of it empty maps and lists allocated for every
+ * optional field; as read from an API server each object also carries {@code managedFields}, a
+ * Service usually kubectl's last-applied-configuration annotation (the whole object again), a Node
+ * the list of every image it holds. A slice keeps no empty collection of its own and shares the
+ * strings every object repeats.
  *
  * <p>Only for reading: a slice must never be written back (an update would drop every field it
  * leaves out), so the controller, which updates Services, keeps the informer's full objects.
  */
-public final class ServiceSlice {
-  private ServiceSlice() {}
+public final class ObjectSlices {
+  private ObjectSlices() {}
 
-  /** The slice of {@code full}; {@code full} is left as it is. */
-  public static Service of(Service full) {
+  /** The slice of a Service; {@code full} is left as it is. */
+  public static Service service(Service full) {
     Service s = new Service();
     s.setApiVersion(shared(full.getApiVersion()));
     s.setKind(shared(full.getKind()));
     s.setAdditionalProperties(Map.of());
-    s.setMetadata(metadata(full.getMetadata()));
+    s.setMetadata(metadata(full.getMetadata(), ObjectSlices::isMetalLbAnnotation));
     s.setSpec(full.getSpec() == null ? null : spec(full.getSpec()));
     s.setStatus(full.getStatus() == null ? null : status(full.getStatus()));
     return s;
   }
 
-  private static ObjectMeta metadata(ObjectMeta full) {
+  /**
+   * The slice of an EndpointSlice: whose it is (namespace, name, labels) and, per endpoint, its
+   * node and conditions (what {@code Serving} decides by).
+   */
+  public static EndpointSlice endpointSlice(EndpointSlice full) {
+    EndpointSlice s = new EndpointSlice();
+    s.setApiVersion(shared(full.getApiVersion()));
+    s.setKind(shared(full.getKind()));
+    s.setAdditionalProperties(Map.of());
+    s.setMetadata(metadata(full.getMetadata(), key -> true));
+    s.setAddressType(shared(full.getAddressType()));
+    s.setPorts(List.of());
+    if (full.getEndpoints() == null || full.getEndpoints().isEmpty()) {
+      s.setEndpoints(List.of());
+      return s;
+    }
+    List<Endpoint> endpoints = new ArrayList<>(full.getEndpoints().size());
+    for (Endpoint f : full.getEndpoints()) {
+      Endpoint e = new Endpoint();
+      e.setAdditionalProperties(Map.of());
+      e.setAddresses(List.of());
+      e.setDeprecatedTopology(Map.of());
+      e.setNodeName(shared(f.getNodeName()));
+      if (f.getConditions() != null) {
+        EndpointConditions c = new EndpointConditions();
+        c.setAdditionalProperties(Map.of());
+        c.setReady(f.getConditions().getReady());
+        c.setServing(f.getConditions().getServing());
+        c.setTerminating(f.getConditions().getTerminating());
+        e.setConditions(c);
+      }
+      endpoints.add(e);
+    }
+    s.setEndpoints(List.copyOf(endpoints));
+    return s;
+  }
+
+  /** The slice of a Node: its name, labels and conditions (type and status). */
+  public static Node node(Node full) {
+    Node n = new Node();
+    n.setApiVersion(shared(full.getApiVersion()));
+    n.setKind(shared(full.getKind()));
+    n.setAdditionalProperties(Map.of());
+    n.setMetadata(metadata(full.getMetadata(), key -> false));
+    if (full.getStatus() != null) {
+      NodeStatus status = new NodeStatus();
+      status.setAdditionalProperties(Map.of());
+      status.setAddresses(List.of());
+      status.setImages(List.of());
+      status.setVolumesAttached(List.of());
+      status.setVolumesInUse(List.of());
+      status.setCapacity(Map.of());
+      status.setAllocatable(Map.of());
+      List<NodeCondition> conditions = new ArrayList<>();
+      if (full.getStatus().getConditions() != null) {
+        for (NodeCondition f : full.getStatus().getConditions()) {
+          NodeCondition c = new NodeCondition();
+          c.setAdditionalProperties(Map.of());
+          c.setType(shared(f.getType()));
+          c.setStatus(shared(f.getStatus()));
+          conditions.add(c);
+        }
+      }
+      status.setConditions(List.copyOf(conditions));
+      n.setStatus(status);
+    }
+    return n;
+  }
+
+  private static ObjectMeta metadata(
+      ObjectMeta full, java.util.function.Predicate<String> annotation) {
     ObjectMeta m = new ObjectMeta();
     m.setAdditionalProperties(Map.of());
     m.setFinalizers(List.of());
@@ -60,7 +139,7 @@ public final class ServiceSlice {
     m.setGeneration(full.getGeneration());
     m.setDeletionTimestamp(full.getDeletionTimestamp());
     m.setLabels(sharedKeys(full.getLabels(), key -> true));
-    m.setAnnotations(sharedKeys(full.getAnnotations(), ServiceSlice::isMetalLbAnnotation));
+    m.setAnnotations(sharedKeys(full.getAnnotations(), annotation));
     return m;
   }
 
@@ -146,7 +225,7 @@ public final class ServiceSlice {
     if (full == null || full.isEmpty()) {
       return List.of();
     }
-    return full.stream().map(ServiceSlice::shared).toList();
+    return full.stream().map(ObjectSlices::shared).toList();
   }
 
   /** The entries whose key {@code keep} accepts, keys shared; an empty result is shared too. */

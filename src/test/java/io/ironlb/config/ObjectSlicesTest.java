@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.ironlb.ipam.ServiceRequest;
+import io.ironlb.serving.Serving;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ServiceSliceTest {
+class ObjectSlicesTest {
 
   /** A Service as an API server returns it: managed fields, kubectl's annotation, finalizers. */
   private static final String AS_READ =
@@ -69,15 +71,14 @@ class ServiceSliceTest {
 
   @Test
   void keepsWhatIronLbReadsAndDropsTheRest() {
-    Service slice = ServiceSlice.of(read(AS_READ));
+    Service slice = ObjectSlices.service(read(AS_READ));
 
     assertThat(slice.getMetadata().getName()).isEqualTo("web");
     assertThat(slice.getMetadata().getNamespace()).isEqualTo("shop");
     assertThat(slice.getMetadata().getResourceVersion()).isEqualTo("48213");
     assertThat(slice.getMetadata().getUid()).isEqualTo("0b7d2a8e-1111-2222-3333-444455556666");
     assertThat(slice.getMetadata().getLabels())
-        .containsExactlyEntriesOf(
-            new java.util.LinkedHashMap<>(java.util.Map.of("app", "web", "tier", "front")));
+        .isEqualTo(java.util.Map.of("app", "web", "tier", "front"));
     assertThat(slice.getMetadata().getAnnotations())
         .containsOnlyKeys("metallb.io/address-pool", "metallb.universe.tf/allow-shared-ip");
     assertThat(slice.getMetadata().getManagedFields()).isEmpty();
@@ -105,7 +106,7 @@ class ServiceSliceTest {
   void theOriginalIsLeftAsItWas() {
     Service full = read(AS_READ);
     Service copy = read(AS_READ);
-    ServiceSlice.of(full);
+    ObjectSlices.service(full);
     assertThat(full).isEqualTo(copy);
   }
 
@@ -143,7 +144,90 @@ class ServiceSliceTest {
   @MethodSource("services")
   void theAllocatorReadsTheSameRequestFromASlice(String yaml) {
     Service full = read(yaml);
-    assertThat(ServiceRequest.of(ServiceSlice.of(full))).isEqualTo(ServiceRequest.of(full));
-    assertThat(ServiceKey.of(ServiceSlice.of(full))).isEqualTo(ServiceKey.of(full));
+    assertThat(ServiceRequest.of(ObjectSlices.service(full))).isEqualTo(ServiceRequest.of(full));
+    assertThat(ServiceKey.of(ObjectSlices.service(full))).isEqualTo(ServiceKey.of(full));
+  }
+
+  /** A Node and EndpointSlices as an API server returns them. */
+  private static final String CLUSTER =
+      """
+      apiVersion: v1
+      kind: Node
+      metadata:
+        name: node-a
+        labels: {kubernetes.io/hostname: node-a, zone: z1}
+        annotations: {node.alpha.kubernetes.io/ttl: "0"}
+        managedFields:
+        - {manager: kubelet, operation: Update, apiVersion: v1}
+      status:
+        conditions:
+        - {type: Ready, status: "True", reason: KubeletReady, message: kubelet is posting ready status}
+        - {type: NetworkUnavailable, status: "%s", reason: RouteCreated}
+        addresses: [{type: InternalIP, address: 10.222.0.11}]
+        images:
+        - {names: [registry.example/app@sha256:0123, registry.example/app:v1], sizeBytes: 123456}
+        capacity: {cpu: "2", memory: 4Gi}
+      ---
+      apiVersion: v1
+      kind: Node
+      metadata: {name: node-b, labels: {node.kubernetes.io/exclude-from-external-load-balancers: ""}}
+      ---
+      apiVersion: discovery.k8s.io/v1
+      kind: EndpointSlice
+      metadata:
+        name: web-abcde
+        namespace: shop
+        labels: {kubernetes.io/service-name: web, endpointslice.kubernetes.io/managed-by: x}
+        managedFields:
+        - {manager: kube-controller-manager, operation: Update, apiVersion: discovery.k8s.io/v1}
+      addressType: IPv4
+      ports: [{name: http, port: 8080, protocol: TCP}]
+      endpoints:
+      - addresses: [10.244.1.5]
+        nodeName: node-a
+        zone: z1
+        conditions: {ready: %s, serving: %s, terminating: false}
+        targetRef: {kind: Pod, name: web-1, namespace: shop, uid: 1234}
+      - addresses: [10.244.2.5]
+        nodeName: node-c
+        conditions: {ready: false, serving: false}
+      """;
+
+  /** NetworkUnavailable, and the first endpoint's ready and serving. */
+  static List<Arguments> clusters() {
+    return List.of(
+        Arguments.of("False", "true", "true"),
+        Arguments.of("True", "true", "true"),
+        Arguments.of("False", "false", "true"),
+        Arguments.of("False", "false", "false"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("clusters")
+  void theSpeakersDecideTheSameFromSlicedNodesAndEndpoints(
+      String networkUnavailable, String ready, String serving) {
+    List<String> states = List.of(networkUnavailable, ready, serving);
+    ManifestReader.Result read =
+        ManifestReader.readString(
+            CLUSTER.formatted(networkUnavailable, ready, serving) + "---\n" + AS_READ,
+            "cluster.yaml");
+    assertThat(read.problems()).isEmpty();
+    ClusterResources full = read.resources();
+    ClusterResources sliced = full.sliced();
+    Service web = full.services().get(0);
+    Service webSlice = sliced.services().get(0);
+    for (String node : List.of("node-a", "node-b", "node-c")) {
+      assertThat(Serving.nodeBlocked(sliced, node)).isEqualTo(Serving.nodeBlocked(full, node));
+      assertThat(Serving.nodeLabels(sliced, node)).isEqualTo(Serving.nodeLabels(full, node));
+      for (boolean standalone : List.of(true, false)) {
+        assertThat(Serving.unserved(sliced, webSlice, node, standalone))
+            .as("%s, %s", node, states)
+            .isEqualTo(Serving.unserved(full, web, node, standalone));
+      }
+    }
+    assertThat(sliced.node("node-a").orElseThrow().getStatus().getImages()).isEmpty();
+    assertThat(sliced.node("node-a").orElseThrow().getMetadata().getManagedFields()).isEmpty();
+    assertThat(sliced.endpointSlices().get(0).getEndpoints())
+        .allSatisfy(e -> assertThat(e.getAddresses()).isEmpty());
   }
 }
