@@ -76,6 +76,7 @@ jcmd "$b" GC.run >/dev/null
 heap=$(jcmd "$b" GC.heap_info | grep -o 'total [0-9]*K, used [0-9]*K' | tr -d 'K,' |
   awk '{t += $2; u += $4} END {printf "%d MiB, %d MiB committed", u / 1024, t / 1024}')
 sleep 6 # one native-heap trim interval, when the options ask for one
+[ -n "${IRONLB_BENCH_NMT:-}" ] && jcmd "$b" VM.native_memory summary | grep -E "^(Total|-  *[A-Z][a-zA-Z ]*\()" || true
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$b/status")
 owned=$(grep -o '\(announcing\|withdrawing\) [0-9]* address' "$work/b.log" |
   awk '$1 == "announcing" {s += $2} $1 == "withdrawing" {s -= $2} END {print s}')

@@ -254,13 +254,19 @@ public final class Announcer extends AbstractBehavior<Announcer.Command> {
   private Behavior<Command> onAssign(Assign m) {
     List<String> vips = new ArrayList<>(m.assignments().size());
     clock++;
+    // One boxed clock for the whole batch, and an unchanged assignment keeps the object already
+    // held: the 15 s refresh repeats every assignment, and objects replaced at that pace outlive
+    // the young generation, fill the old one and cost the node full collections.
+    Long now = clock;
     for (Assignment a : m.assignments()) {
       Assignment before = assignments.get(a.vip());
       if (before != null && before.epoch() > a.epoch()) {
         continue; // an older decision overtaken by a newer one
       }
-      assignments.put(a.vip(), a);
-      assignedAt.put(a.vip(), clock);
+      if (!a.equals(before)) {
+        assignments.put(a.vip(), a);
+      }
+      assignedAt.put(a.vip(), now);
       vips.add(a.vip());
     }
     return vips.isEmpty() ? this : reconcile(vips);

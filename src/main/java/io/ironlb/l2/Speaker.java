@@ -131,7 +131,7 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
   private Map<ServiceKey, Allocated> allocated;
   private final Set<String> announcing = new java.util.HashSet<>();
   private boolean fenced;
-  private Map<String, VipState.Report> sent = new HashMap<>();
+  private final Map<String, VipState.Report> sent = new HashMap<>();
   private final List<ActorRef<org.apache.pekko.Done>> stopping = new ArrayList<>();
   private final AnnouncementWriter writer;
   private Map<ServiceKey, List<String>> owned;
@@ -420,18 +420,26 @@ public final class Speaker extends AbstractBehavior<Speaker.Command> {
                         r.preference(),
                         announcing.contains(vip))));
     Map<String, VipState.Report> changed = new HashMap<>();
-    for (String vip : sent.keySet()) {
+    for (var it = sent.keySet().iterator(); it.hasNext(); ) {
+      String vip = it.next();
       if (!now.containsKey(vip)) {
         changed.put(vip, new VipState.Report(node, false, Set.of(), 0));
+        it.remove();
       }
     }
+    // Updated in place, an unchanged report keeping the object already held: the refresh every
+    // 15 s would otherwise replace every report, and objects replaced at that pace outlive the
+    // young generation and fill the old one.
     for (var e : now.entrySet()) {
-      if (resend || !e.getValue().equals(sent.get(e.getKey()))) {
+      VipState.Report before = sent.get(e.getKey());
+      if (!e.getValue().equals(before)) {
+        sent.put(e.getKey(), e.getValue());
         changed.put(e.getKey(), e.getValue());
+      } else if (resend) {
+        changed.put(e.getKey(), before);
       }
     }
     send(changed);
-    sent = now;
   }
 
   /**

@@ -85,7 +85,11 @@ public final class VipState {
 
   /** Records a report; returns true when the assignment changed (and the epoch moved on). */
   public boolean report(Report r) {
-    reports.put(r.node(), r);
+    // An unchanged report (the 15 s refresh) keeps the object already held, so the new one dies
+    // young instead of replacing a tenured one.
+    if (!r.equals(reports.get(r.node()))) {
+      reports.put(r.node(), r);
+    }
     return recompute();
   }
 

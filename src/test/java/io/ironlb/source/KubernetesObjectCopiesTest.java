@@ -6,11 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.ironlb.source.kubernetes.KubernetesSource;
 import io.ironlb.source.kubernetes.KubernetesSource.Copies;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesObjectCopiesTest {
 
   KubernetesClient client;
+  KubernetesMockServer server;
 
   private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
   private ActorTestKit kit;
@@ -117,6 +123,35 @@ class KubernetesObjectCopiesTest {
     } finally {
       stop.shutdown();
     }
+  }
+
+  /**
+   * Services, EndpointSlices and Nodes are listed in pages (one response of every Service in a big
+   * cluster is tens of megabytes at once); fabric8 follows the continue tokens.
+   */
+  @Test
+  void theClusterWideKindsAreListedInPages() throws Exception {
+    LinkedBlockingDeque<Snapshot> seen = new LinkedBlockingDeque<>();
+    UniqueKillSwitch stop = watch(Copies.SLICES, seen);
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !seen.isEmpty());
+    } finally {
+      stop.shutdown();
+    }
+    List<String> lists = new ArrayList<>();
+    for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS);
+        r != null;
+        r = server.takeRequest(0, TimeUnit.SECONDS)) {
+      String path = r.getPath();
+      if (r.getMethod().equals("GET")
+          && !path.contains("watch=true")
+          && (path.startsWith("/api/v1/services?")
+              || path.startsWith("/api/v1/nodes?")
+              || path.startsWith("/apis/discovery.k8s.io/v1/endpointslices?"))) {
+        lists.add(path);
+      }
+    }
+    assertThat(lists).hasSize(3).allSatisfy(path -> assertThat(path).contains("limit=" + 500));
   }
 
   @Test

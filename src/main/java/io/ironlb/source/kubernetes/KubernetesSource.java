@@ -95,6 +95,9 @@ public final class KubernetesSource {
   /**
    * The informers of one materialization; the queue's element is this object, meaning "read me".
    */
+  /** Objects per page when an informer lists (client-go's reflector pages by 500 too). */
+  static final long LIST_PAGE = 500;
+
   static final class Informers {
     private final KubernetesClient client;
     private final SharedIndexInformer<Service> services;
@@ -107,11 +110,19 @@ public final class KubernetesSource {
 
     private Informers(KubernetesClient client, String namespace, long resync, Copies copies) {
       this.client = client;
-      services = client.services().inAnyNamespace().runnableInformer(resync);
-
+      // Listed in pages, as client-go's reflector does: one response for 10,000 Services, each
+      // with its managed fields, is tens of megabytes of JSON and full objects at once, on a heap
+      // sized for their slices.
+      services = client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(resync);
       endpointSlices =
-          client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(resync);
-      nodes = client.nodes().runnableInformer(resync);
+          client
+              .discovery()
+              .v1()
+              .endpointSlices()
+              .inAnyNamespace()
+              .withLimit(LIST_PAGE)
+              .runnableInformer(resync);
+      nodes = client.nodes().withLimit(LIST_PAGE).runnableInformer(resync);
       if (copies == Copies.SLICES) {
         services.itemStore(new SlicingStore<>(ObjectSlices::service));
         endpointSlices.itemStore(new SlicingStore<>(ObjectSlices::endpointSlice));
