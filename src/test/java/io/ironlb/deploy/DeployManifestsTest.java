@@ -389,7 +389,7 @@ class DeployManifestsTest {
     // The JVM settings docs/scale.md measured (the lean speaker), exactly.
     assertThat(value(c, "JAVA_TOOL_OPTIONS"))
         .isEqualTo(
-            "-XX:+UseSerialGC -Xms160m -Xmx160m -Xss512k -XX:MaxMetaspaceSize=96m"
+            "-XX:+UseSerialGC -Xms128m -Xmx128m -Xss512k -XX:MaxMetaspaceSize=96m"
                 + " -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1"
                 + " -XX:MaxDirectMemorySize=48m");
     assertThat(value(c, "MALLOC_ARENA_MAX")).isEqualTo("2");
