@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The part of a core object IronLB reads, as a fabric8 object of its own kind. A Service keeps its
@@ -52,15 +53,15 @@ public final class ObjectSlices {
   }
 
   /**
-   * The slice of an EndpointSlice: whose it is (namespace, name, labels) and, per endpoint, its
-   * node and conditions (what {@code Serving} decides by).
+   * The slice of an EndpointSlice: whose it is (namespace, name, labels; no annotations) and, per
+   * endpoint, its node and conditions (what {@code Serving} decides by).
    */
   public static EndpointSlice endpointSlice(EndpointSlice full) {
     EndpointSlice s = new EndpointSlice();
     s.setApiVersion(shared(full.getApiVersion()));
     s.setKind(shared(full.getKind()));
     s.setAdditionalProperties(Map.of());
-    s.setMetadata(metadata(full.getMetadata(), key -> true));
+    s.setMetadata(metadata(full.getMetadata(), key -> false));
     s.setAddressType(shared(full.getAddressType()));
     s.setPorts(List.of());
     if (full.getEndpoints() == null || full.getEndpoints().isEmpty()) {
@@ -120,8 +121,7 @@ public final class ObjectSlices {
     return n;
   }
 
-  private static ObjectMeta metadata(
-      ObjectMeta full, java.util.function.Predicate<String> annotation) {
+  private static ObjectMeta metadata(ObjectMeta full, Predicate<String> annotation) {
     ObjectMeta m = new ObjectMeta();
     m.setAdditionalProperties(Map.of());
     m.setFinalizers(List.of());
@@ -158,13 +158,7 @@ public final class ObjectSlices {
     s.setIpFamilyPolicy(shared(full.getIpFamilyPolicy()));
     s.setIpFamilies(sharedStrings(full.getIpFamilies()));
     s.setClusterIP(full.getClusterIP());
-    s.setClusterIPs(
-        full.getClusterIPs() == null || full.getClusterIPs().isEmpty()
-            ? List.of()
-            : full.getClusterIPs().size() == 1
-                    && full.getClusterIPs().get(0).equals(full.getClusterIP())
-                ? List.of(full.getClusterIP())
-                : List.copyOf(full.getClusterIPs()));
+    s.setClusterIPs(full.getClusterIPs() == null ? List.of() : List.copyOf(full.getClusterIPs()));
     s.setExternalIPs(List.of());
     s.setLoadBalancerSourceRanges(List.of());
     s.setSelector(sharedKeys(full.getSelector(), key -> true));
@@ -229,8 +223,7 @@ public final class ObjectSlices {
   }
 
   /** The entries whose key {@code keep} accepts, keys shared; an empty result is shared too. */
-  private static Map<String, String> sharedKeys(
-      Map<String, String> full, java.util.function.Predicate<String> keep) {
+  private static Map<String, String> sharedKeys(Map<String, String> full, Predicate<String> keep) {
     if (full == null || full.isEmpty()) {
       return Map.of();
     }

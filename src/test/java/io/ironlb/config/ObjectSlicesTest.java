@@ -227,6 +227,9 @@ class ObjectSlicesTest {
     }
     assertThat(sliced.node("node-a").orElseThrow().getStatus().getImages()).isEmpty();
     assertThat(sliced.node("node-a").orElseThrow().getMetadata().getManagedFields()).isEmpty();
+    assertThat(sliced.endpointSlices().get(0).getMetadata().getAnnotations()).isEmpty();
+    assertThat(sliced.endpointSlices().get(0).getMetadata().getLabels())
+        .containsEntry(ClusterResources.SERVICE_NAME_LABEL, "web");
     assertThat(sliced.endpointSlices().get(0).getEndpoints())
         .allSatisfy(e -> assertThat(e.getAddresses()).isEmpty());
   }

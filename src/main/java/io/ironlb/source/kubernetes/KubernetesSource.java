@@ -92,12 +92,12 @@ public final class KubernetesSource {
         .build();
   }
 
-  /**
-   * The informers of one materialization; the queue's element is this object, meaning "read me".
-   */
   /** Objects per page when an informer lists (client-go's reflector pages by 500 too). */
   static final long LIST_PAGE = 500;
 
+  /**
+   * The informers of one materialization; the queue's element is this object, meaning "read me".
+   */
   static final class Informers {
     private final KubernetesClient client;
     private final SharedIndexInformer<Service> services;
