@@ -25,7 +25,7 @@ public final class ColdStartBenchmark {
     Path config = Layer2Lab.benchConfig("coldstart", "10.222.128.0/17", services);
     // The nodes' JVM options, space-separated (e.g. the lean set docs/scale.md measures).
     List<String> jvm = Layer2Lab.benchJvm("-Xmx512m");
-    try (Layer2Lab lab = new Layer2Lab(config, 3, jvm)) {
+    try (Layer2Lab lab = new Layer2Lab(config, 3, jvm, false)) {
       long t0 = System.nanoTime();
       java.time.LocalTime wall0 = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
       for (int id = 1; id <= 3; id++) {

@@ -38,7 +38,7 @@ public final class MassFailoverBenchmark {
       System.exit(2);
     }
     Path config = Layer2Lab.benchConfig("massfailover", "10.222.128.0/17", services);
-    try (Layer2Lab lab = new Layer2Lab(config, 3, Layer2Lab.benchJvm("-Xmx512m"))) {
+    try (Layer2Lab lab = new Layer2Lab(config, 3, Layer2Lab.benchJvm("-Xmx512m"), false)) {
       for (int id = 1; id <= 3; id++) {
         lab.start(id);
       }

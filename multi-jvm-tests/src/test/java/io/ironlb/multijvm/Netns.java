@@ -80,15 +80,32 @@ public final class Netns implements AutoCloseable {
    * namespaces, so nothing touches the test's own namespace.
    */
   public String host(String lan, String name, int id, String v4Net, String v6Net) {
+    return host(lan, name, id, v4Net, v6Net, true);
+  }
+
+  /**
+   * A host on the segment, as {@link #host(String, String, int, String, String)}; {@code
+   * learnsFromGratuitousArp} sets {@code arp_accept}: whether its kernel adds a neighbour entry for
+   * an address it hears only in a gratuitous ARP (a client that the failover tests watch), or only
+   * updates entries it has (Linux's default, as on a Kubernetes node).
+   */
+  public String host(
+      String lan,
+      String name,
+      int id,
+      String v4Net,
+      String v6Net,
+      boolean learnsFromGratuitousArp) {
     String ns = namespace(name);
+    String accept = learnsFromGratuitousArp ? "1" : "0";
     mustIn(
         ns,
         "sysctl",
         "-qw",
         "net.ipv6.conf.all.accept_dad=0",
         "net.ipv6.conf.default.accept_dad=0",
-        "net.ipv4.conf.all.arp_accept=1",
-        "net.ipv4.conf.default.arp_accept=1",
+        "net.ipv4.conf.all.arp_accept=" + accept,
+        "net.ipv4.conf.default.arp_accept=" + accept,
         "net.ipv6.conf.default.router_solicitations=0");
     must(
         "ip",
