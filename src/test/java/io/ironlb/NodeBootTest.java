@@ -43,6 +43,19 @@ class NodeBootTest {
   }
 
   /**
+   * A lean speaker: no cluster MBeans and no Flight Recorder events unless an operator sets them on
+   * (docs/operations.md), for every kind of node.
+   */
+  @Test
+  void noMBeansNorFlightRecorderEventsByDefault() {
+    for (boolean speaker : new boolean[] {true, false}) {
+      Config node = settings(speaker);
+      assertThat(node.getBoolean("pekko.cluster.jmx.enabled")).isFalse();
+      assertThat(node.getBoolean("pekko.java-flight-recorder.enabled")).isFalse();
+    }
+  }
+
+  /**
    * {@code ironlb.cluster.failover = quick} halves the heartbeat interval and shortens the
    * acceptable pause and the reaper; everything else (watchers, start-up grace, the resolver)
    * stays.
