@@ -31,7 +31,13 @@ public final class ClusterFixture {
                     // A member that leaves while it is the leader may shut down before the other
                     // has seen it Exiting; the other then downs it as unreachable, after
                     // stable-after (20 s by default: longer than the tests wait).
-                    + "pekko.cluster.split-brain-resolver.stable-after = 3s\n")
+                    + "pekko.cluster.split-brain-resolver.stable-after = 3s\n"
+                    // A shard region that holds messages for a shard with no home yet (a test
+                    // that ended before this cluster's coordinator allocated it) waits out the
+                    // whole phase before it stops: at Pekko's 10 s, as long as the test kit waits
+                    // for the system to terminate (KubernetesSpeakerTest failed so in CI).
+                    + "pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout"
+                    + " = 3s\n")
             .withFallback(ConfigFactory.load());
     ActorSystem<T> system = ActorSystem.create(guardian, "ironlb", config);
     Cluster cluster = Cluster.get(system);
