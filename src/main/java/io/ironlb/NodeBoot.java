@@ -328,9 +328,10 @@ final class NodeBoot {
    * {@code rejoin} (the default) the node starts a new incarnation in the same process and joins
    * again. Overload, a slow start or a flapping network may cost a node its membership, but the
    * process never exits for it: a JVM already started and warm joins in seconds, where a restarted
-   * pod pays its whole start again (and Kubernetes' back-off after the first). A planned stop
-   * (SIGTERM, a drain) or {@code when-downed = exit} ends the loop with the exit status the
-   * reason's settings give.
+   * pod pays its whole start again (and Kubernetes' back-off after the first). A node downed again
+   * soon after it joined waits before the next incarnation ({@link
+   * io.ironlb.cluster.RejoinBackoff}). A planned stop (SIGTERM, a drain) or {@code when-downed =
+   * exit} ends the loop with the exit status the reason's settings give.
    *
    * @param settings the node's settings; an incarnation after the first gets {@link #rejoining}'s
    * @param self the node's cluster address
@@ -346,7 +347,9 @@ final class NodeBoot {
       java.util.function.Function<Config, ActorSystem<Void>> start,
       java.util.function.Predicate<ActorSystem<Void>> serve) {
     boolean rejoining = false;
+    io.ironlb.cluster.RejoinBackoff backoff = new io.ironlb.cluster.RejoinBackoff();
     while (true) {
+      long started = System.nanoTime();
       ActorSystem<Void> system =
           start.apply(rejoining ? rejoining(settings, self, seeds) : settings);
       if (!serve.test(system)) {
@@ -366,10 +369,20 @@ final class NodeBoot {
       }
       // Its sockets (BGP, BFD) close asynchronously after the system; the next binds them again.
       io.ironlb.net.NettyTransport.closed(system).toCompletableFuture().join();
+      Duration wait = backoff.afterDowned(Duration.ofNanos(System.nanoTime() - started));
       org.slf4j.LoggerFactory.getLogger(NodeBoot.class)
           .warn(
-              "this node was downed by the cluster; joining again as a new incarnation"
-                  + " (ironlb.cluster.when-downed = rejoin)");
+              "this node was downed by the cluster; joining again as a new incarnation{}"
+                  + " (ironlb.cluster.when-downed = rejoin)",
+              wait.isZero()
+                  ? ""
+                  : " in " + wait.toSeconds() + " s, downed again soon after its last join");
+      try {
+        Thread.sleep(wait.toMillis()); // the process's main thread, between incarnations
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return exitStatus(system.settings().config(), reason);
+      }
       rejoining = true;
     }
   }
