@@ -215,6 +215,9 @@ class Layer2NamespaceIT {
    * answered within a second, and after each restart the addresses are back on MetalLB's choice of
    * node — the node restarted last included.
    */
+  /** How often the rolling-restart test's client asks for each address. */
+  private static final long PROBE_MS = 200;
+
   @Test
   void aRollingRestartEndsWithMetallbsSpreadAndNoUnansweredRequest() throws Exception {
     for (int id = 1; id <= 3; id++) {
@@ -228,7 +231,8 @@ class Layer2NamespaceIT {
     long until;
     List<String> lines;
     try (ArpCapture capture = ArpCapture.start(lab.client())) {
-      Process prober = ArpProber.start(lab.client(), clientMac, Layer2Lab.V4 + ".100", 200, probed);
+      Process prober =
+          ArpProber.start(lab.client(), clientMac, Layer2Lab.V4 + ".100", PROBE_MS, probed);
       from = System.currentTimeMillis();
       try {
         for (int id = 1; id <= 3; id++) {
@@ -260,7 +264,12 @@ class Layer2NamespaceIT {
           "rolling restart: %s asked %d times, longest without an answer %d ms,"
               + " two answering for %d ms%n",
           vip, v.requests(), v.longestUnansweredMs(), v.twoAnsweringMs());
-      assertThat(v.requests()).as("requests for %s", vip).isGreaterThan(100);
+      // The prober asked throughout (a request every PROBE_MS; a busy client may send late). The
+      // window is as long as the three restarts take, so the count follows it, not a constant: a
+      // faster join (session 14) made it 13 s, where 100 requests had assumed over 20.
+      assertThat(v.requests())
+          .as("requests for %s in %d ms", vip, until - from)
+          .isGreaterThanOrEqualTo((int) ((until - from) / PROBE_MS / 2));
       assertThat(timeline.unanswered(vip, from, until, 1000))
           .as("requests for %s with no reply within a second (epoch ms)", vip)
           .isEmpty();
@@ -364,7 +373,8 @@ class Layer2NamespaceIT {
     long healedAt;
     List<String> lines;
     try (ArpCapture capture = ArpCapture.start(lab.client())) {
-      Process prober = ArpProber.start(lab.client(), clientMac, Layer2Lab.V4 + ".100", 200, probed);
+      Process prober =
+          ArpProber.start(lab.client(), clientMac, Layer2Lab.V4 + ".100", PROBE_MS, probed);
       try {
         lab.cutCluster(1, true);
         // The others down it after stable-after; it starts a new incarnation, which cannot join.
