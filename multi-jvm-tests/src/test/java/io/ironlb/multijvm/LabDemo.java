@@ -27,6 +27,11 @@ public final class LabDemo {
   private static final String ROUTER = Layer2Lab.V4 + ".101";
   private static final int PORT = 8080;
 
+  /** How long a speaker's failure detector is patient with a node it just started watching. */
+  private static final Duration STARTUP_GRACE =
+      com.typesafe.config.ConfigFactory.load()
+          .getDuration("ironlb.cluster.fast-failure-detection.failure-detector.startup-grace");
+
   private LabDemo() {}
 
   private static void step(int n, String what) {
@@ -101,9 +106,20 @@ public final class LabDemo {
           Duration.ofSeconds(90),
           () -> view(lab, routers, router, l2, bgp, false) ? true : null,
           "every part of the lab answering");
+      long graceEnds = System.nanoTime() + STARTUP_GRACE.plusSeconds(5).toNanos();
       for (int i = 0; i < 5; i++) {
         view(lab, routers, router, l2, bgp, true);
         Thread.sleep(1000); // a live display's refresh, not synchronisation
+      }
+      // For its first minute of watching a node, a failure detector is patient (3 s, as Pekko's
+      // default): a kill now would time that, not the failover a running cluster gets.
+      info(
+          "the failure detectors are patient for the first %d s after the nodes joined;"
+              + " the kill waits that out",
+          STARTUP_GRACE.toSeconds());
+      while (System.nanoTime() < graceEnds) {
+        Thread.sleep(5000); // a live display's refresh
+        view(lab, routers, router, l2, bgp, true);
       }
 
       int owner = owner(lab, l2);
