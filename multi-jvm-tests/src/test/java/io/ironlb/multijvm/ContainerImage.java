@@ -121,6 +121,11 @@ final class ContainerImage implements AutoCloseable {
 
   /** The command that runs the image once with {@code args}, without a network. */
   List<String> once(String... args) {
+    return once(List.of(), args);
+  }
+
+  /** As {@link #once(String...)}, with these {@code NAME=value} environment variables. */
+  List<String> once(List<String> environment, String... args) {
     List<String> command =
         podman(
             "run",
@@ -129,8 +134,12 @@ final class ContainerImage implements AutoCloseable {
             "--ulimit",
             "nofile=16384:16384",
             "--ulimit",
-            "nproc=16384:16384",
-            image);
+            "nproc=16384:16384");
+    for (String variable : environment) {
+      command.add("-e");
+      command.add(variable);
+    }
+    command.add(image);
     command.addAll(List.of(args));
     return command;
   }

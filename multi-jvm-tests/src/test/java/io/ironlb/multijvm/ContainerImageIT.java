@@ -58,6 +58,23 @@ class ContainerImageIT {
   }
 
   /**
+   * The image's class-data sharing archive belongs to its jar and its JDK: with {@code -Xshare:on},
+   * under which a JVM that cannot use its archive refuses to start, the image runs, and IronLB's
+   * own classes come from the archive (the JDK's default one holds only the JDK's).
+   */
+  @Test
+  void theImageStartsFromItsClassDataSharingArchive() throws Exception {
+    String out =
+        ContainerImage.run(
+            Path.of("."),
+            Duration.ofMinutes(2),
+            image.once(List.of("JAVA_TOOL_OPTIONS=-Xshare:on -Xlog:class+load=info"), "--version"));
+    assertThat(out)
+        .contains("ironlb " + ContainerImage.version())
+        .contains("io.ironlb.Main source: shared objects file");
+  }
+
+  /**
    * The image node starts first and so owns every address (with the sticky spread, which this lab
    * sets); two jar nodes join it. It answers ARP for them all with its own MAC, in a cluster the
    * three agree on; killed, its addresses move to the jar nodes.
