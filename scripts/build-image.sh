@@ -76,32 +76,21 @@ ctr=$("${b[@]}" from --quiet ironlb-base)
 # A class-data sharing archive of the image's own JDK and jar: a node started from the image maps
 # the classes a node loads instead of parsing and verifying them. Written by a training node run
 # inside the image (on the host's loopback, kernel-chosen ports, no interface), stopped after
-# TRAINING seconds; the JVM writes the archive as it exits. Without it the image still works, as
-# before, and says so.
+# IRONLB_CDS_TRAINING_SECONDS (25); the JVM writes the archive as it exits. Without it the image
+# still works, as before, and says so.
 training="${IRONLB_CDS_TRAINING_SECONDS:-25}"
 echo "build-image: class-data sharing archive (a training node in the image, ${training} s)"
-cat >"$work/training.yaml" <<'EOF_TRAINING'
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: {name: training, namespace: metallb-system}
-spec: {addresses: ["10.222.250.0/30", "fd00:222:250::/126"]}
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: {name: training, namespace: metallb-system}
----
-apiVersion: v1
-kind: Service
-metadata: {name: training, namespace: default}
-spec: {type: LoadBalancer, ports: [{port: 80}]}
-EOF_TRAINING
-"${b[@]}" copy --quiet "$ctr" "$work/training.yaml" /tmp/training/training.yaml
+"${b[@]}" copy --quiet "$ctr" scripts/cds-training.yaml /tmp/training/training.yaml
 "${b[@]}" run --isolation chroot --network host "$ctr" -- \
   timeout -s TERM "$training" java -XX:ArchiveClassesAtExit=/opt/ironlb/ironlb.jsa \
   -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+UseSerialGC -Xmx256m -jar /opt/ironlb/ironlb.jar \
   standalone --config /tmp/training --node training --cluster 127.0.0.1:0 --seed 127.0.0.1:0 \
   --http 127.0.0.1:0 --interfaces none >"$work/training.log" 2>&1 || true
 "${b[@]}" run --isolation chroot "$ctr" -- rm -rf /tmp/training
+if ! grep -q "announcing " "$work/training.log"; then
+  echo "build-image: the training node announced nothing in ${training} s; the archive may hold" \
+    "fewer classes than a node loads" >&2
+fi
 entrypoint='["java","-jar","/opt/ironlb/ironlb.jar"]'
 if "${b[@]}" run --isolation chroot "$ctr" -- test -s /opt/ironlb/ironlb.jsa; then
   entrypoint='["java","-XX:SharedArchiveFile=/opt/ironlb/ironlb.jsa","-Xlog:cds=off","-Xlog:cds+dynamic=off","-jar","/opt/ironlb/ironlb.jar"]'

@@ -23,21 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir "$work/config"
-cat > "$work/config/training.yaml" <<'EOF'
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: {name: training, namespace: metallb-system}
-spec: {addresses: ["10.222.250.0/30", "fd00:222:250::/126"]}
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: {name: training, namespace: metallb-system}
----
-apiVersion: v1
-kind: Service
-metadata: {name: training, namespace: default}
-spec: {type: LoadBalancer, ports: [{port: 80}]}
-EOF
+cp "$(dirname "$0")/cds-training.yaml" "$work/config/training.yaml"
 
 rm -f "$archive"
 "$java" -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
