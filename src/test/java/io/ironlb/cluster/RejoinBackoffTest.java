@@ -21,8 +21,8 @@ class RejoinBackoffTest {
         "300 | 0",
         "5 | 0",
         "5 5 | 0 1",
-        "5 5 5 5 5 5 | 0 1 2 4 8 16",
-        "5 5 5 5 5 5 5 5 5 | 0 1 2 4 8 16 30 30 30",
+        "5 5 5 5 5 5 | 0 1 2 4 8 15",
+        "5 5 5 5 5 5 5 5 5 | 0 1 2 4 8 15 15 15 15",
         // An incarnation that lasted a minute starts the count again.
         "5 5 5 60 5 | 0 1 2 0 1",
         "5 5 59 | 0 1 2",
@@ -43,12 +43,12 @@ class RejoinBackoffTest {
 
   @ParameterizedTest(name = "after {0} downings in a row")
   @CsvSource({"100", "100000"})
-  void neverLongerThanThirtySeconds(int downings) {
+  void neverLongerThanFifteenSeconds(int downings) {
     RejoinBackoff backoff = new RejoinBackoff();
     Duration wait = Duration.ZERO;
     for (int i = 0; i < downings; i++) {
       wait = backoff.afterDowned(Duration.ofSeconds(1));
     }
-    assertThat(wait).isEqualTo(Duration.ofSeconds(30));
+    assertThat(wait).isEqualTo(Duration.ofSeconds(15));
   }
 }

@@ -25,10 +25,12 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ironlb.cluster.RejoinBackoff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -393,6 +395,23 @@ class DeployManifestsTest {
                 + " -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1"
                 + " -XX:MaxDirectMemorySize=48m");
     assertThat(value(c, "MALLOC_ARENA_MAX")).isEqualTo("2");
+  }
+
+  /**
+   * A node the cluster keeps downing waits up to {@link RejoinBackoff#LONGEST} with its status port
+   * closed; the speaker's liveness probe must forgive that with a period to spare, or the kubelet
+   * restarts the pod and it pays its whole JVM start.
+   */
+  @Test
+  void theSpeakersLivenessProbeOutlastsTheLongestRejoinWait() {
+    Container c = only(one(DaemonSet.class, "ironlb-speaker").getSpec().getTemplate());
+    var probe = c.getLivenessProbe();
+    int period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
+    int failures = probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
+    // Closed for LONGEST plus the next incarnation's start (a few seconds), within failures - 1
+    // periods: the failures-th would restart it.
+    assertThat(Duration.ofSeconds((long) period * (failures - 1)))
+        .isGreaterThanOrEqualTo(RejoinBackoff.LONGEST.plusSeconds(5));
   }
 
   /** A JVM that does not know one of the speaker's options refuses to start: this one knows all. */
